@@ -1,0 +1,7 @@
+/** The pure auction rules: no I/O, no clock reads (time is always an argument). */
+export * from './money.ts';
+export * from './auction.ts';
+export * from './bidding.ts';
+export * from './closing.ts';
+export * from './new-auction.ts';
+export * from './auction-view.ts';

@@ -1,0 +1,57 @@
+import { type Auction, DEFAULT_SOFT_CLOSE, type Item, type SoftClose } from './auction.ts';
+
+export interface NewAuctionInput {
+  id: string;
+  sellerId: string;
+  item: Item;
+  currency: string;
+  startingPrice: number;
+  minIncrement: number;
+  reservePrice: number | null;
+  buyNowPrice: number | null;
+  /** Defaults to `now`. */
+  startDate: number | null;
+  endDate: number;
+  maxEndDate: number | null;
+  /** `undefined` takes the default; `null` is a hard close. */
+  softClose: SoftClose | null | undefined;
+}
+
+export type NewAuctionResult = { ok: true; auction: Auction } | { ok: false; field: string; message: string };
+
+/** Business checks that a schema cannot express (they depend on `now` or on several fields). */
+export function newAuction(input: NewAuctionInput, now: number): NewAuctionResult {
+  const startDate = input.startDate ?? now;
+  if (input.endDate <= startDate) return { ok: false, field: 'endDate', message: 'endDate must be after startDate' };
+  if (input.endDate <= now) return { ok: false, field: 'endDate', message: 'endDate must be in the future' };
+  if (input.buyNowPrice !== null && input.buyNowPrice < input.startingPrice)
+    return { ok: false, field: 'buyNowPrice', message: 'buyNowPrice must be at least startingPrice' };
+  if (input.maxEndDate !== null && input.maxEndDate < input.endDate)
+    return { ok: false, field: 'maxEndDate', message: 'maxEndDate must not be before endDate' };
+  return {
+    ok: true,
+    auction: {
+      id: input.id,
+      sellerId: input.sellerId,
+      item: input.item,
+      currency: input.currency,
+      startingPrice: input.startingPrice,
+      minIncrement: input.minIncrement,
+      reservePrice: input.reservePrice,
+      buyNowPrice: input.buyNowPrice,
+      startDate,
+      endDate: input.endDate,
+      originalEndDate: input.endDate,
+      maxEndDate: input.maxEndDate,
+      softClose: input.softClose === undefined ? DEFAULT_SOFT_CLOSE : input.softClose,
+      lifecycle: 'active',
+      currentPrice: null,
+      highestBid: null,
+      bidCount: 0,
+      version: 1,
+      outcome: null,
+      closedAt: null,
+      createdAt: now,
+    },
+  };
+}

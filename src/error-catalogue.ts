@@ -1,0 +1,49 @@
+/**
+ * Every error `code` the service can answer with, its HTTP status and title.
+ * Codes are stable: clients and tests match on them, never on text, and a code
+ * is never reused for another meaning. docs/errors.md lists the same table.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
+  INVALID_CREDENTIALS: { status: 401, title: 'Username or password is wrong' },
+  FORBIDDEN: { status: 403, title: 'You may not do this' },
+  NOT_FOUND: { status: 404, title: 'No such resource' },
+  AUCTION_NOT_FOUND: { status: 404, title: 'No such auction' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource' },
+  USERNAME_TAKEN: { status: 409, title: 'That username is taken' },
+  BID_TOO_LOW: { status: 409, title: 'The bid is below the minimum next bid' },
+  AUCTION_CLOSED: { status: 409, title: 'The auction has ended' },
+  AUCTION_NOT_STARTED: { status: 409, title: 'The auction has not started yet' },
+  AUCTION_CANCELLED: { status: 409, title: 'The auction was cancelled' },
+  SELF_BIDDING: { status: 409, title: 'Sellers cannot bid on their own auction' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not accepting this request right now' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** An error the HTTP layer turns into an RFC 9457 problem document. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly extra: Record<string, unknown>;
+  constructor(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
+    super(detail ?? errorCatalogue[code].title);
+    this.name = 'AppError';
+    this.code = code;
+    this.extra = extra;
+  }
+  get status(): number {
+    return errorCatalogue[this.code].status;
+  }
+}
+
+/** Normalise anything thrown into an `Error` (a thrown string or object must not crash a handler). */
+export function toError(value: unknown): Error {
+  if (value instanceof Error) return value;
+  return new Error(typeof value === 'string' ? value : JSON.stringify(value));
+}

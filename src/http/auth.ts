@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
+import { LruCache } from '../engine/index.ts';
+import { AppError } from '../error-catalogue.ts';
+import type { Store } from '../store/index.ts';
+
+/** Bearer tokens: 32 random bytes; only their SHA-256 is stored, so a leaked database holds no usable token. */
+export function newToken(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
+
+/**
+ * Resolves the bearer token of a request to a user id. Sessions are stored
+ * (they survive restarts); a small cache keeps the hot bid path from reading
+ * the sessions table on every request, and honours expiry itself.
+ */
+export class Authenticator {
+  private readonly cache = new LruCache<string, { userId: string; expiresAt: number }>(50_000);
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The caller's user id, or null when there is no valid token. */
+  async userIdOf(request: FastifyRequest): Promise<string | null> {
+    const header = request.headers.authorization;
+    if (typeof header !== 'string') return null;
+    const match = BEARER.exec(header);
+    if (!match) return null;
+    const tokenHash = hashToken(match[1]!);
+    const now = this.clock.now();
+    const cached = this.cache.get(tokenHash);
+    if (cached) {
+      if (cached.expiresAt > now) return cached.userId;
+      this.cache.delete(tokenHash);
+      return null;
+    }
+    const session = await this.store.findSession(tokenHash, now);
+    if (!session) return null;
+    this.cache.set(tokenHash, { userId: session.userId, expiresAt: session.expiresAt });
+    return session.userId;
+  }
+
+  async requireUserId(request: FastifyRequest): Promise<string> {
+    const userId = await this.userIdOf(request);
+    if (userId === null) throw new AppError('UNAUTHENTICATED');
+    return userId;
+  }
+
+  forget(tokenHash: string): void {
+    this.cache.delete(tokenHash);
+  }
+}

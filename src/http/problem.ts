@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { AppError, type ErrorCode, errorCatalogue, toError } from '../error-catalogue.ts';
+import { InvalidCursorError } from '../store/index.ts';
+
+/** Sends an RFC 9457 problem document for a catalogue code. */
+export function sendProblem(
+  reply: FastifyReply,
+  code: ErrorCode,
+  detail?: string,
+  extra: Record<string, unknown> = {},
+): FastifyReply {
+  const entry = errorCatalogue[code];
+  return reply
+    .code(entry.status)
+    .type('application/problem+json')
+    .send({
+      type: `https://gavel.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`,
+      title: entry.title,
+      status: entry.status,
+      code,
+      detail: detail ?? entry.title,
+      ...extra,
+    });
+}
+
+/** Fastify's own 4xx errors, by their code, mapped onto the catalogue. */
+const fastifyCodes: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_BAD_URL: 'VALIDATION_FAILED',
+  FST_ERR_ASYNC_CONSTRAINT: 'VALIDATION_FAILED',
+};
+
+/**
+ * The one place where errors become HTTP answers. Every 4xx carries a
+ * catalogue code; anything unrecognised is a 500 and is logged as a bug
+ * (the property tests hunt for those).
+ */
+export function errorHandler(rawError: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (rawError instanceof AppError) return sendProblem(reply, rawError.code, rawError.message, rawError.extra);
+  if (rawError instanceof InvalidCursorError) return sendProblem(reply, 'VALIDATION_FAILED', 'cursor is not valid');
+  const error = toError(rawError) as FastifyError;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const where = error.validationContext ?? 'request';
+    return sendProblem(reply, 'VALIDATION_FAILED', `${where} is not valid`, {
+      errors: error.validation.map((issue) => ({
+        in: where,
+        path: issue.instancePath || '/',
+        message: issue.message,
+      })),
+    });
+  }
+  const mapped = error.code ? fastifyCodes[error.code] : undefined;
+  if (mapped) return sendProblem(reply, mapped, error.message);
+  const status = error.statusCode ?? 500;
+  if (error instanceof SyntaxError || (status >= 400 && status < 500)) {
+    // JSON syntax errors and any other client error fastify raises.
+    const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+    return sendProblem(reply, code, error.message);
+  }
+  request.log.error({ err: error }, 'unhandled error');
+  return sendProblem(reply, 'INTERNAL_ERROR', 'Something went wrong on our side');
+}

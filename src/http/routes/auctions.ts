@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { auctionView, newAuction } from '../../domain/index.ts';
+import { AppError } from '../../error-catalogue.ts';
+import type { RouteContext } from '../context.ts';
+import { auction, auctionParams, createAuctionBody, listAuctionsQuery, problem } from '../schemas.ts';
+
+/** Free text → search terms: letters and digits only, so nothing the user types reaches FTS syntax. */
+export function searchTerms(q: string | undefined): string[] {
+  if (!q) return [];
+  return (q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((t) => t.slice(0, 64));
+}
+
+/** Create, read and list auctions. */
+export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/v1/auctions',
+    {
+      schema: {
+        tags: ['auctions'],
+        summary: 'Put an item up for auction (the caller is the seller)',
+        security: [{ bearer: [] }],
+        body: createAuctionBody,
+        response: { 201: z.object({ auction }), 400: problem, 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const sellerId = await ctx.auth.requireUserId(request);
+      const body = request.body;
+      const now = ctx.clock.now();
+      const result = newAuction(
+        {
+          id: randomUUID(),
+          sellerId,
+          item: { name: body.item.name, description: body.item.description, imageUrl: body.item.imageUrl },
+          currency: body.currency,
+          startingPrice: body.startingPrice,
+          minIncrement: body.minIncrement,
+          reservePrice: body.reservePrice,
+          buyNowPrice: body.buyNowPrice,
+          startDate: body.startDate === undefined ? null : Date.parse(body.startDate),
+          endDate: Date.parse(body.endDate),
+          maxEndDate: body.maxEndDate === null ? null : Date.parse(body.maxEndDate),
+          softClose: body.softClose,
+        },
+        now,
+      );
+      if (!result.ok)
+        throw new AppError('VALIDATION_FAILED', result.message, {
+          errors: [{ in: 'body', path: `/${result.field}`, message: result.message }],
+        });
+      await ctx.sequencer.createAuction(result.auction);
+      return reply.code(201).send({ auction: auctionView(result.auction, ctx.clock.now(), sellerId) });
+    },
+  );
+
+  r.get(
+    '/api/v1/auctions/:id',
+    {
+      schema: {
+        tags: ['auctions'],
+        summary: 'Read one auction (strongly consistent)',
+        params: auctionParams,
+        response: { 200: z.object({ auction }), 404: problem },
+      },
+    },
+    async (request) => {
+      const state = await ctx.sequencer.getAuction(request.params.id);
+      if (!state) throw new AppError('AUCTION_NOT_FOUND');
+      const viewer = await ctx.auth.userIdOf(request);
+      return { auction: auctionView(state, ctx.clock.now(), viewer) };
+    },
+  );
+
+  r.get(
+    '/api/v1/auctions',
+    {
+      schema: {
+        tags: ['auctions'],
+        summary: 'List and search auctions',
+        querystring: listAuctionsQuery,
+        response: { 200: z.object({ items: z.array(auction), nextCursor: z.string().nullable() }), 400: problem },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const now = ctx.clock.now();
+      const page = await ctx.store.listAuctions({
+        status: q.status ?? null,
+        sellerId: q.sellerId ?? null,
+        terms: searchTerms(q.q),
+        sort: q.sort,
+        limit: q.limit,
+        cursor: q.cursor ?? null,
+        now,
+      });
+      const viewer = await ctx.auth.userIdOf(request);
+      return { items: page.items.map((a) => auctionView(a, now, viewer)), nextCursor: page.nextCursor };
+    },
+  );
+}

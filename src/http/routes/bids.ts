@@ -1,0 +1,122 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../error-catalogue.ts';
+import type { RouteContext } from '../context.ts';
+import { sendProblem } from '../problem.ts';
+import {
+  IDEMPOTENCY_KEY,
+  auctionParams,
+  bid,
+  leaderboardEntry,
+  leaderboardQuery,
+  listBidsQuery,
+  placeBidBody,
+  problem,
+} from '../schemas.ts';
+
+/** Place a bid, read the history, read the leaderboard. */
+export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/api/v1/auctions/:id/bids',
+    {
+      schema: {
+        tags: ['bids'],
+        summary: 'Place a bid. Answered only once the bid is durable; rejected bids are stored too (409).',
+        security: [{ bearer: [] }],
+        params: auctionParams,
+        headers: z.object({
+          'idempotency-key': z.string().optional().describe('1–64 printable ASCII characters; a retry returns the first answer'),
+        }),
+        body: placeBidBody,
+        response: { 201: z.object({ bid, auction: z.any() }), 400: problem, 401: problem, 404: problem, 409: problem, 422: problem },
+      },
+    },
+    async (request, reply) => {
+      const bidderId = await ctx.auth.requireUserId(request);
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
+        throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1–64 printable ASCII characters', {
+          errors: [{ in: 'headers', path: '/idempotency-key', message: 'must be 1–64 printable ASCII characters' }],
+        });
+      const outcome = await ctx.sequencer.placeBid({
+        auctionId: request.params.id,
+        bidderId,
+        amount: request.body.amount,
+        idempotencyKey: key ?? null,
+      });
+      if (outcome.kind === 'auction_not_found') throw new AppError('AUCTION_NOT_FOUND');
+      if (outcome.kind === 'idempotency_key_reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
+      if (outcome.replayed) reply.header('idempotent-replayed', 'true');
+      if (outcome.statusCode === 201) return reply.code(201).send({ bid: outcome.bid, auction: outcome.auction });
+      const reason = outcome.bid.reason!;
+      return sendProblem(reply, reason, rejectionDetail(reason, outcome.auction.minNextBid), {
+        bid: outcome.bid,
+        auction: outcome.auction,
+      });
+    },
+  );
+
+  r.get(
+    '/api/v1/auctions/:id/bids',
+    {
+      schema: {
+        tags: ['bids'],
+        summary: 'Bid history, newest first',
+        params: auctionParams,
+        querystring: listBidsQuery,
+        response: { 200: z.object({ items: z.array(bid), nextCursor: z.string().nullable() }), 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const state = await ctx.sequencer.getAuction(request.params.id);
+      if (!state) throw new AppError('AUCTION_NOT_FOUND');
+      const page = await ctx.store.listBids({
+        auctionId: state.id,
+        status: request.query.status,
+        limit: request.query.limit,
+        cursor: request.query.cursor ?? null,
+      });
+      return {
+        items: page.items.map((b) => ({ ...b, createdAt: new Date(b.createdAt).toISOString() })),
+        nextCursor: page.nextCursor,
+      };
+    },
+  );
+
+  r.get(
+    '/api/v1/auctions/:id/leaderboard',
+    {
+      schema: {
+        tags: ['bids'],
+        summary: 'Each distinct bidder once, with their highest accepted bid, highest first',
+        params: auctionParams,
+        querystring: leaderboardQuery,
+        response: { 200: z.object({ items: z.array(leaderboardEntry) }), 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const state = await ctx.sequencer.getAuction(request.params.id);
+      if (!state) throw new AppError('AUCTION_NOT_FOUND');
+      const rows = await ctx.store.leaderboard(state.id, request.query.limit);
+      return { items: rows.map((row) => ({ ...row, bidAt: new Date(row.bidAt).toISOString() })) };
+    },
+  );
+}
+
+function rejectionDetail(reason: string, minNextBid: number): string {
+  switch (reason) {
+    case 'BID_TOO_LOW':
+      return `The minimum next bid is ${minNextBid}`;
+    case 'AUCTION_CLOSED':
+      return 'The auction had ended when the server ordered this bid';
+    case 'AUCTION_NOT_STARTED':
+      return 'The auction has not started yet';
+    case 'AUCTION_CANCELLED':
+      return 'The auction was cancelled';
+    default:
+      return 'Sellers cannot bid on their own auction';
+  }
+}

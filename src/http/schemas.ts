@@ -1,0 +1,171 @@
+import { z } from 'zod';
+import { MAX_AMOUNT, MIN_AMOUNT } from '../domain/index.ts';
+
+/**
+ * Request and response schemas. They validate input and, through
+ * fastify-type-provider-zod, are the OpenAPI document: one source of truth.
+ */
+
+export const amount = z
+  .number()
+  .int()
+  .min(MIN_AMOUNT)
+  .max(MAX_AMOUNT)
+  .describe('Integer minor units (cents for USD), 1 … 1,000,000,000,000');
+
+/** Dates bounded to a sane range so that they always fit the store and `Date`. */
+const isoDate = z.iso
+  .datetime({ offset: true })
+  .refine((s) => {
+    const t = Date.parse(s);
+    return Number.isFinite(t) && t >= Date.UTC(2000, 0, 1) && t < Date.UTC(2200, 0, 1);
+  }, 'must be a date between 2000 and 2200')
+  .describe('ISO 8601 date-time, e.g. 2026-11-22T13:00:00.000Z');
+
+const id = z.string().min(1).max(128);
+const isoOut = z.string().describe('ISO 8601 UTC with milliseconds');
+
+// ---------- users and sessions ----------
+
+export const createUserBody = z.strictObject({
+  username: z.string().regex(/^[a-z0-9_]{3,32}$/, 'lowercase letters, digits and _, 3–32 characters'),
+  password: z.string().min(8).max(128),
+  displayName: z.string().trim().min(1).max(64).optional(),
+});
+
+export const createSessionBody = z.strictObject({
+  username: z.string().max(64),
+  password: z.string().max(256),
+});
+
+export const user = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoOut });
+
+// ---------- auctions ----------
+
+const softClose = z.strictObject({
+  windowSeconds: z.number().int().min(1).max(86_400),
+  extendSeconds: z.number().int().min(1).max(86_400),
+});
+
+export const createAuctionBody = z.strictObject({
+  item: z.strictObject({
+    name: z.string().trim().min(1).max(200),
+    description: z.string().max(10_000).default(''),
+    imageUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .nullable()
+      .default(null)
+      .describe('http(s) URL of a picture of the item'),
+  }),
+  startingPrice: amount,
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
+    .default('USD'),
+  startDate: isoDate.optional().describe('Defaults to now'),
+  endDate: isoDate,
+  minIncrement: amount.default(1),
+  reservePrice: amount.nullable().default(null).describe('Hidden from everyone but the seller'),
+  buyNowPrice: amount.nullable().default(null),
+  softClose: softClose.nullable().optional().describe('Default { windowSeconds: 30, extendSeconds: 30 }; null = hard close'),
+  maxEndDate: isoDate.nullable().default(null).describe('Optional cap on soft-close extensions'),
+});
+
+export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
+
+export const auction = z.object({
+  id: z.string(),
+  sellerId: z.string(),
+  item: z.object({ name: z.string(), description: z.string(), imageUrl: z.string().nullable() }),
+  currency: z.string(),
+  startingPrice: z.number().int(),
+  minIncrement: z.number().int(),
+  hasReserve: z.boolean(),
+  reserveMet: z.boolean(),
+  reservePrice: z.number().int().nullable().optional().describe('Only in the seller’s view'),
+  buyNowPrice: z.number().int().nullable(),
+  startDate: isoOut,
+  endDate: isoOut,
+  originalEndDate: isoOut,
+  maxEndDate: isoOut.nullable(),
+  softClose: z.object({ windowSeconds: z.number().int(), extendSeconds: z.number().int() }).nullable(),
+  status: auctionStatus,
+  currentPrice: z.number().int().nullable(),
+  highestBid: z
+    .object({ id: z.string(), bidderId: z.string(), amount: z.number().int(), createdAt: isoOut })
+    .nullable(),
+  bidCount: z.number().int(),
+  minNextBid: z.number().int(),
+  version: z.number().int(),
+  outcome: z
+    .object({
+      result: z.enum(['sold', 'no_bids', 'reserve_not_met']),
+      winnerId: z.string().nullable(),
+      finalPrice: z.number().int().nullable(),
+    })
+    .nullable(),
+  closedAt: isoOut.nullable(),
+  createdAt: isoOut,
+  serverTime: isoOut,
+});
+
+export const auctionParams = z.object({ id });
+
+export const listAuctionsQuery = z.object({
+  status: auctionStatus.optional(),
+  sellerId: id.optional(),
+  q: z.string().max(200).optional(),
+  sort: z.enum(['ending_soon', 'newest', 'price_asc', 'price_desc']).default('ending_soon'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
+});
+
+// ---------- bids ----------
+
+export const placeBidBody = z.strictObject({ amount });
+
+export const bidReason = z.enum(['BID_TOO_LOW', 'AUCTION_CLOSED', 'AUCTION_NOT_STARTED', 'AUCTION_CANCELLED', 'SELF_BIDDING']);
+
+export const bid = z.object({
+  id: z.string(),
+  auctionId: z.string(),
+  bidderId: z.string(),
+  amount: z.number().int(),
+  status: z.enum(['accepted', 'rejected']),
+  reason: bidReason.nullable(),
+  createdAt: isoOut,
+  auctionVersion: z.number().int(),
+});
+
+export const listBidsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().max(512).optional(),
+  status: z.enum(['accepted', 'all']).default('accepted'),
+});
+
+export const leaderboardQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(20).default(3),
+});
+
+export const leaderboardEntry = z.object({
+  bidderId: z.string(),
+  displayName: z.string(),
+  amount: z.number().int(),
+  bidAt: isoOut,
+});
+
+// ---------- errors ----------
+
+export const problem = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    code: z.string().describe('Stable identifier from the error catalogue (docs/errors.md)'),
+    detail: z.string(),
+  })
+  .passthrough();
+
+/** `Idempotency-Key`: 1–64 printable ASCII characters. */
+export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,64}$/;

@@ -1,0 +1,47 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app (no global singleton), so tests can build many apps in one process. */
+export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'gavel_' });
+  return {
+    registry,
+    bids: new Counter({
+      name: 'gavel_bids_total',
+      help: 'Bids decided, by outcome (accepted or the rejection code)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    bidLatency: new Histogram({
+      name: 'gavel_bid_latency_seconds',
+      help: 'From the bid entering the sequencer to its durable acknowledgement',
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+    commitBatchSize: new Histogram({
+      name: 'gavel_commit_batch_size',
+      help: 'Commands committed per durable transaction (group commit)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096],
+      registers: [registry],
+    }),
+    commitDuration: new Histogram({
+      name: 'gavel_commit_duration_seconds',
+      help: 'Time spent in one durable batch commit',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers: [registry],
+    }),
+    closed: new Counter({
+      name: 'gavel_auctions_closed_total',
+      help: 'Auctions closed, by result',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
+    sseConnections: new Gauge({
+      name: 'gavel_sse_connections',
+      help: 'Open server-sent event streams',
+      registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

@@ -1,0 +1,127 @@
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import type { Sequencer } from '../engine/index.ts';
+import { toError } from '../error-catalogue.ts';
+import type { Store } from '../store/index.ts';
+
+export interface CloserOptions {
+  store: Store;
+  sequencer: Sequencer;
+  clock: Clock;
+  logger: Logger;
+  /** Due auctions fetched per round. Default 500. */
+  batchSize?: number;
+  /**
+   * Longest the timer sleeps before looking at the index again, in ms.
+   * Default 60,000: a safety net against clock steps; correctness never
+   * depends on it because the bid path refuses late bids by itself.
+   */
+  maxSleepMs?: number;
+}
+
+/**
+ * Closes auctions at their end from the store's due-time index: one timer,
+ * armed for the earliest unclosed `endDate`. When it fires, everything due is
+ * closed through the sequencer (so a close is ordered with the bids around it)
+ * and the timer is re-armed. Creations and extensions that end earlier than
+ * the armed time re-arm it. Costs one indexed read per wake-up, never a scan,
+ * whether ten auctions are open or ten million.
+ */
+export class Closer {
+  private readonly store: Store;
+  private readonly sequencer: Sequencer;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+  private readonly batchSize: number;
+  private readonly maxSleepMs: number;
+  private timer: NodeJS.Timeout | null = null;
+  private armedFor = Infinity;
+  private running: Promise<void> | null = null;
+  private rerun = false;
+  private stopped = true;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(options: CloserOptions) {
+    this.store = options.store;
+    this.sequencer = options.sequencer;
+    this.clock = options.clock;
+    this.logger = options.logger;
+    this.batchSize = options.batchSize ?? 500;
+    this.maxSleepMs = options.maxSleepMs ?? 60_000;
+  }
+
+  /** Closes everything overdue (auctions that ended while the server was down), then arms the timer. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    this.unsubscribe = this.sequencer.onDueTime((endDate) => this.hint(endDate));
+    await this.tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.unsubscribe?.();
+    this.clearTimer();
+    if (this.running) await this.running;
+  }
+
+  /** An auction now ends at `endDate`: wake earlier if that is before the armed time. */
+  hint(endDate: number): void {
+    if (this.stopped || endDate >= this.armedFor) return;
+    this.arm(endDate);
+  }
+
+  /** Runs one closing round now (also what the timer calls). Concurrent calls coalesce. */
+  tick(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return this.running;
+    }
+    this.running = this.closeDue()
+      .catch((error) => {
+        this.logger.error({ err: toError(error) }, 'closing round failed; retrying in 1s');
+        if (!this.stopped) this.arm(this.clock.now() + 1000);
+      })
+      .finally(() => {
+        this.running = null;
+        if (this.rerun && !this.stopped) {
+          this.rerun = false;
+          void this.tick();
+        }
+      });
+    return this.running;
+  }
+
+  private async closeDue(): Promise<void> {
+    this.clearTimer();
+    for (;;) {
+      if (this.stopped) return;
+      const now = this.clock.now();
+      const due = await this.store.dueAuctionIds(now, this.batchSize);
+      if (due.length === 0) break;
+      const results = await Promise.all(due.map((id) => this.sequencer.close(id)));
+      const closed = results.filter(Boolean).length;
+      if (closed > 0) this.logger.debug({ closed }, 'closed due auctions');
+      if (due.length < this.batchSize) break;
+    }
+    const next = await this.store.nextDueTime();
+    if (next !== null && !this.stopped) this.arm(next);
+  }
+
+  private arm(at: number): void {
+    this.clearTimer();
+    this.armedFor = at;
+    const delay = Math.min(Math.max(0, at - this.clock.now()), this.maxSleepMs);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.armedFor = Infinity;
+      void this.tick();
+    }, delay);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.armedFor = Infinity;
+  }
+}

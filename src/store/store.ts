@@ -1,0 +1,149 @@
+import type { Auction, AuctionStatus, BidRejectionReason } from '../domain/index.ts';
+
+/**
+ * The Store port. Every adapter (sqlite/ now, postgres/ next) implements these
+ * operations with the same meaning and passes test/store.contract.ts.
+ *
+ * Shaped for a row-locking adapter: `commitBatch` receives the *decided* new
+ * states together with the versions they were decided from, so an adapter
+ * whose auction rows can be written by several nodes checks (or locks and
+ * re-reads) those versions inside its transaction. The single-node SQLite
+ * adapter is the only writer and checks them as a guard.
+ */
+export interface Store {
+  readonly kind: string;
+  /** Cheap check that storage answers (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'>;
+  findUserByUsername(username: string): Promise<UserRecord | null>;
+  findUsersByIds(ids: readonly string[]): Promise<Map<string, UserRecord>>;
+
+  insertSession(session: SessionRecord): Promise<void>;
+  findSession(tokenHash: string, now: number): Promise<SessionRecord | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+
+  insertAuction(auction: Auction): Promise<void>;
+  loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>>;
+  listAuctions(query: AuctionListQuery): Promise<Page<Auction>>;
+
+  /** Writes a whole batch of decided commands in one durable transaction. */
+  commitBatch(batch: CommitBatch): Promise<void>;
+  findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null>;
+  listBids(query: BidListQuery): Promise<Page<BidRecord>>;
+  leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]>;
+  /** Stored events with version > `afterVersion`, ascending, at most `limit`. */
+  eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]>;
+
+  /** Earliest `endDate` among auctions not yet closed or cancelled (the due-time index). */
+  nextDueTime(): Promise<number | null>;
+  /** Ids of unclosed auctions whose `endDate <= now`, earliest first. */
+  dueAuctionIds(now: number, limit: number): Promise<string[]>;
+}
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  displayName: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface SessionRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface BidRecord {
+  id: string;
+  auctionId: string;
+  bidderId: string;
+  amount: number;
+  status: 'accepted' | 'rejected';
+  reason: BidRejectionReason | null;
+  createdAt: number;
+  /** The auction version this bid produced (accepted bids), else the version it was judged against. */
+  auctionVersion: number;
+}
+
+export interface StoredEvent {
+  auctionId: string;
+  version: number;
+  type: 'bid' | 'closed' | 'cancelled' | 'extended';
+  /** The event's data as serialized JSON, exactly as sent to watchers. */
+  data: string;
+  createdAt: number;
+}
+
+export interface IdempotencyRecord {
+  bidderId: string;
+  auctionId: string;
+  key: string;
+  /** Fingerprint of the request body; a different body under the same key is refused. */
+  requestHash: string;
+  statusCode: number;
+  bidId: string;
+  /** The response body as first answered (JSON). */
+  response: string;
+  createdAt: number;
+}
+
+export interface CommitBatch {
+  bids: BidRecord[];
+  /** New auction states with the version each was decided from. */
+  auctions: { before: number; after: Auction }[];
+  events: StoredEvent[];
+  idempotency: IdempotencyRecord[];
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc';
+
+export interface AuctionListQuery {
+  status: AuctionStatus | null;
+  sellerId: string | null;
+  /** Free text, already reduced to search terms by the caller. */
+  terms: string[];
+  sort: AuctionSort;
+  limit: number;
+  cursor: string | null;
+  /** Status is computed against this clock reading. */
+  now: number;
+}
+
+export interface BidListQuery {
+  auctionId: string;
+  status: 'accepted' | 'all';
+  limit: number;
+  cursor: string | null;
+}
+
+export interface LeaderboardRow {
+  bidderId: string;
+  displayName: string;
+  amount: number;
+  bidAt: number;
+}
+
+/** The stored state changed under us: another writer committed first. Retry the batch. */
+export class VersionConflictError extends Error {
+  constructor(readonly auctionId: string) {
+    super(`auction ${auctionId} changed concurrently`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+/** A cursor that this store did not issue. The HTTP layer answers 400. */
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+    this.name = 'InvalidCursorError';
+  }
+}
