@@ -14,7 +14,11 @@ const schema = z.object({
   /** `GAVEL_GROUP_COMMIT`, default on. `off` commits one bid per transaction (benchmark baseline only). */
   groupCommit: z.enum(['on', 'off']).default('on'),
   /** `GAVEL_SESSION_TTL_HOURS`, default 720 (30 days). */
-  sessionTtlHours: z.coerce.number().positive().max(24 * 365).default(720),
+  sessionTtlHours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 365)
+    .default(720),
   /** `GAVEL_HEARTBEAT_MS`, default 15000: SSE keep-alive comment interval. */
   heartbeatMs: z.coerce.number().int().min(100).max(15_000).default(15_000),
   /** `GAVEL_AUCTION_CACHE`, default 100000: auctions whose state the sequencer keeps in memory. */

@@ -25,7 +25,11 @@ export interface AuctionView {
   bidCount: number;
   minNextBid: number;
   version: number;
-  outcome: { result: 'sold' | 'no_bids' | 'reserve_not_met'; winnerId: string | null; finalPrice: number | null } | null;
+  outcome: {
+    result: 'sold' | 'no_bids' | 'reserve_not_met';
+    winnerId: string | null;
+    finalPrice: number | null;
+  } | null;
   closedAt: string | null;
   createdAt: string;
   serverTime: string;

@@ -2,11 +2,7 @@ import { type Auction, minNextBid, statusAt } from './auction.ts';
 
 /** Why a well-formed bid was refused, in the order the contract checks them. */
 export type BidRejectionReason =
-  | 'AUCTION_CANCELLED'
-  | 'AUCTION_NOT_STARTED'
-  | 'AUCTION_CLOSED'
-  | 'SELF_BIDDING'
-  | 'BID_TOO_LOW';
+  'AUCTION_CANCELLED' | 'AUCTION_NOT_STARTED' | 'AUCTION_CLOSED' | 'SELF_BIDDING' | 'BID_TOO_LOW';
 
 export interface BidAttempt {
   id: string;

@@ -3,14 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import {
-  type Auction,
-  type AuctionView,
-  type BidView,
-  auctionView,
-  closeIfDue,
-  placeBid,
-} from '../domain/index.ts';
+import { type Auction, type AuctionView, type BidView, auctionView, closeIfDue, placeBid } from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
 import type { BidRecord, CommitBatch, IdempotencyRecord, Store, StoredEvent } from '../store/index.ts';
@@ -228,13 +221,19 @@ export class Sequencer {
         if (decision.closed) {
           entry.state = decision.auction;
           closedResults.push(decision.auction.outcome!.result);
-          events.push(this.event(decision.auction, 'closed', now, { auction: auctionView(decision.auction, now, null) }));
+          events.push(
+            this.event(decision.auction, 'closed', now, { auction: auctionView(decision.auction, now, null) }),
+          );
         }
         answers.push(() => command.resolve(decision.closed));
         continue;
       }
 
-      const decision = placeBid(entry.state, { id: command.bidId, bidderId: command.bidderId, amount: command.amount }, now);
+      const decision = placeBid(
+        entry.state,
+        { id: command.bidId, bidderId: command.bidderId, amount: command.amount },
+        now,
+      );
       entry.state = decision.auction;
       const record: BidRecord = {
         id: command.bidId,

@@ -59,7 +59,14 @@ export function errorHandler(rawError: unknown, request: FastifyRequest, reply: 
   const status = error.statusCode ?? 500;
   if (error instanceof SyntaxError || (status >= 400 && status < 500)) {
     // JSON syntax errors and any other client error fastify raises.
-    const code: ErrorCode = status === 404 ? 'NOT_FOUND' : status === 413 ? 'PAYLOAD_TOO_LARGE' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'VALIDATION_FAILED';
+    const code: ErrorCode =
+      status === 404
+        ? 'NOT_FOUND'
+        : status === 413
+          ? 'PAYLOAD_TOO_LARGE'
+          : status === 415
+            ? 'UNSUPPORTED_MEDIA_TYPE'
+            : 'VALIDATION_FAILED';
     return sendProblem(reply, code, error.message);
   }
   request.log.error({ err: error }, 'unhandled error');

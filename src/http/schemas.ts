@@ -68,7 +68,10 @@ export const createAuctionBody = z.strictObject({
   minIncrement: amount.default(1),
   reservePrice: amount.nullable().default(null).describe('Hidden from everyone but the seller'),
   buyNowPrice: amount.nullable().default(null),
-  softClose: softClose.nullable().optional().describe('Default { windowSeconds: 30, extendSeconds: 30 }; null = hard close'),
+  softClose: softClose
+    .nullable()
+    .optional()
+    .describe('Default { windowSeconds: 30, extendSeconds: 30 }; null = hard close'),
   maxEndDate: isoDate.nullable().default(null).describe('Optional cap on soft-close extensions'),
 });
 
@@ -125,7 +128,13 @@ export const listAuctionsQuery = z.object({
 
 export const placeBidBody = z.strictObject({ amount });
 
-export const bidReason = z.enum(['BID_TOO_LOW', 'AUCTION_CLOSED', 'AUCTION_NOT_STARTED', 'AUCTION_CANCELLED', 'SELF_BIDDING']);
+export const bidReason = z.enum([
+  'BID_TOO_LOW',
+  'AUCTION_CLOSED',
+  'AUCTION_NOT_STARTED',
+  'AUCTION_CANCELLED',
+  'SELF_BIDDING',
+]);
 
 export const bid = z.object({
   id: z.string(),

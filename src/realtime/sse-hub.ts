@@ -36,7 +36,9 @@ const frame = (event: StoredEvent) => `id: ${event.version}\nevent: ${event.type
  * merged under load, the latest always arrives).
  */
 export class SseHub {
-  private readonly options: Required<Omit<SseHubOptions, 'bus' | 'store' | 'sequencer' | 'clock' | 'logger' | 'metrics'>> &
+  private readonly options: Required<
+    Omit<SseHubOptions, 'bus' | 'store' | 'sequencer' | 'clock' | 'logger' | 'metrics'>
+  > &
     SseHubOptions;
   private readonly watchersByAuction = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -219,7 +221,8 @@ class Watcher {
 
   private async fillGap(upTo: number): Promise<void> {
     const missing = await this.store.eventsAfter(this.auctionId, this.lastSent, upTo - this.lastSent - 1);
-    for (const event of missing) if (event.version > this.lastSent && event.version < upTo) this.write(frame(event), event.version);
+    for (const event of missing)
+      if (event.version > this.lastSent && event.version < upTo) this.write(frame(event), event.version);
   }
 
   offer(event: StoredEvent, text: string): void {

@@ -28,10 +28,20 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
         security: [{ bearer: [] }],
         params: auctionParams,
         headers: z.object({
-          'idempotency-key': z.string().optional().describe('1–64 printable ASCII characters; a retry returns the first answer'),
+          'idempotency-key': z
+            .string()
+            .optional()
+            .describe('1–64 printable ASCII characters; a retry returns the first answer'),
         }),
         body: placeBidBody,
-        response: { 201: z.object({ bid, auction: z.any() }), 400: problem, 401: problem, 404: problem, 409: problem, 422: problem },
+        response: {
+          201: z.object({ bid, auction: z.any() }),
+          400: problem,
+          401: problem,
+          404: problem,
+          409: problem,
+          422: problem,
+        },
       },
     },
     async (request, reply) => {
@@ -67,7 +77,11 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
         summary: 'Bid history, newest first',
         params: auctionParams,
         querystring: listBidsQuery,
-        response: { 200: z.object({ items: z.array(bid), nextCursor: z.string().nullable() }), 400: problem, 404: problem },
+        response: {
+          200: z.object({ items: z.array(bid), nextCursor: z.string().nullable() }),
+          400: problem,
+          404: problem,
+        },
       },
     },
     async (request) => {

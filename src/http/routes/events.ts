@@ -19,7 +19,11 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
           'Live events (text/event-stream): snapshot, then bid / closed / cancelled / extended in version order; id = version',
         params: auctionParams,
         querystring: z.object({
-          lastEventId: z.string().max(32).optional().describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
+          lastEventId: z
+            .string()
+            .max(32)
+            .optional()
+            .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
         }),
         response: { 200: z.string().describe('text/event-stream'), 404: problem },
       },
