@@ -59,10 +59,15 @@ test('no acknowledged bid is lost when the server is killed with SIGKILL mid-sto
       const entry: Sent = { key: `w${w}-n${n}`, auth: bidder.auth, amount, answer: null };
       sent.push(entry);
       try {
-        const res = await call(`${base}/api/v1/auctions/${auctionId}/bids`, 'POST', { amount }, {
-          ...bidder.auth,
-          'idempotency-key': entry.key,
-        });
+        const res = await call(
+          `${base}/api/v1/auctions/${auctionId}/bids`,
+          'POST',
+          { amount },
+          {
+            ...bidder.auth,
+            'idempotency-key': entry.key,
+          },
+        );
         if (res.status === 201 || res.status === 409) {
           const bid = res.body.bid as { id: string; status: string; reason: string | null };
           entry.answer = { status: res.status, bidId: bid.id, bidStatus: bid.status, reason: bid.reason };
@@ -97,10 +102,15 @@ test('no acknowledged bid is lost when the server is killed with SIGKILL mid-sto
   // Retries after the crash: acknowledged keys replay the first answer; unanswered ones are decided now.
   const unanswered = sent.filter((s) => s.answer === null);
   for (const s of [...acked.slice(0, 40), ...unanswered]) {
-    const res = await call(`${restarted}/api/v1/auctions/${auctionId}/bids`, 'POST', { amount: s.amount }, {
-      ...s.auth,
-      'idempotency-key': s.key,
-    });
+    const res = await call(
+      `${restarted}/api/v1/auctions/${auctionId}/bids`,
+      'POST',
+      { amount: s.amount },
+      {
+        ...s.auth,
+        'idempotency-key': s.key,
+      },
+    );
     assert.ok(res.status === 201 || res.status === 409, `retry of ${s.key} answered ${res.status}`);
     const bid = res.body.bid as { id: string };
     if (s.answer) {
@@ -113,7 +123,10 @@ test('no acknowledged bid is lost when the server is killed with SIGKILL mid-sto
   assert.equal(new Set(final.map((b) => b.id)).size, final.length);
   const accepted = final.filter((b) => b.status === 'accepted').sort((a, b) => a.auctionVersion - b.auctionVersion);
   for (let i = 1; i < accepted.length; i++) {
-    assert.ok(accepted[i]!.amount > accepted[i - 1]!.amount, 'accepted amounts must strictly increase in version order');
+    assert.ok(
+      accepted[i]!.amount > accepted[i - 1]!.amount,
+      'accepted amounts must strictly increase in version order',
+    );
     assert.equal(accepted[i]!.auctionVersion, accepted[i - 1]!.auctionVersion + 1);
   }
   const auction = (await call(`${restarted}/api/v1/auctions/${auctionId}`, 'GET')).body.auction as {

@@ -105,8 +105,14 @@ export async function httpUser(base: string, username: string) {
 
 /** Reads an auction's entire bid history (all statuses) through the paging API, oldest first. */
 export async function allBids(base: string, auctionId: string) {
-  const bids: { id: string; amount: number; status: string; reason: string | null; bidderId: string; auctionVersion: number }[] =
-    [];
+  const bids: {
+    id: string;
+    amount: number;
+    status: string;
+    reason: string | null;
+    bidderId: string;
+    auctionVersion: number;
+  }[] = [];
   let cursor: string | null = null;
   do {
     const query: string = `status=all&limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
