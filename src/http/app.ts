@@ -83,7 +83,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     bodyLimit: 64 * 1024,
     // Per-request log lines cost real throughput on the bid path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Requests arriving during shutdown get our own 503 problem document (onRequest hook below).
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed views; plain JSON.stringify keeps the bid path cheap.
@@ -115,10 +116,18 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
 
+  let closing = false;
+  app.addHook('onRequest', async (_request, reply) => {
+    if (closing) {
+      reply.header('connection', 'close');
+      return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'The server is shutting down; retry with the same Idempotency-Key');
+    }
+  });
   app.addHook('onReady', async () => {
     await closer.start();
   });
   app.addHook('preClose', async () => {
+    closing = true;
     await sequencer.stop();
     await closer.stop();
     hub.closeAll();
