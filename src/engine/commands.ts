@@ -10,6 +10,8 @@ export type BidOutcome =
       auction: AuctionView;
       /** True when this is the stored first answer to an `Idempotency-Key` retry. */
       replayed: boolean;
+      /** `{ bid, auction }` serialized once: the 201 body, the stored event data and the idempotency record. */
+      json: string;
     }
   | { kind: 'auction_not_found' }
   | { kind: 'idempotency_key_reused' };

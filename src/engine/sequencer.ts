@@ -125,7 +125,13 @@ export class Sequencer {
     if (stored) {
       if (stored.requestHash !== requestHash) return { kind: 'idempotency_key_reused' };
       const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView };
-      return { kind: 'decided', statusCode: stored.statusCode as 201 | 409, ...body, replayed: true };
+      return {
+        kind: 'decided',
+        statusCode: stored.statusCode as 201 | 409,
+        ...body,
+        replayed: true,
+        json: stored.response,
+      };
     }
     return this.enqueueBid(input, requestHash);
   }
@@ -248,9 +254,16 @@ export class Sequencer {
       bids.push(record);
       const bid = bidView(record);
       const auction = auctionView(decision.auction, now, command.bidderId);
+      const json = JSON.stringify({ bid, auction });
       if (decision.accepted) {
-        // The bidder is never the seller here, so their view is the public one.
-        events.push(this.event(decision.auction, 'bid', now, { bid, auction }));
+        // The bidder is never the seller here, so their view is the public one: the answer is the event.
+        events.push({
+          auctionId: command.auctionId,
+          version: decision.auction.version,
+          type: 'bid',
+          data: json,
+          createdAt: now,
+        });
         if (decision.extended) this.announceDueTime(decision.auction.endDate);
       }
       const statusCode = decision.accepted ? 201 : 409;
@@ -262,7 +275,7 @@ export class Sequencer {
           requestHash: command.requestHash,
           statusCode,
           bidId: command.bidId,
-          response: JSON.stringify({ bid, auction }),
+          response: json,
           createdAt: now,
         });
       }
@@ -270,7 +283,7 @@ export class Sequencer {
       const enqueuedAt = command.enqueuedAt;
       answers.push(() => {
         this.metrics.bidLatency.observe((performance.now() - enqueuedAt) / 1000);
-        command.resolve({ kind: 'decided', statusCode, bid, auction, replayed: false });
+        command.resolve({ kind: 'decided', statusCode, bid, auction, replayed: false, json });
       });
     }
 

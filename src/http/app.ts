@@ -120,7 +120,11 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   app.addHook('onRequest', async (_request, reply) => {
     if (closing) {
       reply.header('connection', 'close');
-      return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'The server is shutting down; retry with the same Idempotency-Key');
+      return sendProblem(
+        reply,
+        'SERVICE_UNAVAILABLE',
+        'The server is shutting down; retry with the same Idempotency-Key',
+      );
     }
   });
   app.addHook('onReady', async () => {
@@ -128,8 +132,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   app.addHook('preClose', async () => {
     closing = true;
-    await sequencer.stop();
+    // The closer first (its round still needs the sequencer), then finish and answer every queued bid.
     await closer.stop();
+    await sequencer.stop();
     hub.closeAll();
   });
   app.addHook('onClose', async () => {

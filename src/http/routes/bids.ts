@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
@@ -60,7 +60,10 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
       if (outcome.kind === 'auction_not_found') throw new AppError('AUCTION_NOT_FOUND');
       if (outcome.kind === 'idempotency_key_reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
-      if (outcome.statusCode === 201) return reply.code(201).send({ bid: outcome.bid, auction: outcome.auction });
+      // Already serialized by the sequencer (it is also the event's data): send the string as is.
+      // (The untyped reply: the schema describes this string's content, not a string.)
+      if (outcome.statusCode === 201)
+        return (reply as FastifyReply).code(201).type('application/json; charset=utf-8').send(outcome.json);
       const reason = outcome.bid.reason!;
       return sendProblem(reply, reason, rejectionDetail(reason, outcome.auction.minNextBid), {
         bid: outcome.bid,
