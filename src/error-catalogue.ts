@@ -7,10 +7,8 @@ export const errorCatalogue = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
   UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
   INVALID_CREDENTIALS: { status: 401, title: 'Username or password is wrong' },
-  FORBIDDEN: { status: 403, title: 'You may not do this' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   AUCTION_NOT_FOUND: { status: 404, title: 'No such auction' },
-  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed on this resource' },
   USERNAME_TAKEN: { status: 409, title: 'That username is taken' },
   BID_TOO_LOW: { status: 409, title: 'The bid is below the minimum next bid' },
   AUCTION_CLOSED: { status: 409, title: 'The auction has ended' },
@@ -20,7 +18,6 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
-  RATE_LIMITED: { status: 429, title: 'Too many requests' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not accepting this request right now' },
 } as const satisfies Record<string, { status: number; title: string }>;

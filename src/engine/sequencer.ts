@@ -299,7 +299,8 @@ export class Sequencer {
       try {
         await this.store.commitBatch(batch);
       } catch (error) {
-        // Another writer got there first (multi-node stores): drop our copies so the retry reloads.
+        // Another writer got there first (possible only with a multi-node store): drop our copies so the
+        // next command reloads the stored state. The callers of this batch get 503 and retry with their key.
         if (error instanceof VersionConflictError) for (const id of working.keys()) this.cache.delete(id);
         throw error;
       }

@@ -48,9 +48,9 @@ export interface GavelApp {
 /**
  * Builds the whole service from the dependencies it is given (no globals, so
  * tests build many in one process). `app.ready()` closes overdue auctions and
- * arms the closer; `app.close()` shuts down gracefully: refuse new bids,
- * commit and answer those in flight, end the event streams, stop the closer,
- * close storage and the bus.
+ * arms the closer; `app.close()` shuts down gracefully: answer new requests
+ * 503, stop the closer, commit and answer every bid already queued, end the
+ * event streams, then close the bus and storage.
  */
 export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   const { store, bus, clock, logger, metrics } = deps;
@@ -78,14 +78,20 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
-    // SSE streams are ended in preClose; this also drops idle keep-alive sockets on close.
-    forceCloseConnections: true,
+    // On close, drop idle keep-alive sockets; requests in flight finish. SSE streams are ended in preClose.
+    forceCloseConnections: 'idle',
     bodyLimit: 64 * 1024,
+    // Long enough that an over-long id reaches validation (400) instead of the router's own 414.
+    routerOptions: { maxParamLength: 500 },
+    // Router-level errors (bad URL encoding, …) go through the same catalogue mapping as everything else.
+    frameworkErrors: (error, request, reply) => errorHandler(error, request, reply),
     // Per-request log lines cost real throughput on the bid path; errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     // Requests arriving during shutdown get our own 503 problem document (onRequest hook below).
     return503OnClosing: false,
   });
+  // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
+  app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
   // Responses are built by our own code from typed views; plain JSON.stringify keeps the bid path cheap.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));

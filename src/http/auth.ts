@@ -23,6 +23,7 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
  */
 export class Authenticator {
   private readonly cache = new LruCache<string, { userId: string; expiresAt: number }>(50_000);
+  private readonly resolved = new WeakMap<FastifyRequest, string>();
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -48,7 +49,18 @@ export class Authenticator {
     return session.userId;
   }
 
+  /**
+   * `onRequest` hook for (auth) routes: a request without a valid token is
+   * answered 401 before its body is even parsed, so a bad body from an
+   * anonymous caller is a 401, not a 400.
+   */
+  readonly required = async (request: FastifyRequest): Promise<void> => {
+    this.resolved.set(request, await this.requireUserId(request));
+  };
+
   async requireUserId(request: FastifyRequest): Promise<string> {
+    const known = this.resolved.get(request);
+    if (known !== undefined) return known;
     const userId = await this.userIdOf(request);
     if (userId === null) throw new AppError('UNAUTHENTICATED');
     return userId;

@@ -37,5 +37,11 @@ export async function verifyPassword(password: string, stored: string): Promise<
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-/** A hash that never matches, verified against when the username is unknown so timing does not reveal it. */
-export const UNKNOWN_USER_HASH = `scrypt$${2 ** 15}$8$1$${Buffer.alloc(16).toString('base64url')}$${Buffer.alloc(32).toString('base64url')}`;
+/**
+ * A hash that never matches, at the configured cost: verified against when the
+ * username is unknown, so the response time does not reveal who exists.
+ */
+export function unknownUserHash(cost: ScryptCost): string {
+  const zeros = (n: number) => Buffer.alloc(n).toString('base64url');
+  return ['scrypt', cost.N, cost.r, cost.p, zeros(16), zeros(KEY_LENGTH)].join('$');
+}

@@ -62,7 +62,15 @@ export class SseHub {
    */
   async attach(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
     if (this.closing) {
-      res.writeHead(503).end();
+      res.writeHead(503, { 'content-type': 'application/problem+json' }).end(
+        JSON.stringify({
+          type: 'https://gavel.dev/errors/service-unavailable',
+          title: 'The service is not accepting this request right now',
+          status: 503,
+          code: 'SERVICE_UNAVAILABLE',
+          detail: 'The server is shutting down',
+        }),
+      );
       return;
     }
     res.writeHead(200, {

@@ -20,6 +20,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
   r.post(
     '/api/v1/auctions',
     {
+      onRequest: ctx.auth.required,
       schema: {
         tags: ['auctions'],
         summary: 'Put an item up for auction (the caller is the seller)',

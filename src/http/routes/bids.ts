@@ -22,6 +22,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
   r.post(
     '/api/v1/auctions/:id/bids',
     {
+      onRequest: ctx.auth.required,
       schema: {
         tags: ['bids'],
         summary: 'Place a bid. Answered only once the bid is durable; rejected bids are stored too (409).',

@@ -6,7 +6,7 @@ import { AppError } from '../../error-catalogue.ts';
 import type { UserRecord } from '../../store/index.ts';
 import { hashToken, newToken } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { UNKNOWN_USER_HASH, hashPassword, verifyPassword } from '../passwords.ts';
+import { hashPassword, unknownUserHash, verifyPassword } from '../passwords.ts';
 import { createSessionBody, createUserBody, problem, user } from '../schemas.ts';
 
 export function userView(record: UserRecord) {
@@ -64,7 +64,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       const { username, password } = request.body;
       const record = await ctx.store.findUserByUsername(username);
       // Verify against a dummy hash for unknown users so response time does not reveal who exists.
-      const ok = await verifyPassword(password, record?.passwordHash ?? UNKNOWN_USER_HASH);
+      const ok = await verifyPassword(password, record?.passwordHash ?? unknownUserHash(ctx.scryptCost));
       if (!record || !ok) throw new AppError('INVALID_CREDENTIALS');
       const token = newToken();
       const now = ctx.clock.now();
@@ -77,6 +77,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
   r.delete(
     '/api/v1/sessions/current',
     {
+      onRequest: ctx.auth.required,
       schema: {
         tags: ['users'],
         summary: 'Log out: revoke the bearer token of this request',
@@ -96,6 +97,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
   r.get(
     '/api/v1/me',
     {
+      onRequest: ctx.auth.required,
       schema: {
         tags: ['users'],
         summary: 'The user of the bearer token',
