@@ -14,7 +14,8 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
+// The scheme name is case-insensitive (RFC 9110); the token itself is not.
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,128})$/;
 
 /**
  * Resolves the bearer token of a request to a user id. Sessions are stored
@@ -30,12 +31,17 @@ export class Authenticator {
   ) {}
 
   /** The caller's user id, or null when there is no valid token. */
-  async userIdOf(request: FastifyRequest): Promise<string | null> {
+  /** SHA-256 of the request's bearer token, or null when there is none in the right form. */
+  tokenHashOf(request: FastifyRequest): string | null {
     const header = request.headers.authorization;
     if (typeof header !== 'string') return null;
     const match = BEARER.exec(header);
-    if (!match) return null;
-    const tokenHash = hashToken(match[1]!);
+    return match ? hashToken(match[1]!) : null;
+  }
+
+  async userIdOf(request: FastifyRequest): Promise<string | null> {
+    const tokenHash = this.tokenHashOf(request);
+    if (tokenHash === null) return null;
     const now = this.clock.now();
     const cached = this.cache.get(tokenHash);
     if (cached) {

@@ -186,7 +186,7 @@ export const timeSpecArb: fc.Arbitrary<TimeSpec> = fc.oneof(
       offset: fc.oneof(
         { weight: 1, arbitrary: near },
         { weight: 4, arbitrary: fc.integer({ min: -30_000, max: -1 }) },
-        { weight: 1, arbitrary: fc.integer({ min: -120_000, max: 5_000 }) },
+        { weight: 1, arbitrary: fc.integer({ min: -120_000, max: 1_000 }) },
       ),
     }),
   },

@@ -87,7 +87,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     },
     async (request, reply) => {
       await ctx.auth.requireUserId(request);
-      const tokenHash = hashToken(request.headers.authorization!.slice('Bearer '.length));
+      const tokenHash = ctx.auth.tokenHashOf(request)!;
       await ctx.store.deleteSession(tokenHash);
       ctx.auth.forget(tokenHash);
       return reply.code(204).send(null);
