@@ -221,6 +221,16 @@ describe('placeBid: examples', () => {
     assert.equal(inside.auction.version, a.version + 1, 'the bid and its extension are one version');
   });
 
+  test('window boundary with extendSeconds > windowSeconds: the edge itself does not extend', () => {
+    const a = makeAuction({ softClose: { windowSeconds: 30, extendSeconds: 60 } });
+    const atEdge = placeBid(a, { id: 'b1', bidderId: 'alice', amount: 1000 }, a.endDate - 30_000);
+    assert.ok(atEdge.accepted && !atEdge.extended);
+    assert.equal(atEdge.auction.endDate, a.endDate);
+    const inside = placeBid(a, { id: 'b2', bidderId: 'alice', amount: 1000 }, a.endDate - 29_999);
+    assert.ok(inside.accepted && inside.extended);
+    assert.equal(inside.auction.endDate, a.endDate - 29_999 + 60_000);
+  });
+
   test('an extension never moves the end earlier (extendSeconds shorter than what is left)', () => {
     const a = makeAuction({ softClose: { windowSeconds: 60, extendSeconds: 10 } });
     const d = placeBid(a, { id: 'b1', bidderId: 'alice', amount: 1000 }, a.endDate - 40_000);
@@ -235,6 +245,16 @@ describe('placeBid: examples', () => {
     const c = placeBid(b, { id: 'b2', bidderId: 'bob', amount: 1100 }, b.endDate - 1_000);
     assert.ok(c.accepted && !c.extended);
     assert.equal(c.auction.endDate, b.endDate);
+  });
+
+  test('an end already beyond maxEndDate is never pulled back by the cap', () => {
+    // Not reachable through newAuction + placeBid (maxEndDate >= endDate is validated), but the rule is
+    // "never earlier": a state whose end lies past the cap (e.g. a cap tightened later) keeps its end.
+    const a = makeAuction({ softClose: { windowSeconds: 30, extendSeconds: 30 }, maxEndDate: T0 + HOUR });
+    const beyond: Auction = { ...a, endDate: T0 + HOUR + 20_000 };
+    const d = placeBid(beyond, { id: 'b1', bidderId: 'alice', amount: 1000 }, beyond.endDate - 1_000);
+    assert.ok(d.accepted && !d.extended);
+    assert.equal(d.auction.endDate, beyond.endDate);
   });
 
   test('a hard close never extends', () => {

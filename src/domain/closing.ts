@@ -16,7 +16,8 @@ export function closeIfDue(auction: Auction, now: number): CloseDecision {
       ...auction,
       lifecycle: 'closed',
       outcome: outcomeOf(auction),
-      closedAt: now,
+      // The clock decided at endDate; when the closer got round to announcing it does not matter.
+      closedAt: auction.endDate,
       version: auction.version + 1,
     },
   };

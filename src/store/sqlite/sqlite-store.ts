@@ -199,7 +199,8 @@ export class SqliteStore implements Store {
   }
 
   async listBids(query: BidListQuery): Promise<Page<BidRecord>> {
-    const tag = `bids-${query.status}`;
+    // The tag ties the cursor to this auction's listing: a cursor from another auction is refused.
+    const tag = `bids-${query.status}:${query.auctionId}`;
     const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
     const statement = query.status === 'all' ? this.statements.listBidsAll : this.statements.listBidsAccepted;
     const rows = statement.all({ auctionId: query.auctionId, before, limit: query.limit + 1 }) as Row[];

@@ -1,0 +1,1178 @@
+/**
+ * The Store contract: what every Store adapter must do, stated once and run
+ * against each adapter by store.contract.test.ts (GAVEL_TEST_STORES picks them).
+ *
+ * Batches are built the way the sequencer builds them: domain states from
+ * `newAuction`, evolved with `placeBid` / `closeIfDue`, with the bid records,
+ * events and idempotency records those decisions produce.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import fc from 'fast-check';
+import {
+  type Auction,
+  type AuctionStatus,
+  type NewAuctionInput,
+  auctionView,
+  closeIfDue,
+  placeBid,
+} from '../src/domain/index.ts';
+import {
+  type AuctionListQuery,
+  type AuctionSort,
+  type BidRecord,
+  type CommitBatch,
+  type IdempotencyRecord,
+  InvalidCursorError,
+  type Page,
+  type Store,
+  type StoredEvent,
+  type UserRecord,
+  VersionConflictError,
+} from '../src/store/index.ts';
+import {
+  BIDDERS,
+  T0,
+  bidEntries,
+  buildAuction,
+  makeAuction,
+  modelStatus,
+  runScenario,
+  scenarioArb,
+} from './support/auction-scenarios.ts';
+
+export interface StoreUnderTest {
+  store: Store;
+  /**
+   * Closes the current store (if still open) and opens a new one on the same
+   * storage (same file, same database). Without it the durability test is skipped.
+   */
+  reopen?: () => Promise<Store>;
+  /** Closes whatever store is open and removes the storage. */
+  cleanup: () => Promise<void>;
+}
+
+const HOUR = 3_600_000;
+
+// ---------------------------------------------------------------------------
+// Fixtures
+// ---------------------------------------------------------------------------
+
+function userRecord(id: string, overrides: Partial<UserRecord> = {}): UserRecord {
+  return {
+    id,
+    username: id,
+    displayName: `Display ${id}`,
+    passwordHash: `scrypt$salt$${id}`,
+    createdAt: T0 - HOUR,
+    ...overrides,
+  };
+}
+
+/** The seller and bidders of the scenarios exist as users (ids = usernames = BIDDERS). */
+async function insertScenarioUsers(store: Store): Promise<void> {
+  for (const id of BIDDERS) assert.equal(await store.insertUser(userRecord(id)), 'inserted');
+}
+
+export type Command =
+  | { type: 'bid'; auctionId: string; bidderId: string; amount: number; now: number; idempotencyKey?: string }
+  | { type: 'close'; auctionId: string; now: number }
+  | { type: 'cancel'; auctionId: string; now: number };
+
+let idCounter = 0;
+const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${++idCounter}`;
+
+/**
+ * Keeps the committed state of each auction, decides commands with the domain
+ * rules and turns them into CommitBatches, exactly as the sequencer does.
+ */
+class AuctionBook {
+  readonly states = new Map<string, Auction>();
+  /** Every committed bid, in commit order. */
+  readonly bids: BidRecord[] = [];
+  readonly events: StoredEvent[] = [];
+
+  constructor(private readonly store: Store) {}
+
+  async create(overrides: Partial<NewAuctionInput> = {}, now: number = T0): Promise<Auction> {
+    return this.insert(makeAuction({ id: uniqueId('auction'), ...overrides }, now));
+  }
+
+  async insert(auction: Auction): Promise<Auction> {
+    await this.store.insertAuction(auction);
+    this.states.set(auction.id, auction);
+    return auction;
+  }
+
+  state(id: string): Auction {
+    const s = this.states.get(id);
+    assert.ok(s, `unknown auction ${id}`);
+    return s;
+  }
+
+  /** Decides the commands against the committed states, without committing anything. */
+  build(commands: Command[]): { batch: CommitBatch; states: Map<string, Auction> } {
+    const working = new Map<string, { before: number; state: Auction }>();
+    const bids: BidRecord[] = [];
+    const events: StoredEvent[] = [];
+    const idempotency: IdempotencyRecord[] = [];
+    for (const command of commands) {
+      let entry = working.get(command.auctionId);
+      if (!entry) {
+        const state = this.state(command.auctionId);
+        entry = { before: state.version, state };
+        working.set(command.auctionId, entry);
+      }
+      const now = command.now;
+      if (command.type === 'close') {
+        const d = closeIfDue(entry.state, now);
+        if (d.closed) {
+          entry.state = d.auction;
+          events.push(event(d.auction, 'closed', now, { auction: auctionView(d.auction, now, null) }));
+        }
+      } else if (command.type === 'cancel') {
+        assert.equal(entry.state.lifecycle, 'active');
+        entry.state = { ...entry.state, lifecycle: 'cancelled', version: entry.state.version + 1 };
+        events.push(event(entry.state, 'cancelled', now, { auction: auctionView(entry.state, now, null) }));
+      } else {
+        const id = uniqueId('bid');
+        const d = placeBid(entry.state, { id, bidderId: command.bidderId, amount: command.amount }, now);
+        entry.state = d.auction;
+        const record: BidRecord = {
+          id,
+          auctionId: command.auctionId,
+          bidderId: command.bidderId,
+          amount: command.amount,
+          status: d.accepted ? 'accepted' : 'rejected',
+          reason: d.accepted ? null : d.reason,
+          createdAt: now,
+          auctionVersion: d.auction.version,
+        };
+        bids.push(record);
+        const json = JSON.stringify({
+          bid: { ...record, createdAt: new Date(now).toISOString() },
+          auction: auctionView(d.auction, now, command.bidderId),
+        });
+        if (d.accepted)
+          events.push({
+            auctionId: command.auctionId,
+            version: d.auction.version,
+            type: 'bid',
+            data: json,
+            createdAt: now,
+          });
+        if (command.idempotencyKey !== undefined)
+          idempotency.push({
+            bidderId: command.bidderId,
+            auctionId: command.auctionId,
+            key: command.idempotencyKey,
+            requestHash: `amount:${command.amount}`,
+            statusCode: d.accepted ? 201 : 409,
+            bidId: id,
+            response: json,
+            createdAt: now,
+          });
+      }
+    }
+    const changed = [...working.values()].filter((e) => e.state.version !== e.before);
+    return {
+      batch: { bids, auctions: changed.map((e) => ({ before: e.before, after: e.state })), events, idempotency },
+      states: new Map(changed.map((e) => [e.state.id, e.state])),
+    };
+  }
+
+  /** Builds and commits one batch; on success the book adopts the new states. */
+  async commit(commands: Command[]): Promise<CommitBatch> {
+    const { batch, states } = this.build(commands);
+    await this.store.commitBatch(batch);
+    this.adopt(batch, states);
+    return batch;
+  }
+
+  adopt(batch: CommitBatch, states: Map<string, Auction>): void {
+    for (const [id, s] of states) this.states.set(id, s);
+    this.bids.push(...batch.bids);
+    this.events.push(...batch.events);
+  }
+}
+
+function event(auction: Auction, type: StoredEvent['type'], now: number, data: object): StoredEvent {
+  return { auctionId: auction.id, version: auction.version, type, data: JSON.stringify(data), createdAt: now };
+}
+
+/** Follows nextCursor to the end; also checks the page-size contract. */
+async function allPages<T>(fetch: (cursor: string | null) => Promise<Page<T>>, limit: number): Promise<T[][]> {
+  const pages: T[][] = [];
+  let cursor: string | null = null;
+  for (let guard = 0; guard < 1_000; guard++) {
+    const page: Page<T> = await fetch(cursor);
+    assert.ok(page.items.length <= limit, `page of ${page.items.length} > limit ${limit}`);
+    if (pages.length > 0) assert.ok(page.items.length > 0, 'a cursor led to an empty page');
+    pages.push(page.items);
+    if (page.nextCursor === null) return pages;
+    assert.equal(page.items.length, limit, 'a page with a next cursor must be full');
+    cursor = page.nextCursor;
+  }
+  assert.fail('paging did not terminate');
+}
+
+/** Expected listBids order: newest first (reverse commit order, later in a batch = newer). */
+function newestFirst(bids: BidRecord[], auctionId: string, status: 'accepted' | 'all'): BidRecord[] {
+  return bids.filter((b) => b.auctionId === auctionId && (status === 'all' || b.status === 'accepted')).reverse();
+}
+
+function expectedLeaderboard(store: { bids: BidRecord[] }, auctionId: string) {
+  const best = new Map<string, BidRecord>();
+  for (const b of store.bids) {
+    if (b.auctionId !== auctionId || b.status !== 'accepted') continue;
+    const current = best.get(b.bidderId);
+    if (!current || b.amount > current.amount) best.set(b.bidderId, b);
+  }
+  return [...best.values()]
+    .sort((x, y) => y.amount - x.amount || x.createdAt - y.createdAt)
+    .map((b) => ({ bidderId: b.bidderId, displayName: `Display ${b.bidderId}`, amount: b.amount, bidAt: b.createdAt }));
+}
+
+/** Everything stored about these auctions and idempotency keys, for before/after comparisons. */
+async function snapshot(store: Store, auctionIds: string[], idempotency: IdempotencyRecord[]) {
+  const loaded = await store.loadAuctions(auctionIds);
+  const perAuction = [];
+  for (const id of auctionIds) {
+    perAuction.push({
+      id,
+      state: loaded.get(id),
+      bids: (await store.listBids({ auctionId: id, status: 'all', limit: 100, cursor: null })).items,
+      events: await store.eventsAfter(id, 0, 1_000),
+      leaderboard: await store.leaderboard(id, 20),
+    });
+  }
+  const keys = [];
+  for (const r of idempotency) keys.push(await store.findIdempotencyRecord(r.bidderId, r.auctionId, r.key));
+  return { perAuction, keys, nextDue: await store.nextDueTime() };
+}
+
+// ---------------------------------------------------------------------------
+// Listing model
+// ---------------------------------------------------------------------------
+
+const VOCABULARY = ['leica', 'leather', 'camera', 'vintage', 'boxed', 'lens', 'm6', '1986', 'watch', 'café'];
+const SEARCH_TERMS = [
+  'lei',
+  'Leica',
+  'lea',
+  'le',
+  'cam',
+  'camera',
+  'vin',
+  'BOX',
+  'm6',
+  '198',
+  'wat',
+  'eica',
+  'zzz',
+  'caf',
+];
+
+function tokens(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((t) => t.normalize('NFD').replace(/\p{M}/gu, ''));
+}
+
+/** Each term is a prefix of some word of the name or description (case-insensitive); all terms must match. */
+function matchesTerms(a: Auction, terms: string[]): boolean {
+  const words = [...tokens(a.item.name), ...tokens(a.item.description)];
+  return terms.every((t) => words.some((w) => w.startsWith(tokens(t)[0]!)));
+}
+
+function sortKey(a: Auction, sort: AuctionSort): number {
+  switch (sort) {
+    case 'ending_soon':
+      return a.endDate;
+    case 'newest':
+      return a.createdAt;
+    case 'price_asc':
+    case 'price_desc':
+      return a.currentPrice ?? a.startingPrice;
+  }
+}
+
+const ascending = (sort: AuctionSort) => sort === 'ending_soon' || sort === 'price_asc';
+
+interface ListingAuctionSpec {
+  seller: 'seller' | 'alice';
+  created: number;
+  startDelay: number | null;
+  duration: number;
+  startingPrice: number;
+  bid: number | null;
+  fate: 'active' | 'closed' | 'cancelled';
+  name: string[];
+  description: string[];
+}
+
+const listingAuctionArb: fc.Arbitrary<ListingAuctionSpec> = fc.record({
+  seller: fc.constantFrom('seller' as const, 'alice' as const),
+  // Coarse values so that sort keys tie often: ties are where keyset paging breaks.
+  created: fc.integer({ min: 0, max: 8 }).map((n) => n * 10_000),
+  startDelay: fc.option(
+    fc.integer({ min: 1, max: 6 }).map((n) => n * 10_000),
+    { nil: null },
+  ),
+  duration: fc.integer({ min: 1, max: 12 }).map((n) => n * 20_000),
+  startingPrice: fc.constantFrom(100, 200, 300, 500),
+  bid: fc.option(fc.constantFrom(0, 100, 200, 250), { nil: null }),
+  fate: fc.constantFrom('active' as const, 'active' as const, 'closed' as const, 'cancelled' as const),
+  name: fc.array(fc.constantFrom(...VOCABULARY), { minLength: 1, maxLength: 3 }),
+  description: fc.array(fc.constantFrom(...VOCABULARY), { maxLength: 4 }),
+});
+
+const listingQueryArb = fc.record({
+  status: fc.constantFrom<AuctionStatus | null>(null, 'scheduled', 'open', 'closed', 'cancelled'),
+  sellerId: fc.constantFrom<string | null>(null, null, 'seller', 'alice', 'nobody'),
+  terms: fc.oneof(fc.constant([] as string[]), fc.subarray(SEARCH_TERMS, { minLength: 1, maxLength: 2 })),
+  sort: fc.constantFrom<AuctionSort>('ending_soon', 'newest', 'price_asc', 'price_desc'),
+  limit: fc.integer({ min: 1, max: 7 }),
+  // Multiples of 10 s hit start and end dates exactly; ±1 ms either side of them.
+  now: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom(0, 0, -1, 1)).map(([n, d]) => T0 + n * 10_000 + d),
+});
+
+/** Inserts the auctions and evolves them (bid, close, cancel) through commitBatch. */
+async function seedListing(book: AuctionBook, specs: ListingAuctionSpec[]): Promise<void> {
+  const later: Command[] = [];
+  for (const spec of specs) {
+    const created = T0 + spec.created;
+    const startDate = spec.startDelay === null ? null : created + spec.startDelay;
+    const a = await book.create(
+      {
+        sellerId: spec.seller,
+        item: { name: spec.name.join(' '), description: spec.description.join(' '), imageUrl: null },
+        startingPrice: spec.startingPrice,
+        minIncrement: 10,
+        startDate,
+        endDate: (startDate ?? created) + spec.duration,
+      },
+      created,
+    );
+    if (spec.bid !== null && spec.fate !== 'cancelled')
+      later.push({
+        type: 'bid',
+        auctionId: a.id,
+        bidderId: 'bob',
+        amount: spec.startingPrice + spec.bid,
+        now: a.startDate,
+      });
+    if (spec.fate === 'closed') later.push({ type: 'close', auctionId: a.id, now: T0 + 10 * HOUR });
+    if (spec.fate === 'cancelled') later.push({ type: 'cancel', auctionId: a.id, now: created });
+  }
+  // One batch for all of them: a batch spans many auctions.
+  if (later.length > 0) await book.commit(later);
+}
+
+// ---------------------------------------------------------------------------
+// The contract
+// ---------------------------------------------------------------------------
+
+export function storeContract(name: string, makeStore: () => Promise<StoreUnderTest>): void {
+  /** A fresh, empty store for one test; always cleaned up. */
+  async function withStore(fn: (store: Store, handle: StoreUnderTest) => Promise<void>): Promise<void> {
+    const handle = await makeStore();
+    try {
+      await fn(handle.store, handle);
+    } finally {
+      await handle.cleanup();
+    }
+  }
+
+  /** A fresh store with the scenario users and a book to build batches. */
+  async function withBook(fn: (store: Store, book: AuctionBook, handle: StoreUnderTest) => Promise<void>) {
+    await withStore(async (store, handle) => {
+      await insertScenarioUsers(store);
+      await fn(store, new AuctionBook(store), handle);
+    });
+  }
+
+  describe(`Store contract: ${name}`, () => {
+    test('ping answers on an open store', async () => {
+      await withStore(async (store) => {
+        await store.ping();
+        assert.equal(typeof store.kind, 'string');
+      });
+    });
+
+    describe('users', () => {
+      test('insertUser, then a second user with the same username is username_taken', async () => {
+        await withStore(async (store) => {
+          assert.equal(await store.insertUser(userRecord('u1', { username: 'ada' })), 'inserted');
+          assert.equal(await store.insertUser(userRecord('u2', { username: 'ada' })), 'username_taken');
+          assert.equal(await store.insertUser(userRecord('u3', { username: 'grace' })), 'inserted');
+          assert.equal((await store.findUserByUsername('ada'))?.id, 'u1');
+        });
+      });
+
+      test('findUserByUsername returns the whole record, or null', async () => {
+        await withStore(async (store) => {
+          const ada = userRecord('u1', { username: 'ada', displayName: 'Ada Lovelace ✓' });
+          await store.insertUser(ada);
+          assert.deepEqual(await store.findUserByUsername('ada'), ada);
+          assert.equal(await store.findUserByUsername('nobody'), null);
+        });
+      });
+
+      test('findUsersByIds returns the known ones, keyed by id; unknown and repeated ids are fine', async () => {
+        await withStore(async (store) => {
+          const users = [userRecord('u1'), userRecord('u2'), userRecord('u3')];
+          for (const u of users) await store.insertUser(u);
+          const found = await store.findUsersByIds(['u3', 'missing', 'u1', 'u3']);
+          assert.deepEqual([...found.keys()].sort(), ['u1', 'u3']);
+          assert.deepEqual(found.get('u1'), users[0]);
+          assert.deepEqual(found.get('u3'), users[2]);
+          assert.equal((await store.findUsersByIds([])).size, 0);
+        });
+      });
+    });
+
+    describe('sessions', () => {
+      test('findSession finds a session until it expires; deleteSession removes it', async () => {
+        await withStore(async (store) => {
+          await store.insertUser(userRecord('u1'));
+          const session = { tokenHash: 'hash-1', userId: 'u1', createdAt: T0, expiresAt: T0 + HOUR };
+          await store.insertSession(session);
+          await store.insertSession({ ...session, tokenHash: 'hash-2' });
+          assert.deepEqual(await store.findSession('hash-1', T0), session);
+          assert.deepEqual(await store.findSession('hash-1', T0 + HOUR - 1), session);
+          assert.equal(await store.findSession('hash-1', T0 + HOUR), null, 'expired at expiresAt');
+          assert.equal(await store.findSession('hash-1', T0 + 2 * HOUR), null);
+          assert.equal(await store.findSession('unknown', T0), null);
+          await store.deleteSession('hash-1');
+          assert.equal(await store.findSession('hash-1', T0), null);
+          assert.ok(await store.findSession('hash-2', T0), 'deleting one session leaves the others');
+          await store.deleteSession('never-existed');
+        });
+      });
+    });
+
+    describe('auctions', () => {
+      test('insertAuction + loadAuctions round-trips every field; unknown ids are absent', async () => {
+        await withBook(async (store, book) => {
+          const plain = await book.create();
+          const full = await book.create({
+            item: {
+              name: 'Leica M6 — “boxed”',
+              description: 'Ünïcode\nand "quotes" \u{1F4F7}',
+              imageUrl: 'https://x/y.jpg',
+            },
+            currency: 'EUR',
+            startingPrice: 1,
+            minIncrement: 250,
+            reservePrice: 1_000_000_000_000,
+            buyNowPrice: 1_000_000_000_000,
+            startDate: T0 + HOUR,
+            endDate: T0 + 48 * HOUR,
+            maxEndDate: T0 + 49 * HOUR,
+            softClose: { windowSeconds: 120, extendSeconds: 60 },
+          });
+          const hard = await book.create({ softClose: null, sellerId: 'alice' });
+          const loaded = await store.loadAuctions([full.id, 'missing', plain.id, hard.id]);
+          assert.equal(loaded.size, 3);
+          assert.deepEqual(loaded.get(plain.id), plain);
+          assert.deepEqual(loaded.get(full.id), full);
+          assert.deepEqual(loaded.get(hard.id), hard);
+          assert.equal(loaded.has('missing'), false);
+          assert.equal((await store.loadAuctions([])).size, 0);
+        });
+      });
+    });
+
+    describe('commitBatch', () => {
+      test('writes bids (accepted and rejected), auction states, events and idempotency records together', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 1000, minIncrement: 100 });
+          const b = await book.create({ startingPrice: 50, minIncrement: 1, softClose: null });
+          const batch = await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'k1' },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1050, now: T0 + 2, idempotencyKey: 'k1' },
+            { type: 'bid', auctionId: b.id, bidderId: 'seller', amount: 60, now: T0 + 3 },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 4, idempotencyKey: 'k2' },
+            { type: 'bid', auctionId: b.id, bidderId: 'carol', amount: 60, now: T0 + 5 },
+          ]);
+          assert.deepEqual(
+            batch.bids.map((x) => x.status),
+            ['accepted', 'rejected', 'rejected', 'accepted', 'accepted'],
+          );
+
+          const loaded = await store.loadAuctions([a.id, b.id]);
+          assert.deepEqual(loaded.get(a.id), book.state(a.id));
+          assert.deepEqual(loaded.get(b.id), book.state(b.id));
+          assert.equal(loaded.get(a.id)!.version, 3);
+          assert.equal(loaded.get(a.id)!.currentPrice, 1100);
+
+          for (const id of [a.id, b.id]) {
+            const all = await store.listBids({ auctionId: id, status: 'all', limit: 100, cursor: null });
+            assert.deepEqual(all, { items: newestFirst(book.bids, id, 'all'), nextCursor: null });
+            const accepted = await store.listBids({ auctionId: id, status: 'accepted', limit: 100, cursor: null });
+            assert.deepEqual(accepted, { items: newestFirst(book.bids, id, 'accepted'), nextCursor: null });
+            assert.deepEqual(
+              await store.eventsAfter(id, 0, 100),
+              batch.events.filter((e) => e.auctionId === id),
+            );
+          }
+          for (const record of batch.idempotency)
+            assert.deepEqual(await store.findIdempotencyRecord(record.bidderId, record.auctionId, record.key), record);
+          assert.equal(batch.idempotency.length, 3);
+          assert.deepEqual(await store.leaderboard(a.id, 10), expectedLeaderboard(book, a.id));
+        });
+      });
+
+      test('a batch of rejected bids only (no state change) is stored', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          await book.commit([{ type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1, now: T0 + 1 }]);
+          const all = await store.listBids({ auctionId: a.id, status: 'all', limit: 10, cursor: null });
+          assert.equal(all.items.length, 1);
+          assert.equal(all.items[0]!.reason, 'BID_TOO_LOW');
+          assert.equal(all.items[0]!.auctionVersion, 1);
+          assert.deepEqual(await store.listBids({ auctionId: a.id, status: 'accepted', limit: 10, cursor: null }), {
+            items: [],
+            nextCursor: null,
+          });
+        });
+      });
+
+      test('a stale version (another writer committed first) throws VersionConflictError and stores nothing', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const b = await book.create();
+          await book.commit([{ type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1 }]);
+
+          // A second writer decided from the same committed states...
+          const rival = new AuctionBook(store);
+          for (const id of [a.id, b.id]) rival.states.set(id, book.state(id));
+          // ...but the first writer commits before it.
+          await book.commit([{ type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 2 }]);
+
+          const { batch } = rival.build([
+            { type: 'bid', auctionId: b.id, bidderId: 'carol', amount: 1000, now: T0 + 3, idempotencyKey: 'r1' },
+            { type: 'bid', auctionId: a.id, bidderId: 'carol', amount: 1100, now: T0 + 3, idempotencyKey: 'r2' },
+            { type: 'bid', auctionId: a.id, bidderId: 'carol', amount: 5, now: T0 + 3, idempotencyKey: 'r3' },
+          ]);
+          // The fresh auction b comes first, so a partial write would show up there.
+          assert.deepEqual(
+            batch.auctions.map((x) => x.after.id),
+            [b.id, a.id],
+          );
+          const before = await snapshot(store, [a.id, b.id], batch.idempotency);
+          await assert.rejects(store.commitBatch(batch), (error: unknown) => {
+            assert.ok(error instanceof VersionConflictError, `expected VersionConflictError, got ${String(error)}`);
+            assert.equal(error.auctionId, a.id);
+            return true;
+          });
+          assert.deepEqual(await snapshot(store, [a.id, b.id], batch.idempotency), before);
+          assert.deepEqual(before.keys, [null, null, null]);
+        });
+      });
+
+      test('a stale `before` anywhere in the batch rolls back the whole batch, in either position', async () => {
+        await withBook(async (store, book) => {
+          for (const staleFirst of [true, false]) {
+            const a = await book.create();
+            const b = await book.create();
+            const { batch } = book.build([
+              { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'x' },
+              { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 1000, now: T0 + 1, idempotencyKey: 'y' },
+              { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 1, now: T0 + 2, idempotencyKey: 'z' },
+            ]);
+            const stale = staleFirst ? batch.auctions[0]! : batch.auctions[1]!;
+            stale.before = stale.before + 7;
+            const before = await snapshot(store, [a.id, b.id], batch.idempotency);
+            await assert.rejects(store.commitBatch(batch), VersionConflictError);
+            assert.deepEqual(await snapshot(store, [a.id, b.id], batch.idempotency), before);
+            assert.deepEqual((await store.loadAuctions([a.id])).get(a.id), a);
+            assert.deepEqual((await store.loadAuctions([b.id])).get(b.id), b);
+          }
+        });
+      });
+
+      test('a store that refused a batch takes the corrected retry', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const { batch } = book.build([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1 },
+          ]);
+          await assert.rejects(
+            store.commitBatch({ ...batch, auctions: batch.auctions.map((x) => ({ ...x, before: x.before + 1 })) }),
+            VersionConflictError,
+          );
+          await store.commitBatch(batch);
+          assert.deepEqual((await store.loadAuctions([a.id])).get(a.id), batch.auctions[0]!.after);
+          assert.equal(
+            (await store.listBids({ auctionId: a.id, status: 'all', limit: 10, cursor: null })).items.length,
+            1,
+          );
+        });
+      });
+
+      test('findIdempotencyRecord is keyed by bidder, auction and key', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const b = await book.create();
+          const batch = await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'same' },
+          ]);
+          const record = batch.idempotency[0]!;
+          assert.deepEqual(await store.findIdempotencyRecord('alice', a.id, 'same'), record);
+          assert.equal(record.statusCode, 201);
+          assert.equal(await store.findIdempotencyRecord('bob', a.id, 'same'), null);
+          assert.equal(await store.findIdempotencyRecord('alice', b.id, 'same'), null);
+          assert.equal(await store.findIdempotencyRecord('alice', a.id, 'SAME'), null);
+          // The same key is free for another bidder and another auction.
+          await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 2, idempotencyKey: 'same' },
+            { type: 'bid', auctionId: b.id, bidderId: 'alice', amount: 1, now: T0 + 2, idempotencyKey: 'same' },
+          ]);
+          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'same'))?.statusCode, 201);
+          assert.equal((await store.findIdempotencyRecord('alice', b.id, 'same'))?.statusCode, 409);
+          assert.deepEqual(await store.findIdempotencyRecord('alice', a.id, 'same'), record);
+        });
+      });
+
+      test('a duplicate idempotency key in a later batch fails that whole batch', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const b = await book.create();
+          const first = await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'dup' },
+          ]);
+          const { batch } = book.build([
+            { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 1000, now: T0 + 2, idempotencyKey: 'fine' },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 2 },
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1200, now: T0 + 3, idempotencyKey: 'dup' },
+          ]);
+          const before = await snapshot(store, [a.id, b.id], batch.idempotency);
+          await assert.rejects(store.commitBatch(batch));
+          const after = await snapshot(store, [a.id, b.id], batch.idempotency);
+          assert.deepEqual(after, before);
+          assert.equal(after.keys[0], null, 'the other key of the failed batch was stored');
+          assert.deepEqual(after.keys[1], first.idempotency[0], 'the first record was overwritten');
+        });
+      });
+    });
+
+    describe('listBids', () => {
+      test('newest first; cursor paging visits every bid exactly once, for accepted and all (property)', async () => {
+        await withBook(async (store, book) => {
+          await fc.assert(
+            fc.asyncProperty(
+              scenarioArb({ withClose: true }),
+              fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 10 }),
+              fc.integer({ min: 1, max: 9 }),
+              async (scenario, batchSizes, limit) => {
+                const id = uniqueId('auction');
+                await book.insert(buildAuction(scenario.setup, id));
+                const commands = runScenario(scenario).trace.map((e): Command =>
+                  e.kind === 'bid'
+                    ? { type: 'bid', auctionId: id, bidderId: e.bidderId, amount: e.amount, now: e.now }
+                    : { type: 'close', auctionId: id, now: e.now },
+                );
+                // Commit in batches of random sizes.
+                for (let i = 0, k = 0; i < commands.length; k++) {
+                  const size = batchSizes[k % batchSizes.length]!;
+                  await book.commit(commands.slice(i, i + size));
+                  i += size;
+                }
+                for (const status of ['accepted', 'all'] as const) {
+                  const pages = await allPages(
+                    (cursor) => store.listBids({ auctionId: id, status, limit, cursor }),
+                    limit,
+                  );
+                  assert.deepEqual(pages.flat(), newestFirst(book.bids, id, status));
+                }
+              },
+            ),
+            { numRuns: 40 },
+          );
+        });
+      });
+
+      test('a listing of an auction without bids is empty', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          for (const status of ['accepted', 'all'] as const)
+            assert.deepEqual(await store.listBids({ auctionId: a.id, status, limit: 5, cursor: null }), {
+              items: [],
+              nextCursor: null,
+            });
+          assert.deepEqual(await store.listBids({ auctionId: 'missing', status: 'all', limit: 5, cursor: null }), {
+            items: [],
+            nextCursor: null,
+          });
+        });
+      });
+
+      test('a cursor from another listing, or garbage, is InvalidCursorError', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ minIncrement: 1 });
+          const commands: Command[] = [];
+          for (let i = 0; i < 6; i++) {
+            commands.push({ type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000 + i, now: T0 + i });
+            commands.push({ type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1, now: T0 + i });
+          }
+          await book.commit(commands);
+          const accepted = await store.listBids({ auctionId: a.id, status: 'accepted', limit: 2, cursor: null });
+          const all = await store.listBids({ auctionId: a.id, status: 'all', limit: 2, cursor: null });
+          const auctions = await store.listAuctions({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 1,
+            cursor: null,
+            now: T0,
+          });
+          await book.create();
+          const auctionsAgain = await store.listAuctions({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 1,
+            cursor: null,
+            now: T0,
+          });
+          assert.ok(accepted.nextCursor && all.nextCursor && auctionsAgain.nextCursor);
+          assert.equal(auctions.nextCursor, null);
+          const bidQuery = (status: 'accepted' | 'all', cursor: string) =>
+            store.listBids({ auctionId: a.id, status, limit: 2, cursor });
+          const auctionQuery = (sort: AuctionSort, cursor: string) =>
+            store.listAuctions({ status: null, sellerId: null, terms: [], sort, limit: 2, cursor, now: T0 });
+
+          await assert.rejects(bidQuery('all', accepted.nextCursor), InvalidCursorError);
+          await assert.rejects(bidQuery('accepted', all.nextCursor), InvalidCursorError);
+          await assert.rejects(bidQuery('all', auctionsAgain.nextCursor), InvalidCursorError);
+          await assert.rejects(auctionQuery('newest', all.nextCursor), InvalidCursorError);
+          await assert.rejects(auctionQuery('price_asc', auctionsAgain.nextCursor), InvalidCursorError);
+          await assert.rejects(auctionQuery('ending_soon', auctionsAgain.nextCursor), InvalidCursorError);
+          const garbage = [
+            '',
+            'garbage',
+            '!!!',
+            '%%%',
+            'eyJ',
+            Buffer.from('[1,2]').toString('base64url'),
+            Buffer.from('{"a":1}').toString('base64url'),
+            Buffer.from('null').toString('base64url'),
+            Buffer.from('["bids-all"]').toString('base64url'),
+            Buffer.from('["bids-all","x"]').toString('base64url'),
+            Buffer.from('["bids-all",1.5]').toString('base64url'),
+            Buffer.from('["bids-all",1e300]').toString('base64url'),
+            Buffer.from('["newest",1,2,3]').toString('base64url'),
+            Buffer.from('["newest","1","2"]').toString('base64url'),
+            `${all.nextCursor}x`.repeat(3),
+          ];
+          for (const cursor of garbage) {
+            await assert.rejects(bidQuery('all', cursor), InvalidCursorError, `listBids accepted ${cursor}`);
+            await assert.rejects(auctionQuery('newest', cursor), InvalidCursorError, `listAuctions accepted ${cursor}`);
+          }
+          // The real cursors still work where they belong.
+          assert.equal((await bidQuery('all', all.nextCursor)).items.length, 2);
+          assert.equal((await bidQuery('accepted', accepted.nextCursor)).items.length, 2);
+        });
+      });
+    });
+
+    describe('leaderboard', () => {
+      test('each bidder once with their highest accepted amount, highest first, limited (property)', async () => {
+        await withBook(async (store, book) => {
+          await fc.assert(
+            fc.asyncProperty(scenarioArb(), fc.integer({ min: 1, max: 5 }), async (scenario, limit) => {
+              const id = uniqueId('auction');
+              await book.insert(buildAuction(scenario.setup, id));
+              const commands = bidEntries(runScenario(scenario).trace).map((e): Command => ({
+                type: 'bid',
+                auctionId: id,
+                bidderId: e.bidderId,
+                amount: e.amount,
+                now: e.now,
+              }));
+              // Two batches, so the per-bidder best survives across commits.
+              const half = Math.ceil(commands.length / 2);
+              await book.commit(commands.slice(0, half));
+              await book.commit(commands.slice(half));
+              const rows = await store.leaderboard(id, limit);
+              const expected = expectedLeaderboard(book, id);
+              assert.deepEqual(rows, expected.slice(0, limit));
+              assert.equal(new Set(rows.map((r) => r.bidderId)).size, rows.length);
+            }),
+            { numRuns: 30 },
+          );
+        });
+      });
+
+      test('example: rejected bids do not count; a raised bid replaces the bidder’s row', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 100, minIncrement: 10 });
+          await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 100, now: T0 + 1 },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 150, now: T0 + 2 },
+            { type: 'bid', auctionId: a.id, bidderId: 'carol', amount: 155, now: T0 + 3 },
+            { type: 'bid', auctionId: a.id, bidderId: 'seller', amount: 9_999, now: T0 + 4 },
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 200, now: T0 + 5 },
+          ]);
+          assert.deepEqual(await store.leaderboard(a.id, 3), [
+            { bidderId: 'alice', displayName: 'Display alice', amount: 200, bidAt: T0 + 5 },
+            { bidderId: 'bob', displayName: 'Display bob', amount: 150, bidAt: T0 + 2 },
+          ]);
+          assert.deepEqual(
+            (await store.leaderboard(a.id, 1)).map((r) => r.bidderId),
+            ['alice'],
+          );
+          assert.deepEqual(await store.leaderboard('missing', 3), []);
+        });
+      });
+
+      test('the per-bidder best is the highest amount, not the latest bid, whatever order bids are stored in', async () => {
+        // Hand-made records (the store does not judge bids): a later, lower accepted bid (as proxy bidding
+        // can produce) must not replace a bidder's best, and the order is by amount, not by time.
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const record = (bidderId: string, amount: number, at: number): BidRecord => ({
+            id: uniqueId('bid'),
+            auctionId: a.id,
+            bidderId,
+            amount,
+            status: 'accepted',
+            reason: null,
+            createdAt: T0 + at,
+            auctionVersion: 1,
+          });
+          await store.commitBatch({
+            bids: [record('alice', 5_000, 1), record('bob', 3_000, 2), record('alice', 2_000, 3)],
+            auctions: [],
+            events: [],
+            idempotency: [],
+          });
+          await store.commitBatch({
+            bids: [record('carol', 4_000, 4), record('bob', 1_000, 5)],
+            auctions: [],
+            events: [],
+            idempotency: [],
+          });
+          assert.deepEqual(
+            (await store.leaderboard(a.id, 10)).map((r) => [r.bidderId, r.amount, r.bidAt]),
+            [
+              ['alice', 5_000, T0 + 1],
+              ['carol', 4_000, T0 + 4],
+              ['bob', 3_000, T0 + 2],
+            ],
+          );
+        });
+      });
+    });
+
+    describe('events', () => {
+      test('eventsAfter: version > after, ascending, at most limit, only that auction', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ minIncrement: 1, softClose: null });
+          const b = await book.create({ minIncrement: 1 });
+          for (let i = 0; i < 4; i++)
+            await book.commit([
+              { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000 + 2 * i, now: T0 + i },
+              { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 1000 + i, now: T0 + i },
+              { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1001 + 2 * i, now: T0 + i },
+            ]);
+          await book.commit([{ type: 'close', auctionId: a.id, now: book.state(a.id).endDate }]);
+          const mine = book.events.filter((e) => e.auctionId === a.id);
+          assert.deepEqual(
+            mine.map((e) => e.version),
+            [2, 3, 4, 5, 6, 7, 8, 9, 10],
+          );
+          assert.equal(mine[mine.length - 1]!.type, 'closed');
+          assert.deepEqual(await store.eventsAfter(a.id, 0, 100), mine);
+          assert.deepEqual(await store.eventsAfter(a.id, 1, 100), mine);
+          assert.deepEqual(await store.eventsAfter(a.id, 4, 3), mine.slice(3, 6));
+          assert.deepEqual(await store.eventsAfter(a.id, 9, 100), mine.slice(8));
+          assert.deepEqual(await store.eventsAfter(a.id, 10, 100), []);
+          assert.deepEqual(await store.eventsAfter('missing', 0, 100), []);
+          const theirs = await store.eventsAfter(b.id, 0, 100);
+          assert.deepEqual(
+            theirs,
+            book.events.filter((e) => e.auctionId === b.id),
+          );
+          assert.ok(theirs.every((e) => e.auctionId === b.id));
+        });
+      });
+    });
+
+    describe('due-time index', () => {
+      test('nextDueTime / dueAuctionIds see only active auctions, earliest first, respecting now and limit', async () => {
+        await withBook(async (store, book) => {
+          assert.equal(await store.nextDueTime(), null);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 100 * HOUR, 10), []);
+
+          const a = await book.create({ endDate: T0 + 300_000 });
+          const b = await book.create({ endDate: T0 + 100_000 });
+          const c = await book.create({ endDate: T0 + 200_000 });
+          const cancelled = await book.create({ endDate: T0 + 50_000 });
+          const closed = await book.create({ endDate: T0 + 60_000, softClose: null });
+          await book.commit([
+            { type: 'cancel', auctionId: cancelled.id, now: T0 + 1 },
+            { type: 'close', auctionId: closed.id, now: T0 + 60_000 },
+          ]);
+          assert.equal(book.state(closed.id).lifecycle, 'closed');
+
+          assert.equal(await store.nextDueTime(), T0 + 100_000);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 99_999, 10), []);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 100_000, 10), [b.id]);
+          assert.deepEqual(await store.dueAuctionIds(T0 + HOUR, 10), [b.id, c.id, a.id]);
+          assert.deepEqual(await store.dueAuctionIds(T0 + HOUR, 2), [b.id, c.id]);
+
+          // Closing b drops it from the index.
+          await book.commit([{ type: 'close', auctionId: b.id, now: T0 + 100_000 }]);
+          assert.equal(await store.nextDueTime(), T0 + 200_000);
+          assert.deepEqual(await store.dueAuctionIds(T0 + HOUR, 10), [c.id, a.id]);
+
+          // A soft-close extension moves c's due time.
+          await book.commit([{ type: 'bid', auctionId: c.id, bidderId: 'alice', amount: 1000, now: T0 + 199_000 }]);
+          assert.equal(book.state(c.id).endDate, T0 + 229_000);
+          assert.equal(await store.nextDueTime(), T0 + 229_000);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 228_999, 10), []);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 229_000, 10), [c.id]);
+
+          // An active auction past its end is still due (the closer has not run).
+          await book.commit([{ type: 'close', auctionId: c.id, now: T0 + 229_000 }]);
+          await book.commit([{ type: 'close', auctionId: a.id, now: T0 + 300_000 }]);
+          assert.equal(await store.nextDueTime(), null);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 100 * HOUR, 10), []);
+        });
+      });
+    });
+
+    describe('listAuctions', () => {
+      test('filters (status at query.now, seller, text), sorts and pages exactly once, in order (property)', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(listingAuctionArb, { minLength: 0, maxLength: 18 }),
+            fc.array(listingQueryArb, { minLength: 1, maxLength: 8 }),
+            async (specs, queries) => {
+              await withBook(async (store, book) => {
+                await seedListing(book, specs);
+                const all = [...book.states.values()];
+                const stored = await store.loadAuctions(all.map((a) => a.id));
+                for (const a of all) assert.deepEqual(stored.get(a.id), a);
+
+                for (const q of queries) {
+                  const expected = all.filter(
+                    (a) =>
+                      (q.status === null || modelStatus(a, q.now) === q.status) &&
+                      (q.sellerId === null || a.sellerId === q.sellerId) &&
+                      matchesTerms(a, q.terms),
+                  );
+                  const query: AuctionListQuery = { ...q, cursor: null };
+                  const pages = await allPages((cursor) => store.listAuctions({ ...query, cursor }), q.limit);
+                  const listed = pages.flat();
+                  const label = JSON.stringify(q);
+                  // Exactly once each, and nothing else.
+                  assert.equal(new Set(listed.map((a) => a.id)).size, listed.length, `duplicates: ${label}`);
+                  assert.deepEqual(
+                    listed.map((a) => a.id).sort(),
+                    expected.map((a) => a.id).sort(),
+                    `wrong set: ${label}`,
+                  );
+                  // Items are the stored states.
+                  for (const a of listed) assert.deepEqual(a, book.state(a.id));
+                  // In sort order...
+                  for (let i = 1; i < listed.length; i++) {
+                    const [x, y] = [sortKey(listed[i - 1]!, q.sort), sortKey(listed[i]!, q.sort)];
+                    assert.ok(ascending(q.sort) ? x <= y : x >= y, `out of order at ${i}: ${label}`);
+                  }
+                  // ...and paging changes nothing: the same order as one big page.
+                  const whole = await store.listAuctions({ ...query, limit: 100 });
+                  assert.equal(whole.nextCursor, null);
+                  assert.deepEqual(
+                    listed.map((a) => a.id),
+                    whole.items.map((a) => a.id),
+                    `paging reordered: ${label}`,
+                  );
+                }
+              });
+            },
+          ),
+          { numRuns: 40 },
+        );
+      });
+
+      test('example: status is computed against query.now, including active-but-past-end as closed', async () => {
+        await withBook(async (store, book) => {
+          const scheduled = await book.create({ startDate: T0 + HOUR, endDate: T0 + 2 * HOUR });
+          const open = await book.create({ endDate: T0 + HOUR });
+          const pastEnd = await book.create({ endDate: T0 + 1_000 });
+          const closed = await book.create({ endDate: T0 + 1_000, softClose: null });
+          const cancelled = await book.create({ endDate: T0 + HOUR });
+          await book.commit([
+            { type: 'close', auctionId: closed.id, now: T0 + 1_000 },
+            { type: 'cancel', auctionId: cancelled.id, now: T0 + 1 },
+          ]);
+          const ids = async (status: AuctionStatus, now: number) =>
+            (
+              await store.listAuctions({
+                status,
+                sellerId: null,
+                terms: [],
+                sort: 'ending_soon',
+                limit: 50,
+                cursor: null,
+                now,
+              })
+            ).items
+              .map((a) => a.id)
+              .sort();
+          const now = T0 + 2_000;
+          assert.deepEqual(await ids('scheduled', now), [scheduled.id]);
+          assert.deepEqual(await ids('open', now), [open.id]);
+          assert.deepEqual(await ids('closed', now), [pastEnd.id, closed.id].sort());
+          assert.deepEqual(await ids('cancelled', now), [cancelled.id]);
+          // The same auctions read earlier: pastEnd was still open, scheduled is still scheduled.
+          assert.deepEqual(await ids('open', T0 + 999), [open.id, pastEnd.id].sort());
+          // Exactly at the boundaries: open from startDate on, closed from endDate on.
+          assert.deepEqual(await ids('scheduled', T0 + HOUR - 1), [scheduled.id]);
+          assert.deepEqual(await ids('scheduled', T0 + HOUR), []);
+          assert.ok((await ids('open', T0 + HOUR)).includes(scheduled.id));
+          assert.deepEqual(await ids('open', T0 + HOUR), [scheduled.id]);
+          assert.ok((await ids('closed', T0 + HOUR)).includes(open.id));
+          // ...and later: everything active is closed.
+          assert.deepEqual(await ids('closed', T0 + 3 * HOUR), [scheduled.id, open.id, pastEnd.id, closed.id].sort());
+        });
+      });
+
+      test('example: text search is a case-insensitive prefix match on name and description; terms AND', async () => {
+        await withBook(async (store, book) => {
+          const leica = await book.create({ item: { name: 'Leica M6', description: 'Boxed, 1986', imageUrl: null } });
+          const strap = await book.create({
+            item: { name: 'Leather strap', description: 'fits a Leica camera', imageUrl: null },
+          });
+          const watch = await book.create({ item: { name: 'Pocket watch', description: '', imageUrl: null } });
+          const search = async (...terms: string[]) =>
+            (
+              await store.listAuctions({
+                status: null,
+                sellerId: null,
+                terms,
+                sort: 'newest',
+                limit: 50,
+                cursor: null,
+                now: T0,
+              })
+            ).items
+              .map((a) => a.id)
+              .sort();
+          assert.deepEqual(await search('lei'), [leica.id, strap.id].sort());
+          assert.deepEqual(await search('LEICA'), [leica.id, strap.id].sort());
+          assert.deepEqual(await search('leica', 'boxed'), [leica.id]);
+          assert.deepEqual(await search('camera'), [strap.id]);
+          assert.deepEqual(await search('le', 'strap'), [strap.id]);
+          assert.deepEqual(await search('eica'), [], 'a match inside a word is not a prefix match');
+          assert.deepEqual(await search('pocket', 'leica'), []);
+          assert.deepEqual(await search('198'), [leica.id]);
+          assert.deepEqual(await search('watch'), [watch.id]);
+          assert.deepEqual(await search(), [leica.id, strap.id, watch.id].sort());
+        });
+      });
+
+      test('example: price sorts use currentPrice once there is a bid, else startingPrice', async () => {
+        await withBook(async (store, book) => {
+          const cheapWithBid = await book.create({ startingPrice: 100, minIncrement: 1 });
+          const mid = await book.create({ startingPrice: 500 });
+          const high = await book.create({ startingPrice: 900 });
+          await book.commit([{ type: 'bid', auctionId: cheapWithBid.id, bidderId: 'alice', amount: 700, now: T0 + 1 }]);
+          const list = async (sort: AuctionSort) =>
+            (
+              await store.listAuctions({
+                status: null,
+                sellerId: null,
+                terms: [],
+                sort,
+                limit: 50,
+                cursor: null,
+                now: T0,
+              })
+            ).items.map((a) => a.id);
+          assert.deepEqual(await list('price_asc'), [mid.id, cheapWithBid.id, high.id]);
+          assert.deepEqual(await list('price_desc'), [high.id, cheapWithBid.id, mid.id]);
+        });
+      });
+    });
+
+    describe('durability', () => {
+      test('after commitBatch, a closed and reopened store has everything', async (t) => {
+        const handle = await makeStore();
+        try {
+          if (!handle.reopen) {
+            t.skip(`${name} has no reopen()`);
+            return;
+          }
+          let store = handle.store;
+          await insertScenarioUsers(store);
+          const session = { tokenHash: 'durable', userId: 'alice', createdAt: T0, expiresAt: T0 + HOUR };
+          await store.insertSession(session);
+          const book = new AuctionBook(store);
+          const a = await book.create({ item: { name: 'Durable Leica', description: 'survives', imageUrl: null } });
+          const b = await book.create({ endDate: T0 + 60_000, softClose: null, reservePrice: 5_000 });
+          const batches: CommitBatch[] = [];
+          batches.push(
+            await book.commit([
+              { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'k1' },
+              { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1000, now: T0 + 2, idempotencyKey: 'k2' },
+              { type: 'bid', auctionId: b.id, bidderId: 'carol', amount: 2000, now: T0 + 3 },
+            ]),
+          );
+          batches.push(
+            await book.commit([
+              { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1500, now: T0 + 4, idempotencyKey: 'k3' },
+              { type: 'close', auctionId: b.id, now: T0 + 60_000 },
+            ]),
+          );
+          const idempotency = batches.flatMap((x) => x.idempotency);
+          const before = await snapshot(store, [a.id, b.id], idempotency);
+
+          await store.close();
+          store = await handle.reopen();
+
+          await store.ping();
+          assert.deepEqual(await store.findUserByUsername('alice'), userRecord('alice'));
+          assert.deepEqual(await store.findSession('durable', T0), session);
+          const loaded = await store.loadAuctions([a.id, b.id]);
+          assert.deepEqual(loaded.get(a.id), book.state(a.id));
+          assert.deepEqual(loaded.get(b.id), book.state(b.id));
+          assert.equal(book.state(b.id).outcome?.result, 'reserve_not_met');
+          assert.deepEqual(await snapshot(store, [a.id, b.id], idempotency), before);
+          assert.deepEqual(before.perAuction[0]!.bids, newestFirst(book.bids, a.id, 'all'));
+          assert.deepEqual(
+            before.perAuction[0]!.events,
+            book.events.filter((e) => e.auctionId === a.id),
+          );
+          assert.deepEqual(before.keys, idempotency);
+          assert.equal(await store.nextDueTime(), a.endDate);
+          const found = await store.listAuctions({
+            status: 'open',
+            sellerId: null,
+            terms: ['durable'],
+            sort: 'ending_soon',
+            limit: 10,
+            cursor: null,
+            now: T0 + 10,
+          });
+          assert.deepEqual(
+            found.items.map((x) => x.id),
+            [a.id],
+          );
+          // And the reopened store keeps working: the next batch builds on the stored versions.
+          const next = new AuctionBook(store);
+          for (const id of [a.id, b.id]) next.states.set(id, loaded.get(id)!);
+          await next.commit([{ type: 'bid', auctionId: a.id, bidderId: 'carol', amount: 2000, now: T0 + 5 }]);
+          assert.equal((await store.loadAuctions([a.id])).get(a.id)!.version, book.state(a.id).version + 1);
+          assert.equal(await store.insertUser(userRecord('x', { username: 'alice' })), 'username_taken');
+        } finally {
+          await handle.cleanup();
+        }
+      });
+    });
+  });
+}
