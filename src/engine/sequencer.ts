@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../ids.ts';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
@@ -142,7 +142,7 @@ export class Sequencer {
       this.queue.push({
         type: 'bid',
         ...input,
-        bidId: randomUUID(),
+        bidId: newId(),
         requestHash,
         enqueuedAt: performance.now(),
         resolve,

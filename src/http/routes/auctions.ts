@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../ids.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,7 +35,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       const now = ctx.clock.now();
       const result = newAuction(
         {
-          id: randomUUID(),
+          id: newId(),
           sellerId,
           item: { name: body.item.name, description: body.item.description, imageUrl: body.item.imageUrl },
           currency: body.currency,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newId } from '../../ids.ts';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -35,7 +35,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       const { username, password, displayName } = request.body;
       const record: UserRecord = {
-        id: randomUUID(),
+        id: newId(),
         username,
         displayName: displayName ?? username,
         passwordHash: await hashPassword(password, ctx.scryptCost),

@@ -1,0 +1,128 @@
+/**
+ * Load generator for the benchmarks. Runs in its own process (never in the
+ * server's): in-process load generation steals the server's event loop and
+ * gives meaningless numbers.
+ *
+ * Input: the environment variable BENCH_LOAD, a JSON `LoadSpec`.
+ * Output: one JSON `LoadResult` line on stdout. Nothing else is written there.
+ *
+ * One bidder per connection: connection i sends every request with bidder
+ * i's bearer token. Bid bodies are generated per request with strictly
+ * growing amounts (base + elapsed ms × 1000 + counter), so most bids are
+ * accepted and the rest are rejected as too low only because requests from
+ * different connections reach the server in a slightly different order.
+ */
+import { performance } from 'node:perf_hooks';
+import autocannon, { type AutocannonRequest } from 'autocannon';
+
+export interface LoadSpec {
+  /** Base URL, e.g. http://127.0.0.1:1234 (loopback only). */
+  url: string;
+  method: 'GET' | 'POST';
+  path: string;
+  /** Bearer tokens; connection i uses tokens[i % tokens.length]. */
+  tokens: string[];
+  connections: number;
+  durationSec: number;
+  /** `bid`: POST bodies `{ amount }` with strictly growing amounts starting above `base`. */
+  body: 'none' | 'bid';
+  base: number;
+}
+
+export interface LoadResult {
+  durationSec: number;
+  statusCodes: Record<string, number>;
+  errors: number;
+  timeouts: number;
+  resets: number;
+  mismatches: number;
+  sent: number;
+  completed: number;
+  latencyMs: { p50: number; p90: number; p99: number; avg: number; max: number };
+  firstAmount: number | null;
+  lastAmount: number | null;
+  cpuMs: number;
+}
+
+const MAX_AMOUNT = 1_000_000_000_000;
+
+async function main(): Promise<void> {
+  const raw = process.env.BENCH_LOAD;
+  if (!raw) throw new Error('BENCH_LOAD (JSON load spec) is not set');
+  const spec = JSON.parse(raw) as LoadSpec;
+  const url = new URL(spec.url);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost' && url.hostname !== '[::1]')
+    throw new Error(`refusing to load a non-loopback host: ${url.hostname}`);
+  if (spec.tokens.length === 0) throw new Error('no tokens');
+  if (!(spec.durationSec > 0 && spec.durationSec <= 60)) throw new Error('durationSec must be in (0, 60]');
+
+  const t0 = performance.now();
+  let counter = 0;
+  let firstAmount: number | null = null;
+  let lastAmount: number | null = null;
+  const nextAmount = (): number => {
+    counter += 1;
+    const amount = spec.base + Math.floor(performance.now() - t0) * 1000 + counter;
+    if (amount > MAX_AMOUNT) throw new Error('amount out of range; lower the base');
+    firstAmount ??= amount;
+    lastAmount = amount;
+    return amount;
+  };
+
+  let nextConnection = 0;
+  const cpuBefore = process.cpuUsage();
+  const result = await autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    pipelining: 1,
+    duration: spec.durationSec,
+    timeout: 10,
+    setupClient(client) {
+      const token = spec.tokens[nextConnection++ % spec.tokens.length]!;
+      const request: AutocannonRequest = {
+        method: spec.method,
+        path: spec.path,
+        headers:
+          spec.body === 'bid'
+            ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+            : { authorization: `Bearer ${token}` },
+      };
+      if (spec.body === 'bid') request.setupRequest = (req) => ({ ...req, body: `{"amount":${nextAmount()}}` });
+      client.setRequests([request]);
+    },
+  });
+  const cpu = process.cpuUsage(cpuBefore);
+
+  const statusCodes: Record<string, number> = {};
+  let completed = 0;
+  for (const [code, { count }] of Object.entries(result.statusCodeStats)) {
+    statusCodes[code] = count;
+    completed += count;
+  }
+  const out: LoadResult = {
+    durationSec: result.duration,
+    statusCodes,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    resets: result.resets,
+    mismatches: result.mismatches,
+    sent: result.requests.sent,
+    completed,
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      avg: result.latency.average,
+      max: result.latency.max,
+    },
+    firstAmount,
+    lastAmount,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+  };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,34 @@
+import { randomBytes } from 'node:crypto';
+
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * UUIDv7 (RFC 9562): 48-bit Unix milliseconds, then a 12-bit counter that
+ * keeps ids from one process strictly increasing within a millisecond, then
+ * random bits. Time-ordered ids append to the end of their unique index
+ * instead of landing on a random page: on the hot bid path that is the
+ * difference between ~1 and ~3 written pages per bid. Still opaque to clients.
+ */
+export function newId(): string {
+  let ms = Date.now();
+  if (ms <= lastMs) {
+    ms = lastMs;
+    sequence++;
+    if (sequence > 0xfff) {
+      // 4096 ids in one millisecond: borrow the next millisecond rather than repeat.
+      lastMs = ++ms;
+      sequence = 0;
+    }
+  } else {
+    lastMs = ms;
+    sequence = 0;
+  }
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(ms, 0, 6);
+  bytes[6] = 0x70 | (sequence >> 8);
+  bytes[7] = sequence & 0xff;
+  bytes[8] = 0x80 | (bytes[8]! & 0x3f);
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
