@@ -261,19 +261,32 @@ async function bidPhase(name: string, server: ServerProcess, setup: Setup): Prom
   return phase;
 }
 
-/** Reads the auction and the newest page of its accepted history over HTTP. */
+/**
+ * Reads the auction and the newest page of its accepted history over HTTP,
+ * once the auction is quiet: autocannon stops at the deadline without waiting
+ * for its last requests, which the server still decides and commits. The pair
+ * is taken at one version (auction read before and after the history).
+ */
 async function httpCheck(auctionUrl: string): Promise<ConsistencyCheck> {
   const problems: string[] = [];
-  const { auction } = await callJson<{ auction: { id: string; currentPrice: number | null; bidCount: number } }>(
-    auctionUrl,
-    'GET',
-    200,
-  );
-  const page = await callJson<{ items: { amount: number; status: string }[] }>(
-    `${auctionUrl}/bids?status=accepted&limit=100`,
-    'GET',
-    200,
-  );
+  type AuctionRead = { auction: { id: string; currentPrice: number | null; bidCount: number; version: number } };
+  const readAuction = () => callJson<AuctionRead>(auctionUrl, 'GET', 200).then((r) => r.auction);
+  let auction = await readAuction();
+  let page: { items: { amount: number; status: string }[] };
+  for (let attempt = 0; ; attempt++) {
+    await new Promise((r) => setTimeout(r, 300));
+    const before = await readAuction();
+    page = await callJson<{ items: { amount: number; status: string }[] }>(
+      `${auctionUrl}/bids?status=accepted&limit=100`,
+      'GET',
+      200,
+    );
+    const after = await readAuction();
+    const quiet = before.version === auction.version && after.version === before.version;
+    auction = after;
+    if (quiet) break;
+    if (attempt === 20) throw new Error('the auction kept changing for 6 s after the load stopped');
+  }
   const amounts = page.items.map((b) => b.amount);
   if (amounts[0] !== auction.currentPrice)
     problems.push(`newest accepted amount ${amounts[0]} ≠ currentPrice ${auction.currentPrice} (HTTP)`);

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Auction } from '../../domain/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import {
@@ -15,13 +15,14 @@ import {
   type Store,
   type StoredEvent,
   type UserRecord,
-  VersionConflictError,
 } from '../store.ts';
+import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
 import { auctionListing, sql } from './statements.ts';
+import { WriterClient } from './writer-client.ts';
 
 export interface SqliteStoreOptions {
-  /** Path of the database file; `:memory:` only for throwaway tests of non-durable behaviour. */
+  /** Path of the database file (a real file: the reader and the writer thread share it). */
   filename: string;
 }
 
@@ -30,28 +31,28 @@ type Row = Record<string, unknown>;
 /**
  * The embedded Store: better-sqlite3 in WAL mode with `synchronous=FULL`, so a
  * committed transaction survives a power cut, not just a process crash.
- * better-sqlite3 is synchronous; the port is async so that network adapters
- * implement the same interface. This adapter is the only writer of its file.
+ *
+ * Two connections to one file. Reads run synchronously on this thread (WAL:
+ * they never wait for the writer, and see every committed transaction). All
+ * writes go to a dedicated writer thread (writer-thread.ts) and resolve only
+ * once committed: an fsync never blocks the event loop, so HTTP parsing and
+ * the rules for the next batch overlap the commit of the current one.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
-  private readonly statements: { [K in keyof typeof sql]: Database.Statement };
+  private readonly statements: { [K in ReadStatement]: Database.Statement };
   private readonly listingStatements = new Map<string, Database.Statement>();
-  private readonly commitTransaction: (batch: CommitBatch) => void;
+  private readonly writer: WriterClient;
 
   constructor(options: SqliteStoreOptions) {
-    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-    this.db = new Database(options.filename);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = openConnection(options.filename);
     migrate(this.db);
     this.statements = Object.fromEntries(
-      Object.entries(sql).map(([name, text]) => [name, this.db.prepare(text)]),
+      readStatements.map((name) => [name, this.db.prepare(sql[name])]),
     ) as typeof this.statements;
-    this.commitTransaction = this.db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+    this.writer = new WriterClient(options.filename);
   }
 
   async ping(): Promise<void> {
@@ -59,17 +60,12 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 
-  async insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'> {
-    try {
-      this.statements.insertUser.run(user);
-      return 'inserted';
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'username_taken';
-      throw error;
-    }
+  insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'> {
+    return this.writer.call({ op: 'insertUser', args: [user] });
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {
@@ -86,8 +82,8 @@ export class SqliteStore implements Store {
     return users;
   }
 
-  async insertSession(session: SessionRecord): Promise<void> {
-    this.statements.insertSession.run(session);
+  insertSession(session: SessionRecord): Promise<void> {
+    return this.writer.call({ op: 'insertSession', args: [session] });
   }
 
   async findSession(tokenHash: string, now: number): Promise<SessionRecord | null> {
@@ -101,19 +97,12 @@ export class SqliteStore implements Store {
     };
   }
 
-  async deleteSession(tokenHash: string): Promise<void> {
-    this.statements.deleteSession.run(tokenHash);
+  deleteSession(tokenHash: string): Promise<void> {
+    return this.writer.call({ op: 'deleteSession', args: [tokenHash] });
   }
 
-  async insertAuction(auction: Auction): Promise<void> {
-    this.statements.insertAuction.run({
-      ...auctionColumns(auction),
-      sellerId: auction.sellerId,
-      startDate: auction.startDate,
-      createdAt: auction.createdAt,
-      itemName: auction.item.name,
-      itemDescription: auction.item.description,
-    });
+  insertAuction(auction: Auction): Promise<void> {
+    return this.writer.call({ op: 'insertAuction', args: [auction] });
   }
 
   async loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>> {
@@ -165,22 +154,8 @@ export class SqliteStore implements Store {
     };
   }
 
-  async commitBatch(batch: CommitBatch): Promise<void> {
-    this.commitTransaction(batch);
-  }
-
-  private writeBatch(batch: CommitBatch): void {
-    const s = this.statements;
-    for (const bid of batch.bids) {
-      s.insertBid.run(bid);
-      if (bid.status === 'accepted') s.upsertBidder.run(bid);
-    }
-    for (const { before, after } of batch.auctions) {
-      const result = s.updateAuction.run({ ...auctionColumns(after), before });
-      if (result.changes !== 1) throw new VersionConflictError(after.id);
-    }
-    for (const event of batch.events) s.insertEvent.run(event);
-    for (const record of batch.idempotency) s.insertIdempotency.run(record);
+  commitBatch(batch: CommitBatch): Promise<void> {
+    return this.writer.call({ op: 'commitBatch', args: [batch] });
   }
 
   async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -239,16 +214,21 @@ export class SqliteStore implements Store {
   }
 }
 
-function auctionColumns(auction: Auction) {
-  return {
-    id: auction.id,
-    lifecycle: auction.lifecycle,
-    endDate: auction.endDate,
-    listPrice: auction.currentPrice ?? auction.startingPrice,
-    version: auction.version,
-    state: JSON.stringify(auction),
-  };
-}
+const readStatements = [
+  'ping',
+  'findUserByUsername',
+  'findUserById',
+  'findSession',
+  'loadAuction',
+  'findIdempotency',
+  'listBidsAll',
+  'listBidsAccepted',
+  'leaderboard',
+  'eventsAfter',
+  'nextDueTime',
+  'dueAuctionIds',
+] as const satisfies readonly (keyof typeof sql)[];
+type ReadStatement = (typeof readStatements)[number];
 
 function toUser(row: Row): UserRecord {
   return {

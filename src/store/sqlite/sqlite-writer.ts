@@ -1,0 +1,99 @@
+import type Database from 'better-sqlite3';
+import type { Auction } from '../../domain/index.ts';
+import { type CommitBatch, type SessionRecord, type UserRecord, VersionConflictError } from '../store.ts';
+import { sql } from './statements.ts';
+
+/**
+ * Every write the SQLite store performs, synchronously, on one connection.
+ * It runs inside the writer thread (writer-thread.ts), so that an fsync never
+ * blocks the event loop that parses HTTP and runs the rules.
+ */
+export class SqliteWriter {
+  private readonly s: Record<
+    | 'insertUser'
+    | 'insertSession'
+    | 'deleteSession'
+    | 'insertAuction'
+    | 'updateAuction'
+    | 'insertBid'
+    | 'upsertBidder'
+    | 'insertEvent'
+    | 'insertIdempotency',
+    Database.Statement
+  >;
+  private readonly commitTransaction: (batch: CommitBatch) => void;
+
+  constructor(private readonly db: Database.Database) {
+    this.s = {
+      insertUser: db.prepare(sql.insertUser),
+      insertSession: db.prepare(sql.insertSession),
+      deleteSession: db.prepare(sql.deleteSession),
+      insertAuction: db.prepare(sql.insertAuction),
+      updateAuction: db.prepare(sql.updateAuction),
+      insertBid: db.prepare(sql.insertBid),
+      upsertBidder: db.prepare(sql.upsertBidder),
+      insertEvent: db.prepare(sql.insertEvent),
+      insertIdempotency: db.prepare(sql.insertIdempotency),
+    };
+    this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+  }
+
+  insertUser(user: UserRecord): 'inserted' | 'username_taken' {
+    try {
+      this.s.insertUser.run(user);
+      return 'inserted';
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') return 'username_taken';
+      throw error;
+    }
+  }
+
+  insertSession(session: SessionRecord): void {
+    this.s.insertSession.run(session);
+  }
+
+  deleteSession(tokenHash: string): void {
+    this.s.deleteSession.run(tokenHash);
+  }
+
+  insertAuction(auction: Auction): void {
+    this.s.insertAuction.run({
+      ...auctionColumns(auction),
+      sellerId: auction.sellerId,
+      startDate: auction.startDate,
+      createdAt: auction.createdAt,
+      itemName: auction.item.name,
+      itemDescription: auction.item.description,
+    });
+  }
+
+  /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */
+  commitBatch(batch: CommitBatch): void {
+    this.commitTransaction(batch);
+  }
+
+  private writeBatch(batch: CommitBatch): void {
+    const s = this.s;
+    for (const bid of batch.bids) {
+      s.insertBid.run(bid);
+      if (bid.status === 'accepted') s.upsertBidder.run(bid);
+    }
+    for (const { before, after } of batch.auctions) {
+      const result = s.updateAuction.run({ ...auctionColumns(after), before });
+      if (result.changes !== 1) throw new VersionConflictError(after.id);
+    }
+    for (const event of batch.events) s.insertEvent.run(event);
+    for (const record of batch.idempotency) s.insertIdempotency.run(record);
+  }
+}
+
+export function auctionColumns(auction: Auction) {
+  return {
+    id: auction.id,
+    lifecycle: auction.lifecycle,
+    endDate: auction.endDate,
+    listPrice: auction.currentPrice ?? auction.startingPrice,
+    version: auction.version,
+    state: JSON.stringify(auction),
+  };
+}

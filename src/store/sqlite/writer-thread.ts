@@ -1,0 +1,62 @@
+/**
+ * Entry point of the SQLite writer thread. Owns the only write connection and
+ * applies write requests strictly in the order they were posted, answering
+ * each only after its transaction has committed.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openConnection } from './connection.ts';
+import { SqliteWriter } from './sqlite-writer.ts';
+
+export type WriteRequest =
+  | { id: number; op: 'insertUser'; args: Parameters<SqliteWriter['insertUser']> }
+  | { id: number; op: 'insertSession'; args: Parameters<SqliteWriter['insertSession']> }
+  | { id: number; op: 'deleteSession'; args: Parameters<SqliteWriter['deleteSession']> }
+  | { id: number; op: 'insertAuction'; args: Parameters<SqliteWriter['insertAuction']> }
+  | { id: number; op: 'commitBatch'; args: Parameters<SqliteWriter['commitBatch']> }
+  | { id: number; op: 'close'; args: [] };
+
+export type WriteResponse =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: { name: string; message: string; code?: string; auctionId?: string } };
+
+const port = parentPort!;
+const db = openConnection((workerData as { filename: string }).filename);
+const writer = new SqliteWriter(db);
+
+port.on('message', (request: WriteRequest) => {
+  let response: WriteResponse;
+  try {
+    let result: unknown;
+    switch (request.op) {
+      case 'insertUser':
+        result = writer.insertUser(...request.args);
+        break;
+      case 'insertSession':
+        writer.insertSession(...request.args);
+        break;
+      case 'deleteSession':
+        writer.deleteSession(...request.args);
+        break;
+      case 'insertAuction':
+        writer.insertAuction(...request.args);
+        break;
+      case 'commitBatch':
+        writer.commitBatch(...request.args);
+        break;
+      case 'close':
+        db.close();
+        port.postMessage({ id: request.id, ok: true, result: null } satisfies WriteResponse);
+        port.close();
+        return;
+    }
+    response = { id: request.id, ok: true, result: result ?? null };
+  } catch (error) {
+    const e = error as Error & { code?: string; auctionId?: string };
+    response = {
+      id: request.id,
+      ok: false,
+      error: { name: e.name, message: e.message, code: e.code, auctionId: e.auctionId },
+    };
+  }
+  port.postMessage(response);
+});
