@@ -16,7 +16,7 @@
  * stored.
  *
  * Knobs (environment): BENCH_DURATION (s per measured phase, default 10),
- * BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 64),
+ * BENCH_WARMUP (s, default 2), BENCH_CONNECTIONS (default 256),
  * BENCH_SERVER_CPU_PROF=<dir> (run the servers with --cpu-prof; numbers are
  * then diagnostic only and not appended to docs/benchmarks.md).
  */
@@ -39,7 +39,7 @@ import {
 
 const DURATION = numberFromEnv('BENCH_DURATION', 10, 1, 30);
 const WARMUP = numberFromEnv('BENCH_WARMUP', 2, 0, 10);
-const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 64, 1, 512);
+const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 256, 1, 512);
 const PASSWORD = 'correct horse battery';
 const COMMAND = 'npm run bench -- hot-auction';
 

@@ -40,18 +40,22 @@ export class Authenticator {
   }
 
   async userIdOf(request: FastifyRequest): Promise<string | null> {
-    const tokenHash = this.tokenHashOf(request);
-    if (tokenHash === null) return null;
+    const header = request.headers.authorization;
+    if (typeof header !== 'string') return null;
     const now = this.clock.now();
-    const cached = this.cache.get(tokenHash);
+    // Keyed by the raw header: a hit (every request after the first) skips the SHA-256.
+    // Raw tokens live only in this process's memory; the store only ever sees their hash.
+    const cached = this.cache.get(header);
     if (cached) {
       if (cached.expiresAt > now) return cached.userId;
-      this.cache.delete(tokenHash);
+      this.cache.delete(header);
       return null;
     }
+    const tokenHash = this.tokenHashOf(request);
+    if (tokenHash === null) return null;
     const session = await this.store.findSession(tokenHash, now);
     if (!session) return null;
-    this.cache.set(tokenHash, { userId: session.userId, expiresAt: session.expiresAt });
+    this.cache.set(header, { userId: session.userId, expiresAt: session.expiresAt });
     return session.userId;
   }
 
@@ -72,7 +76,9 @@ export class Authenticator {
     return userId;
   }
 
-  forget(tokenHash: string): void {
-    this.cache.delete(tokenHash);
+  /** Drops a revoked session from the cache (log-out). */
+  forget(request: FastifyRequest): void {
+    const header = request.headers.authorization;
+    if (typeof header === 'string') this.cache.delete(header);
   }
 }

@@ -89,7 +89,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       await ctx.auth.requireUserId(request);
       const tokenHash = ctx.auth.tokenHashOf(request)!;
       await ctx.store.deleteSession(tokenHash);
-      ctx.auth.forget(tokenHash);
+      ctx.auth.forget(request);
       return reply.code(204).send(null);
     },
   );
