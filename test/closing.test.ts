@@ -224,7 +224,10 @@ test('an auction that ended while the server was down is closed at start-up', as
         events.map((e) => e.type),
         ['bid', 'closed'],
       );
-      assert.equal(await second.store.nextDueTime(), null);
+      // What is due next is the winner's payment deadline (4 days after the end), nothing else.
+      assert.equal(stored.settlement?.state, 'awaiting_payment');
+      assert.equal(await second.store.nextDueTime(), stored.settlement?.deadline);
+      assert.equal(stored.settlement?.deadline, stored.endDate + 4 * 24 * 3600 * 1000);
     } finally {
       await second.app.close();
     }

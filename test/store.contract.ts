@@ -143,6 +143,8 @@ class AuctionBook {
           auctionId: command.auctionId,
           bidderId: command.bidderId,
           amount: command.amount,
+          kind: 'bid',
+          maxAmount: null,
           status: d.accepted ? 'accepted' : 'rejected',
           reason: d.accepted ? null : d.reason,
           createdAt: now,
@@ -835,6 +837,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           const a = await book.create();
           const record = (bidderId: string, amount: number, at: number): BidRecord => ({
             id: uniqueId('bid'),
+            kind: 'bid',
+            maxAmount: null,
             auctionId: a.id,
             bidderId,
             amount,
@@ -902,7 +906,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
     });
 
     describe('due-time index', () => {
-      test('nextDueTime / dueAuctionIds see only active auctions, earliest first, respecting now and limit', async () => {
+      test('nextDueTime / dueAuctionIds: ends of active auctions and settlement deadlines, earliest first, respecting now and limit', async () => {
         await withBook(async (store, book) => {
           assert.equal(await store.nextDueTime(), null);
           assert.deepEqual(await store.dueAuctionIds(T0 + 100 * HOUR, 10), []);
@@ -936,11 +940,14 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           assert.deepEqual(await store.dueAuctionIds(T0 + 228_999, 10), []);
           assert.deepEqual(await store.dueAuctionIds(T0 + 229_000, 10), [c.id]);
 
-          // An active auction past its end is still due (the closer has not run).
+          // Closing c (sold) makes its payment deadline its due time; a (no bids) drops out.
           await book.commit([{ type: 'close', auctionId: c.id, now: T0 + 229_000 }]);
           await book.commit([{ type: 'close', auctionId: a.id, now: T0 + 300_000 }]);
-          assert.equal(await store.nextDueTime(), null);
-          assert.deepEqual(await store.dueAuctionIds(T0 + 100 * HOUR, 10), []);
+          const paymentDeadline = T0 + 229_000 + 4 * 24 * HOUR;
+          assert.equal(book.state(c.id).settlement?.deadline, paymentDeadline);
+          assert.equal(await store.nextDueTime(), paymentDeadline);
+          assert.deepEqual(await store.dueAuctionIds(paymentDeadline - 1, 10), []);
+          assert.deepEqual(await store.dueAuctionIds(T0 + 100 * HOUR, 10), [c.id]);
         });
       });
     });

@@ -1,4 +1,4 @@
-import { type Auction, hasReserve, minNextBid, outcomeOf, reserveMet, statusAt } from './auction.ts';
+import { type Auction, buyNowAvailable, hasReserve, minNextBid, outcomeOf, reserveMet, statusAt } from './auction.ts';
 import type { BidRejectionReason } from './bidding.ts';
 
 /** The wire shape of an auction (api.md), computed for one viewer at one instant. */
@@ -9,11 +9,14 @@ export interface AuctionView {
   currency: string;
   startingPrice: number;
   minIncrement: number;
+  incrementTable: 'standard' | null;
+  proxyBidding: boolean;
   hasReserve: boolean;
   reserveMet: boolean;
   /** Present only when the viewer is the seller. */
   reservePrice?: number | null;
   buyNowPrice: number | null;
+  buyNowAvailable: boolean;
   startDate: string;
   endDate: string;
   originalEndDate: string;
@@ -31,8 +34,21 @@ export interface AuctionView {
     finalPrice: number | null;
   } | null;
   closedAt: string | null;
+  paymentWindowSeconds: number;
+  offerWindowSeconds: number;
+  settlement: SettlementView | null;
   createdAt: string;
   serverTime: string;
+}
+
+/** After a `sold` close. An offer's price (the offeree's own bid) is shown only to them and the seller. */
+export interface SettlementView {
+  state: 'awaiting_payment' | 'offer_pending' | 'paid' | 'unsold';
+  buyerId: string | null;
+  price: number | null;
+  deadline: string | null;
+  round: number;
+  paidAt: string | null;
 }
 
 export interface BidView {
@@ -40,11 +56,46 @@ export interface BidView {
   auctionId: string;
   bidderId: string;
   amount: number;
+  /** `bid` placed by the bidder, `proxy` placed by the engine up to their maximum, `buy_now`. */
+  kind: 'bid' | 'proxy' | 'buy_now';
+  /** Only in the bidder's own view: the maximum they submitted (proxy bidding). */
+  maxAmount?: number | null;
   status: 'accepted' | 'rejected';
   reason: BidRejectionReason | null;
   createdAt: string;
   /** The auction version right after this bid (accepted) or the one it was judged against (rejected). */
   auctionVersion: number;
+}
+
+/** The stored shape of a bid, as far as views need it. */
+export interface BidFacts {
+  id: string;
+  auctionId: string;
+  bidderId: string;
+  amount: number;
+  kind: 'bid' | 'proxy' | 'buy_now';
+  maxAmount: number | null;
+  status: 'accepted' | 'rejected';
+  reason: BidRejectionReason | null;
+  createdAt: number;
+  auctionVersion: number;
+}
+
+/** A bid as `viewerId` may see it: the maximum only to its own bidder. */
+export function bidView(bid: BidFacts, viewerId: string | null): BidView {
+  const view: BidView = {
+    id: bid.id,
+    auctionId: bid.auctionId,
+    bidderId: bid.bidderId,
+    amount: bid.amount,
+    kind: bid.kind,
+    status: bid.status,
+    reason: bid.reason,
+    createdAt: new Date(bid.createdAt).toISOString(),
+    auctionVersion: bid.auctionVersion,
+  };
+  if (viewerId !== null && viewerId === bid.bidderId && bid.maxAmount !== null) view.maxAmount = bid.maxAmount;
+  return view;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -64,9 +115,12 @@ export function auctionView(auction: Auction, now: number, viewerId: string | nu
     currency: auction.currency,
     startingPrice: auction.startingPrice,
     minIncrement: auction.minIncrement,
+    incrementTable: auction.incrementTable,
+    proxyBidding: auction.proxyBidding,
     hasReserve: hasReserve(auction),
     reserveMet: reserveMet(auction),
     buyNowPrice: auction.buyNowPrice,
+    buyNowAvailable: buyNowAvailable(auction, now),
     startDate: iso(auction.startDate),
     endDate: iso(auction.endDate),
     originalEndDate: iso(auction.originalEndDate),
@@ -80,9 +134,26 @@ export function auctionView(auction: Auction, now: number, viewerId: string | nu
     version: auction.version,
     outcome: auction.outcome ?? (status === 'closed' ? outcomeOf(auction) : null),
     closedAt: auction.closedAt === null ? (status === 'closed' ? iso(auction.endDate) : null) : iso(auction.closedAt),
+    paymentWindowSeconds: auction.paymentWindowSeconds,
+    offerWindowSeconds: auction.offerWindowSeconds,
+    settlement: settlementView(auction, viewerId),
     createdAt: iso(auction.createdAt),
     serverTime: iso(now),
   };
   if (viewerId !== null && viewerId === auction.sellerId) view.reservePrice = auction.reservePrice;
   return view;
+}
+
+function settlementView(auction: Auction, viewerId: string | null): SettlementView | null {
+  const s = auction.settlement;
+  if (!s) return null;
+  const privatePrice = s.round > 0 && viewerId !== auction.sellerId && viewerId !== s.buyerId;
+  return {
+    state: s.state,
+    buyerId: s.buyerId,
+    price: privatePrice ? null : s.price,
+    deadline: s.deadline === null ? null : iso(s.deadline),
+    round: s.round,
+    paidAt: s.paidAt === null ? null : iso(s.paidAt),
+  };
 }

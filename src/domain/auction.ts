@@ -1,3 +1,5 @@
+import { type IncrementTable, incrementAt } from './increments.ts';
+
 /**
  * The auction as the domain sees it. Pure data: times are epoch milliseconds,
  * money is integer minor units. The persisted lifecycle (`lifecycle`) only
@@ -37,13 +39,40 @@ export interface Outcome {
   finalPrice: number | null;
 }
 
+/** What happens after a `sold` close: the buyer pays, or the item goes down the list of bidders. */
+export type SettlementState = 'awaiting_payment' | 'offer_pending' | 'paid' | 'unsold';
+
+export interface Settlement {
+  state: SettlementState;
+  /** Who must act now (pay, or accept the offer); the payer once paid; null when unsold. */
+  buyerId: string | null;
+  price: number | null;
+  /** When the current window runs out (awaiting_payment, offer_pending); else null. */
+  deadline: number | null;
+  /** 0 for the winner, then 1, 2, … for each second-chance offer. */
+  round: number;
+  /** Bidders who have had their chance (winner who did not pay, declined or lapsed offers). */
+  passed: string[];
+  paidAt: number | null;
+}
+
 export interface Auction {
   id: string;
   sellerId: string;
   item: Item;
   currency: string;
   startingPrice: number;
+  /** The fixed increment (also the default when `incrementTable` is null). */
   minIncrement: number;
+  /** `standard`: increments from the table keyed on the current price; null: `minIncrement`. */
+  incrementTable: IncrementTable | null;
+  /** Bids are maximums and the engine bids for each bidder up to theirs (eBay model). */
+  proxyBidding: boolean;
+  /** Proxy bidding only, PRIVATE: the leader's maximum. Never in any public view or event. */
+  leaderMax: number | null;
+  paymentWindowSeconds: number;
+  offerWindowSeconds: number;
+  settlement: Settlement | null;
   /** Hidden from everyone but the seller. */
   reservePrice: number | null;
   buyNowPrice: number | null;
@@ -66,6 +95,8 @@ export interface Auction {
 }
 
 export const DEFAULT_SOFT_CLOSE: SoftClose = { windowSeconds: 30, extendSeconds: 30 };
+export const DEFAULT_PAYMENT_WINDOW_SECONDS = 4 * 24 * 3600;
+export const DEFAULT_OFFER_WINDOW_SECONDS = 2 * 24 * 3600;
 
 export function statusAt(auction: Auction, now: number): AuctionStatus {
   if (auction.lifecycle === 'cancelled') return 'cancelled';
@@ -76,7 +107,33 @@ export function statusAt(auction: Auction, now: number): AuctionStatus {
 }
 
 export function minNextBid(auction: Auction): number {
-  return auction.currentPrice === null ? auction.startingPrice : auction.currentPrice + auction.minIncrement;
+  return auction.currentPrice === null
+    ? auction.startingPrice
+    : auction.currentPrice + incrementAt(auction, auction.currentPrice);
+}
+
+/**
+ * Buy-now is possible while the auction is open, has a buy-now price, and
+ * either has no accepted bid yet or has a reserve that is not met, as long as
+ * the bidding has not already reached the buy-now price.
+ */
+export function buyNowAvailable(auction: Auction, now: number): boolean {
+  if (auction.buyNowPrice === null || statusAt(auction, now) !== 'open') return false;
+  if (auction.currentPrice !== null && auction.currentPrice >= auction.buyNowPrice) return false;
+  return auction.highestBid === null || !reserveMet(auction);
+}
+
+/**
+ * The next time something is due on this auction without anyone acting: its
+ * end while active, the settlement deadline while a payment or an offer is
+ * pending. This is the key of the store's due-time index.
+ */
+export function dueAt(auction: Auction): number | null {
+  if (auction.lifecycle === 'active') return auction.endDate;
+  const settlement = auction.settlement;
+  if (settlement && (settlement.state === 'awaiting_payment' || settlement.state === 'offer_pending'))
+    return settlement.deadline;
+  return null;
 }
 
 export function hasReserve(auction: Auction): boolean {

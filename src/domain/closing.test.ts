@@ -40,7 +40,7 @@ describe('closeIfDue: properties over random bid sequences', () => {
     );
   });
 
-  test('closes an active auction at or after endDate: lifecycle, outcome, closedAt, version +1, nothing else', () => {
+  test('closes an active auction at or after endDate: lifecycle, outcome, closedAt, settlement, version +1, nothing else', () => {
     fc.assert(
       fc.property(scenarios, (scenario) => {
         for (const e of closeEntries(runScenario(scenario).trace)) {
@@ -51,9 +51,21 @@ describe('closeIfDue: properties over random bid sequences', () => {
           assert.equal(after.closedAt, e.before.endDate, 'closedAt is when the clock decided, not when the closer ran');
           assert.equal(after.version, e.before.version + 1);
           assert.deepEqual(after.outcome, modelOutcome(e.before));
+          // A sale opens the winner's payment window, counted from the end; any other result opens nothing.
+          if (after.outcome!.result === 'sold')
+            assert.deepEqual(after.settlement, {
+              state: 'awaiting_payment',
+              buyerId: after.outcome!.winnerId,
+              price: after.outcome!.finalPrice,
+              deadline: e.before.endDate + e.before.paymentWindowSeconds * 1000,
+              round: 0,
+              passed: [],
+              paidAt: null,
+            });
+          else assert.equal(after.settlement, null);
           assert.deepEqual(
-            without(after, 'lifecycle', 'outcome', 'closedAt', 'version'),
-            without(e.before, 'lifecycle', 'outcome', 'closedAt', 'version'),
+            without(after, 'lifecycle', 'outcome', 'closedAt', 'version', 'settlement'),
+            without(e.before, 'lifecycle', 'outcome', 'closedAt', 'version', 'settlement'),
           );
         }
       }),

@@ -1,4 +1,12 @@
-import { type Auction, DEFAULT_SOFT_CLOSE, type Item, type SoftClose } from './auction.ts';
+import {
+  type Auction,
+  DEFAULT_OFFER_WINDOW_SECONDS,
+  DEFAULT_PAYMENT_WINDOW_SECONDS,
+  DEFAULT_SOFT_CLOSE,
+  type Item,
+  type SoftClose,
+} from './auction.ts';
+import type { IncrementTable } from './increments.ts';
 
 export interface NewAuctionInput {
   id: string;
@@ -15,6 +23,14 @@ export interface NewAuctionInput {
   maxEndDate: number | null;
   /** `undefined` takes the default; `null` is a hard close. */
   softClose: SoftClose | null | undefined;
+  /** Default false. */
+  proxyBidding?: boolean;
+  /** Default null (the fixed `minIncrement`). */
+  incrementTable?: IncrementTable | null;
+  /** Default 4 days. */
+  paymentWindowSeconds?: number;
+  /** Default 2 days. */
+  offerWindowSeconds?: number;
 }
 
 export type NewAuctionResult = { ok: true; auction: Auction } | { ok: false; field: string; message: string };
@@ -37,6 +53,12 @@ export function newAuction(input: NewAuctionInput, now: number): NewAuctionResul
       currency: input.currency,
       startingPrice: input.startingPrice,
       minIncrement: input.minIncrement,
+      incrementTable: input.incrementTable ?? null,
+      proxyBidding: input.proxyBidding ?? false,
+      leaderMax: null,
+      paymentWindowSeconds: input.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
+      offerWindowSeconds: input.offerWindowSeconds ?? DEFAULT_OFFER_WINDOW_SECONDS,
+      settlement: null,
       reservePrice: input.reservePrice,
       buyNowPrice: input.buyNowPrice,
       startDate,

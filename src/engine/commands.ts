@@ -10,7 +10,9 @@ export type BidOutcome =
       auction: AuctionView;
       /** True when this is the stored first answer to an `Idempotency-Key` retry. */
       replayed: boolean;
-      /** `{ bid, auction }` serialized once: the 201 body, the stored event data and the idempotency record. */
+      /** Proxy bidding: whether this bidder holds the lead after the engine's counter-bids. */
+      leading: boolean;
+      /** The answer body `{ bid, auction, leading }` serialized once (also the idempotency record). */
       json: string;
     }
   | { kind: 'auction_not_found' }
@@ -28,6 +30,25 @@ export interface Deferred<T> {
   reject(error: Error): void;
 }
 
+/** Commands a user may give besides bidding; each is one ordered, durable state change or a refusal. */
+export type ActionKind = 'buy_now' | 'cancel' | 'pay' | 'accept_offer' | 'decline_offer';
+
+export type ActionRefusal =
+  'BUY_NOW_UNAVAILABLE' | 'SELF_BIDDING' | 'FORBIDDEN' | 'CANCEL_NOT_ALLOWED' | 'PAYMENT_NOT_DUE' | 'NO_OFFER_PENDING';
+
+export type ActionOutcome =
+  | { kind: 'done'; auction: AuctionView; bid: BidView | null }
+  | { kind: 'refused'; code: ActionRefusal; auction: AuctionView }
+  | { kind: 'auction_not_found' };
+
 export type EngineCommand =
-  | ({ type: 'bid'; enqueuedAt: number; bidId: string; requestHash: string } & PlaceBidInput & Deferred<BidOutcome>)
-  | ({ type: 'close'; auctionId: string } & Deferred<boolean>);
+  | ({ type: 'bid'; enqueuedAt: number; bidId: string; proxyBidId: string; requestHash: string } & PlaceBidInput &
+      Deferred<BidOutcome>)
+  | ({ type: 'tick'; auctionId: string } & Deferred<boolean>)
+  | ({
+      type: 'action';
+      action: ActionKind;
+      auctionId: string;
+      userId: string;
+      bidId: string;
+    } & Deferred<ActionOutcome>);

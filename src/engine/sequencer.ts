@@ -1,14 +1,30 @@
-import { newId } from '../ids.ts';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import { type Auction, type AuctionView, type BidView, auctionView, closeIfDue, placeBid } from '../domain/index.ts';
+import {
+  type Auction,
+  type AuctionView,
+  type BidView,
+  type Candidate,
+  acceptOffer,
+  auctionView,
+  bidView,
+  buyNow,
+  cancelAuction,
+  closeIfDue,
+  declineOffer,
+  dueAt,
+  expireSettlement,
+  pay,
+  placeBid,
+} from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
+import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import type { BidRecord, CommitBatch, IdempotencyRecord, Store, StoredEvent } from '../store/index.ts';
 import { VersionConflictError } from '../store/index.ts';
-import type { BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
+import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
 import { LruCache } from './lru-cache.ts';
 
 export interface SequencerOptions {
@@ -124,11 +140,13 @@ export class Sequencer {
     const stored = await this.store.findIdempotencyRecord(input.bidderId, input.auctionId, input.idempotencyKey!);
     if (stored) {
       if (stored.requestHash !== requestHash) return { kind: 'idempotency_key_reused' };
-      const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView };
+      const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView; leading?: boolean };
       return {
         kind: 'decided',
         statusCode: stored.statusCode as 201 | 409,
-        ...body,
+        bid: body.bid,
+        auction: body.auction,
+        leading: body.leading ?? body.bid.status === 'accepted',
         replayed: true,
         json: stored.response,
       };
@@ -143,6 +161,7 @@ export class Sequencer {
         type: 'bid',
         ...input,
         bidId: newId(),
+        proxyBidId: newId(),
         requestHash,
         enqueuedAt: performance.now(),
         resolve,
@@ -152,10 +171,28 @@ export class Sequencer {
     });
   }
 
-  /** Closes the auction if its end has passed. Resolves true when this call closed it. Idempotent. */
-  close(auctionId: string): Promise<boolean> {
+  /**
+   * Does what the clock says is due on the auction: closes it once its end has
+   * passed, or runs out a lapsed payment/offer window. Resolves true when this
+   * call changed something. Idempotent.
+   */
+  tick(auctionId: string): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ type: 'close', auctionId, resolve, reject });
+      this.queue.push({ type: 'tick', auctionId, resolve, reject });
+      this.scheduleDrain();
+    });
+  }
+
+  /** Closes the auction if its end has passed (a tick). */
+  close(auctionId: string): Promise<boolean> {
+    return this.tick(auctionId);
+  }
+
+  /** Buy-now, cancel, pay, accept or decline an offer: ordered with the bids on the same auction. */
+  act(action: ActionKind, auctionId: string, userId: string): Promise<ActionOutcome> {
+    if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
+    return new Promise<ActionOutcome>((resolve, reject) => {
+      this.queue.push({ type: 'action', action, auctionId, userId, bidId: newId(), resolve, reject });
       this.scheduleDrain();
     });
   }
@@ -205,6 +242,7 @@ export class Sequencer {
 
   private async runBatch(commands: EngineCommand[]): Promise<void> {
     const working = await this.loadWorkingSet(commands);
+    const candidates = await this.loadCandidates(commands, working);
     const bids: BidRecord[] = [];
     const events: StoredEvent[] = [];
     const idempotency: IdempotencyRecord[] = [];
@@ -215,57 +253,116 @@ export class Sequencer {
     for (const command of commands) {
       const entry = working.get(command.auctionId);
       if (!entry) {
-        answers.push(() =>
-          command.type === 'bid' ? command.resolve({ kind: 'auction_not_found' }) : command.resolve(false),
-        );
+        answers.push(() => {
+          if (command.type === 'bid') command.resolve({ kind: 'auction_not_found' });
+          else if (command.type === 'action') command.resolve({ kind: 'auction_not_found' });
+          else command.resolve(false);
+        });
         continue;
       }
       const now = this.clock.now();
 
-      if (command.type === 'close') {
-        const decision = closeIfDue(entry.state, now);
-        if (decision.closed) {
-          entry.state = decision.auction;
-          closedResults.push(decision.auction.outcome!.result);
+      if (command.type === 'tick') {
+        const wasActive = entry.state.lifecycle === 'active';
+        let next = closeIfDue(entry.state, now).auction;
+        if (next === entry.state)
+          next = expireSettlement(entry.state, now, candidates.get(command.auctionId) ?? []).auction;
+        const changed = next !== entry.state;
+        if (changed) {
+          entry.state = next;
+          if (wasActive) closedResults.push(next.outcome!.result);
           events.push(
-            this.event(decision.auction, 'closed', now, { auction: auctionView(decision.auction, now, null) }),
+            this.event(next, wasActive ? 'closed' : 'settlement', now, { auction: auctionView(next, now, null) }),
           );
         }
-        answers.push(() => command.resolve(decision.closed));
+        answers.push(() => command.resolve(changed));
+        continue;
+      }
+
+      if (command.type === 'action') {
+        const result = this.applyAction(
+          command.action,
+          entry.state,
+          command,
+          now,
+          candidates.get(command.auctionId) ?? [],
+        );
+        if (result.ok) {
+          entry.state = result.auction;
+          if (result.bid) bids.push(result.bid);
+          const bid = result.bid ? bidView(result.bid, null) : null;
+          const data = bid
+            ? { auction: auctionView(result.auction, now, null), bid }
+            : { auction: auctionView(result.auction, now, null) };
+          events.push(this.event(result.auction, result.event, now, data));
+          if (result.event === 'closed') closedResults.push(result.auction.outcome!.result);
+          const view = auctionView(result.auction, now, command.userId);
+          answers.push(() => command.resolve({ kind: 'done', auction: view, bid }));
+        } else {
+          const view = auctionView(entry.state, now, command.userId);
+          answers.push(() => command.resolve({ kind: 'refused', code: result.code, auction: view }));
+        }
         continue;
       }
 
       const decision = placeBid(
         entry.state,
-        { id: command.bidId, bidderId: command.bidderId, amount: command.amount },
+        { id: command.bidId, bidderId: command.bidderId, amount: command.amount, proxyBidId: command.proxyBidId },
         now,
       );
+      const proxy = entry.state.proxyBidding;
       entry.state = decision.auction;
-      const record: BidRecord = {
-        id: command.bidId,
-        auctionId: command.auctionId,
-        bidderId: command.bidderId,
-        amount: command.amount,
-        status: decision.accepted ? 'accepted' : 'rejected',
-        reason: decision.accepted ? null : decision.reason,
-        createdAt: now,
-        auctionVersion: decision.auction.version,
-      };
-      bids.push(record);
-      const bid = bidView(record);
-      const auction = auctionView(decision.auction, now, command.bidderId);
-      const json = JSON.stringify({ bid, auction });
+      let own: BidRecord;
       if (decision.accepted) {
-        // The bidder is never the seller here, so their view is the public one: the answer is the event.
-        events.push({
-          auctionId: command.auctionId,
-          version: decision.auction.version,
-          type: 'bid',
-          data: json,
-          createdAt: now,
-        });
+        for (const step of decision.steps) {
+          const record: BidRecord = {
+            id: step.bidId,
+            auctionId: command.auctionId,
+            bidderId: step.bidderId,
+            amount: step.amount,
+            kind: step.kind,
+            maxAmount: step.bidId === command.bidId && proxy ? command.amount : null,
+            status: 'accepted',
+            reason: null,
+            createdAt: now,
+            auctionVersion: step.auction.version,
+          };
+          bids.push(record);
+          // Events carry the public views: no maximum, no reserve.
+          const data = JSON.stringify({ bid: bidView(record, null), auction: auctionView(step.auction, now, null) });
+          events.push({
+            auctionId: command.auctionId,
+            version: step.auction.version,
+            type: 'bid',
+            data,
+            createdAt: now,
+          });
+        }
+        own = bids.find((b) => b.id === command.bidId)!;
         if (decision.extended) this.announceDueTime(decision.auction.endDate);
+      } else {
+        own = {
+          id: command.bidId,
+          auctionId: command.auctionId,
+          bidderId: command.bidderId,
+          amount: command.amount,
+          kind: 'bid',
+          maxAmount: null,
+          status: 'rejected',
+          reason: decision.reason,
+          createdAt: now,
+          auctionVersion: decision.auction.version,
+        };
+        bids.push(own);
       }
+      const bid = bidView(own, command.bidderId);
+      const auction = auctionView(decision.auction, now, command.bidderId);
+      const leading = decision.accepted && decision.leading;
+      // Open bidding: the answer is exactly the event already serialized (the bidder is never the seller here).
+      const json =
+        decision.accepted && !proxy
+          ? events[events.length - 1]!.data
+          : JSON.stringify(proxy ? { bid, auction, leading } : { bid, auction });
       const statusCode = decision.accepted ? 201 : 409;
       if (command.idempotencyKey !== null) {
         idempotency.push({
@@ -283,7 +380,7 @@ export class Sequencer {
       const enqueuedAt = command.enqueuedAt;
       answers.push(() => {
         this.metrics.bidLatency.observe((performance.now() - enqueuedAt) / 1000);
-        command.resolve({ kind: 'decided', statusCode, bid, auction, replayed: false, json });
+        command.resolve({ kind: 'decided', statusCode, bid, auction, leading, replayed: false, json });
       });
     }
 
@@ -314,6 +411,70 @@ export class Sequencer {
     for (const result of closedResults) this.metrics.closed.inc({ result });
     for (const answer of answers) answer();
     for (const event of events) this.bus.publish(event);
+    for (const entry of changed) {
+      const due = dueAt(entry.state);
+      if (due !== null && entry.state.lifecycle !== 'active') this.announceDueTime(due);
+    }
+  }
+
+  private applyAction(
+    action: ActionKind,
+    state: Auction,
+    command: { userId: string; bidId: string; auctionId: string },
+    now: number,
+    candidates: Candidate[],
+  ):
+    | { ok: true; auction: Auction; event: StoredEvent['type']; bid: BidRecord | null }
+    | { ok: false; code: Exclude<ActionOutcome, { kind: 'done' } | { kind: 'auction_not_found' }>['code'] } {
+    switch (action) {
+      case 'buy_now': {
+        const d = buyNow(state, { bidId: command.bidId, buyerId: command.userId }, now);
+        if (!d.bought) return { ok: false, code: d.reason === 'SELF_BIDDING' ? 'SELF_BIDDING' : 'BUY_NOW_UNAVAILABLE' };
+        const bid: BidRecord = {
+          id: command.bidId,
+          auctionId: command.auctionId,
+          bidderId: command.userId,
+          amount: d.auction.currentPrice!,
+          kind: 'buy_now',
+          maxAmount: null,
+          status: 'accepted',
+          reason: null,
+          createdAt: now,
+          auctionVersion: d.auction.version,
+        };
+        return { ok: true, auction: d.auction, event: 'closed', bid };
+      }
+      case 'cancel': {
+        const d = cancelAuction(state, command.userId, now);
+        return d.cancelled
+          ? { ok: true, auction: d.auction, event: 'cancelled', bid: null }
+          : { ok: false, code: d.reason };
+      }
+      case 'pay':
+      case 'accept_offer':
+      case 'decline_offer': {
+        const d =
+          action === 'pay'
+            ? pay(state, command.userId, now)
+            : action === 'accept_offer'
+              ? acceptOffer(state, command.userId, now)
+              : declineOffer(state, command.userId, now, candidates);
+        if (d.changed) return { ok: true, auction: d.auction, event: 'settlement', bid: null };
+        return { ok: false, code: d.reason ?? 'PAYMENT_NOT_DUE' };
+      }
+    }
+  }
+
+  /** Second-chance candidates, read only for the commands that may pass the item down the list. */
+  private async loadCandidates(commands: EngineCommand[], working: Map<string, { state: Auction }>) {
+    const ids = new Set<string>();
+    for (const c of commands) {
+      const needs = c.type === 'tick' || (c.type === 'action' && c.action === 'decline_offer');
+      if (needs && working.get(c.auctionId)?.state.settlement) ids.add(c.auctionId);
+    }
+    const candidates = new Map<string, Candidate[]>();
+    for (const id of ids) candidates.set(id, await this.store.settlementCandidates(id));
+    return candidates;
   }
 
   private async loadWorkingSet(commands: EngineCommand[]) {
@@ -345,10 +506,6 @@ export class Sequencer {
       }
     }
   }
-}
-
-function bidView(record: BidRecord): BidView {
-  return { ...record, createdAt: new Date(record.createdAt).toISOString() };
 }
 
 function asReplay(outcome: BidOutcome): BidOutcome {

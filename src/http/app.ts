@@ -14,9 +14,11 @@ import { Authenticator } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords.ts';
 import { errorHandler, sendProblem } from './problem.ts';
+import { auctionActionRoutes } from './routes/auction-actions.ts';
 import { auctionRoutes } from './routes/auctions.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
+import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
 import { userRoutes } from './routes/users.ts';
 
@@ -118,7 +120,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
 
   userRoutes(app, ctx);
   auctionRoutes(app, ctx);
+  auctionActionRoutes(app, ctx);
   bidRoutes(app, ctx);
+  meRoutes(app, ctx);
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
 

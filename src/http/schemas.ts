@@ -73,6 +73,26 @@ export const createAuctionBody = z.strictObject({
     .optional()
     .describe('Default { windowSeconds: 30, extendSeconds: 30 }; null = hard close'),
   maxEndDate: isoDate.nullable().default(null).describe('Optional cap on soft-close extensions'),
+  proxyBidding: z.boolean().default(false).describe('Bids are maximums; the engine bids for each bidder up to theirs'),
+  incrementTable: z
+    .enum(['standard'])
+    .nullable()
+    .default(null)
+    .describe('`standard`: increments keyed on the current price (eBay table); null: the fixed minIncrement'),
+  paymentWindowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 86_400)
+    .default(4 * 86_400)
+    .describe('Time the winner (or an offeree who accepted) has to pay; default 4 days'),
+  offerWindowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(90 * 86_400)
+    .default(2 * 86_400)
+    .describe('Time to answer a second-chance offer; default 2 days'),
 });
 
 export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
@@ -84,10 +104,13 @@ export const auction = z.object({
   currency: z.string(),
   startingPrice: z.number().int(),
   minIncrement: z.number().int(),
+  incrementTable: z.enum(['standard']).nullable(),
+  proxyBidding: z.boolean(),
   hasReserve: z.boolean(),
   reserveMet: z.boolean(),
   reservePrice: z.number().int().nullable().optional().describe('Only in the seller’s view'),
   buyNowPrice: z.number().int().nullable(),
+  buyNowAvailable: z.boolean(),
   startDate: isoOut,
   endDate: isoOut,
   originalEndDate: isoOut,
@@ -109,6 +132,19 @@ export const auction = z.object({
     })
     .nullable(),
   closedAt: isoOut.nullable(),
+  paymentWindowSeconds: z.number().int(),
+  offerWindowSeconds: z.number().int(),
+  settlement: z
+    .object({
+      state: z.enum(['awaiting_payment', 'offer_pending', 'paid', 'unsold']),
+      buyerId: z.string().nullable().describe('Who must pay or answer the offer now'),
+      price: z.number().int().nullable().describe('Hidden (null) from others during a second-chance offer'),
+      deadline: isoOut.nullable(),
+      round: z.number().int().describe('0 = the winner, 1… = second-chance offers'),
+      paidAt: isoOut.nullable(),
+    })
+    .nullable()
+    .describe('After a sold close: payment window and second-chance offers'),
   createdAt: isoOut,
   serverTime: isoOut,
 });
@@ -141,6 +177,8 @@ export const bid = z.object({
   auctionId: z.string(),
   bidderId: z.string(),
   amount: z.number().int(),
+  kind: z.enum(['bid', 'proxy', 'buy_now']).describe('proxy: placed by the engine up to the bidder’s maximum'),
+  maxAmount: z.number().int().nullable().optional().describe('Only in your own bids: the maximum you submitted'),
   status: z.enum(['accepted', 'rejected']),
   reason: bidReason.nullable(),
   createdAt: isoOut,
@@ -162,6 +200,30 @@ export const leaderboardEntry = z.object({
   displayName: z.string(),
   amount: z.number().int(),
   bidAt: isoOut,
+});
+
+export const standing = z.enum([
+  'leading',
+  'outbid',
+  'payment_due',
+  'offer_received',
+  'won',
+  'payment_lapsed',
+  'lost',
+  'cancelled',
+]);
+
+export const myBid = z.object({
+  auction,
+  highestBid: z.number().int().describe('Your highest accepted (visible) bid'),
+  maximum: z.number().int().nullable().describe('Your highest maximum (proxy bidding)'),
+  standing,
+  lastBidAt: isoOut,
+});
+
+export const pageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().max(512).optional(),
 });
 
 // ---------- errors ----------

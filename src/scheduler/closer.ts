@@ -20,8 +20,9 @@ export interface CloserOptions {
 }
 
 /**
- * Closes auctions at their end from the store's due-time index: one timer,
- * armed for the earliest unclosed `endDate`. When it fires, everything due is
+ * Closes auctions at their end, and runs out payment and second-chance offer
+ * windows, from the store's due-time index: one timer, armed for the earliest
+ * due time (an active auction's `endDate`, a pending settlement's deadline). When it fires, everything due is
  * closed through the sequencer (so a close is ordered with the bids around it)
  * and the timer is re-armed. Creations and extensions that end earlier than
  * the armed time re-arm it. Costs one indexed read per wake-up, never a scan,
@@ -98,10 +99,11 @@ export class Closer {
       const now = this.clock.now();
       const due = await this.store.dueAuctionIds(now, this.batchSize);
       if (due.length === 0) break;
-      const results = await Promise.all(due.map((id) => this.sequencer.close(id)));
-      const closed = results.filter(Boolean).length;
-      if (closed > 0) this.logger.debug({ closed }, 'closed due auctions');
-      if (due.length < this.batchSize) break;
+      const results = await Promise.all(due.map((id) => this.sequencer.tick(id)));
+      const changed = results.filter(Boolean).length;
+      if (changed > 0) this.logger.debug({ changed }, 'ran due closes and settlement deadlines');
+      // A full page that changed nothing would come back identical: stop rather than spin.
+      if (due.length < this.batchSize || changed === 0) break;
     }
     const next = await this.store.nextDueTime();
     if (next !== null && !this.stopped) this.arm(next);

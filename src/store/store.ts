@@ -1,4 +1,4 @@
-import type { Auction, AuctionStatus, BidRejectionReason } from '../domain/index.ts';
+import type { Auction, AuctionStatus, BidRejectionReason, Candidate } from '../domain/index.ts';
 
 /**
  * The Store port. Every adapter (sqlite/ now, postgres/ next) implements these
@@ -35,10 +35,14 @@ export interface Store {
   leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]>;
   /** Stored events with version > `afterVersion`, ascending, at most `limit`. */
   eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]>;
+  /** Distinct bidders by their own highest bid (their maximum under proxy bidding), highest first, earlier first on ties. */
+  settlementCandidates(auctionId: string): Promise<Candidate[]>;
+  /** The auctions a user bid on, most recent activity first, with their best bid and maximum. */
+  bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>>;
 
-  /** Earliest `endDate` among auctions not yet closed or cancelled (the due-time index). */
+  /** Earliest due time (an active auction's end, a pending settlement's deadline): the due-time index. */
   nextDueTime(): Promise<number | null>;
-  /** Ids of unclosed auctions whose `endDate <= now`, earliest first. */
+  /** Ids of auctions whose due time is `<= now`, earliest first. */
   dueAuctionIds(now: number, limit: number): Promise<string[]>;
 }
 
@@ -61,7 +65,12 @@ export interface BidRecord {
   id: string;
   auctionId: string;
   bidderId: string;
+  /** The visible amount. */
   amount: number;
+  /** `bid` placed by the bidder, `proxy` placed by the engine for them, `buy_now`. */
+  kind: 'bid' | 'proxy' | 'buy_now';
+  /** PRIVATE: the maximum submitted with a proxy bid. Only ever shown to its bidder. */
+  maxAmount: number | null;
   status: 'accepted' | 'rejected';
   reason: BidRejectionReason | null;
   createdAt: number;
@@ -72,7 +81,7 @@ export interface BidRecord {
 export interface StoredEvent {
   auctionId: string;
   version: number;
-  type: 'bid' | 'closed' | 'cancelled' | 'extended';
+  type: 'bid' | 'closed' | 'cancelled' | 'extended' | 'settlement';
   /** The event's data as serialized JSON, exactly as sent to watchers. */
   data: string;
   createdAt: number;
@@ -123,6 +132,15 @@ export interface BidListQuery {
   status: 'accepted' | 'all';
   limit: number;
   cursor: string | null;
+}
+
+export interface BidderActivity {
+  auction: Auction;
+  /** The bidder's highest accepted (visible) bid. */
+  highestBid: number;
+  /** PRIVATE: their highest maximum (proxy bidding), else null. */
+  maximum: number | null;
+  lastBidAt: number;
 }
 
 export interface LeaderboardRow {

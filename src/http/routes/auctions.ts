@@ -47,6 +47,10 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
           endDate: Date.parse(body.endDate),
           maxEndDate: body.maxEndDate === null ? null : Date.parse(body.maxEndDate),
           softClose: body.softClose,
+          proxyBidding: body.proxyBidding,
+          incrementTable: body.incrementTable,
+          paymentWindowSeconds: body.paymentWindowSeconds,
+          offerWindowSeconds: body.offerWindowSeconds,
         },
         now,
       );

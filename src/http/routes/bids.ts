@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { bidView } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
 import type { RouteContext } from '../context.ts';
 import { sendProblem } from '../problem.ts';
@@ -98,7 +99,8 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
         cursor: request.query.cursor ?? null,
       });
       return {
-        items: page.items.map((b) => ({ ...b, createdAt: new Date(b.createdAt).toISOString() })),
+        // Public history: visible amounts only, never a bidder's maximum.
+        items: page.items.map((b) => bidView(b, null)),
         nextCursor: page.nextCursor,
       };
     },

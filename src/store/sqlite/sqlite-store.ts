@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Auction } from '../../domain/index.ts';
+import type { Auction, Candidate } from '../../domain/index.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 import {
   type AuctionListQuery,
+  type BidderActivity,
   type BidListQuery,
   type BidRecord,
   type CommitBatch,
@@ -204,9 +205,37 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async settlementCandidates(auctionId: string): Promise<Candidate[]> {
+    return (this.statements.settlementCandidates.all(auctionId) as { bidder_id: string; amount: number }[]).map(
+      (r) => ({
+        bidderId: r.bidder_id,
+        amount: r.amount,
+      }),
+    );
+  }
+
+  async bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>> {
+    const tag = `activity:${bidderId}`;
+    const [beforeAt, beforeSeq] =
+      cursor === null ? [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : decodeCursor(tag, cursor, 2);
+    const rows = this.statements.bidderActivity.all({ bidderId, beforeAt, beforeSeq, limit: limit + 1 }) as Row[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map((r) => ({
+        auction: JSON.parse(r.state as string) as Auction,
+        highestBid: r.max_amount as number,
+        maximum: (r.max_bid as number | null) ?? null,
+        lastBidAt: r.last_bid_at as number,
+      })),
+      nextCursor: more && last ? encodeCursor(tag, [last.last_bid_at as number, last.seq as number]) : null,
+    };
+  }
+
   async nextDueTime(): Promise<number | null> {
-    const row = this.statements.nextDueTime.get() as { end_date: number } | undefined;
-    return row ? row.end_date : null;
+    const row = this.statements.nextDueTime.get() as { due_at: number } | undefined;
+    return row ? row.due_at : null;
   }
 
   async dueAuctionIds(now: number, limit: number): Promise<string[]> {
@@ -225,6 +254,8 @@ const readStatements = [
   'listBidsAccepted',
   'leaderboard',
   'eventsAfter',
+  'settlementCandidates',
+  'bidderActivity',
   'nextDueTime',
   'dueAuctionIds',
 ] as const satisfies readonly (keyof typeof sql)[];
@@ -246,6 +277,8 @@ function toBid(row: Row): BidRecord {
     auctionId: row.auction_id as string,
     bidderId: row.bidder_id as string,
     amount: row.amount as number,
+    kind: row.kind as BidRecord['kind'],
+    maxAmount: (row.max_amount as number | null) ?? null,
     status: row.status as BidRecord['status'],
     reason: (row.reason as BidRecord['reason']) ?? null,
     createdAt: row.created_at as number,

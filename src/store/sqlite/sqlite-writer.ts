@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Auction } from '../../domain/index.ts';
+import { type Auction, dueAt } from '../../domain/index.ts';
 import { type CommitBatch, type SessionRecord, type UserRecord, VersionConflictError } from '../store.ts';
 import { sql } from './statements.ts';
 
@@ -92,6 +92,7 @@ export function auctionColumns(auction: Auction) {
     id: auction.id,
     lifecycle: auction.lifecycle,
     endDate: auction.endDate,
+    dueAt: dueAt(auction),
     listPrice: auction.currentPrice ?? auction.startingPrice,
     version: auction.version,
     state: JSON.stringify(auction),

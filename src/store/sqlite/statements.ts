@@ -16,18 +16,24 @@ export const sql = {
   findSession: 'SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?',
   deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
 
-  insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, list_price, created_at, version, item_name, item_description, state)
-    VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
+  insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
+    VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
   loadAuction: 'SELECT state FROM auctions WHERE id = ?',
   /** Guarded by the version the new state was decided from. */
-  updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, list_price = @listPrice, version = @version, state = @state
+  updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state
     WHERE id = @id AND version = @before`,
 
-  insertBid: `INSERT INTO bids (id, auction_id, bidder_id, amount, status, reason, created_at, auction_version)
-    VALUES (@id, @auctionId, @bidderId, @amount, @status, @reason, @createdAt, @auctionVersion)`,
-  upsertBidder: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, bid_at) VALUES (@auctionId, @bidderId, @amount, @createdAt)
-    ON CONFLICT (auction_id, bidder_id) DO UPDATE SET max_amount = excluded.max_amount, bid_at = excluded.bid_at
-    WHERE excluded.max_amount > auction_bidders.max_amount`,
+  insertBid: `INSERT INTO bids (id, auction_id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
+    VALUES (@id, @auctionId, @bidderId, @amount, @kind, @maxAmount, @status, @reason, @createdAt, @auctionVersion)`,
+  /** A bidder's best visible bid (and when they reached it), their highest maximum, their latest activity. */
+  upsertBidder: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at)
+    VALUES (@auctionId, @bidderId, @amount, @maxAmount, @createdAt, @createdAt)
+    ON CONFLICT (auction_id, bidder_id) DO UPDATE SET
+      bid_at = CASE WHEN excluded.max_amount > auction_bidders.max_amount THEN excluded.bid_at ELSE auction_bidders.bid_at END,
+      max_amount = MAX(auction_bidders.max_amount, excluded.max_amount),
+      max_bid = CASE WHEN excluded.max_bid IS NULL THEN auction_bidders.max_bid
+                     ELSE MAX(COALESCE(auction_bidders.max_bid, 0), excluded.max_bid) END,
+      last_bid_at = excluded.last_bid_at`,
   insertEvent:
     'INSERT INTO auction_events (auction_id, version, type, data, created_at) VALUES (@auctionId, @version, @type, @data, @createdAt)',
   insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
@@ -39,9 +45,16 @@ export const sql = {
   leaderboard: `SELECT b.bidder_id, b.max_amount, b.bid_at, u.display_name FROM auction_bidders b JOIN users u ON u.id = b.bidder_id
     WHERE b.auction_id = ? ORDER BY b.max_amount DESC, b.bid_at ASC LIMIT ?`,
   eventsAfter: 'SELECT * FROM auction_events WHERE auction_id = ? AND version > ? ORDER BY version LIMIT ?',
+  /** Second-chance order: highest own bid (maximum under proxy) first, earlier first on ties. */
+  settlementCandidates: `SELECT bidder_id, COALESCE(max_bid, max_amount) AS amount FROM auction_bidders
+    WHERE auction_id = ? ORDER BY amount DESC, bid_at ASC, bidder_id`,
+  bidderActivity: `SELECT b.max_amount, b.max_bid, b.last_bid_at, a.seq, a.state FROM auction_bidders b
+    JOIN auctions a ON a.id = b.auction_id
+    WHERE b.bidder_id = @bidderId AND (b.last_bid_at < @beforeAt OR (b.last_bid_at = @beforeAt AND a.seq < @beforeSeq))
+    ORDER BY b.last_bid_at DESC, a.seq DESC LIMIT @limit`,
 
-  nextDueTime: "SELECT end_date FROM auctions WHERE lifecycle = 'active' ORDER BY end_date, seq LIMIT 1",
-  dueAuctionIds: "SELECT id FROM auctions WHERE lifecycle = 'active' AND end_date <= ? ORDER BY end_date, seq LIMIT ?",
+  nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
+  dueAuctionIds: 'SELECT id FROM auctions WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?',
 } as const;
 
 /** Fixed fragments for `GET /auctions`; the adapter picks among them, never splices input. */

@@ -27,6 +27,9 @@ CREATE TABLE auctions (
   lifecycle  TEXT NOT NULL CHECK (lifecycle IN ('active', 'closed', 'cancelled')),
   start_date INTEGER NOT NULL,
   end_date   INTEGER NOT NULL,
+  -- When the closer must next act: the end while active, the payment/offer deadline
+  -- while a settlement is pending, else NULL. The domain's dueAt() computes it.
+  due_at     INTEGER,
   list_price INTEGER NOT NULL,
   created_at INTEGER NOT NULL,
   version    INTEGER NOT NULL,
@@ -34,8 +37,8 @@ CREATE TABLE auctions (
   item_description TEXT NOT NULL,
   state      TEXT NOT NULL
 );
--- The due-time index: the closer asks only for the earliest unclosed end.
-CREATE INDEX auctions_due ON auctions (end_date, seq) WHERE lifecycle = 'active';
+-- The due-time index: the closer asks only for the earliest due time (ends and settlement deadlines).
+CREATE INDEX auctions_due ON auctions (due_at, seq) WHERE due_at IS NOT NULL;
 CREATE INDEX auctions_by_lifecycle_end ON auctions (lifecycle, end_date, seq);
 CREATE INDEX auctions_by_end ON auctions (end_date, seq);
 CREATE INDEX auctions_by_created ON auctions (created_at, seq);
@@ -67,6 +70,10 @@ CREATE TABLE bids (
   auction_id TEXT NOT NULL,
   bidder_id  TEXT NOT NULL,
   amount     INTEGER NOT NULL,
+  -- 'bid': placed by the bidder; 'proxy': placed by the engine up to the bidder's maximum; 'buy_now'.
+  kind       TEXT NOT NULL DEFAULT 'bid' CHECK (kind IN ('bid', 'proxy', 'buy_now')),
+  -- PRIVATE (proxy bidding): the maximum the bidder submitted. Never in a public answer.
+  max_amount INTEGER,
   status     TEXT NOT NULL CHECK (status IN ('accepted', 'rejected')),
   reason     TEXT,
   created_at INTEGER NOT NULL,
@@ -75,16 +82,21 @@ CREATE TABLE bids (
 CREATE INDEX bids_by_auction ON bids (auction_id, seq);
 CREATE INDEX bids_accepted_by_auction ON bids (auction_id, seq) WHERE status = 'accepted';
 
--- Each distinct bidder's best accepted bid per auction: the leaderboard and,
--- later, the second-chance offer list, without scanning a hot auction's bids.
+-- Each distinct bidder's best accepted bid per auction (and, under proxy bidding, their
+-- highest maximum): the leaderboard, the second-chance offer list and "my bids",
+-- without scanning a hot auction's bids.
 CREATE TABLE auction_bidders (
   auction_id TEXT NOT NULL,
   bidder_id  TEXT NOT NULL,
   max_amount INTEGER NOT NULL,
+  -- PRIVATE: the bidder's highest maximum (proxy bidding), NULL in open bidding.
+  max_bid    INTEGER,
   bid_at     INTEGER NOT NULL,
+  last_bid_at INTEGER NOT NULL,
   PRIMARY KEY (auction_id, bidder_id)
 ) WITHOUT ROWID;
 CREATE INDEX auction_bidders_by_amount ON auction_bidders (auction_id, max_amount DESC, bid_at);
+CREATE INDEX auction_bidders_by_bidder ON auction_bidders (bidder_id, last_bid_at DESC, auction_id);
 
 -- Every state change, by version: Last-Event-ID resume and gap filling read here.
 -- A rowid table on purpose: rows carry ~1 KB of JSON, and WITHOUT ROWID b-trees
