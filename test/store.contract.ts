@@ -178,7 +178,13 @@ class AuctionBook {
     }
     const changed = [...working.values()].filter((e) => e.state.version !== e.before);
     return {
-      batch: { bids, auctions: changed.map((e) => ({ before: e.before, after: e.state })), events, idempotency },
+      batch: {
+        bids,
+        auctions: changed.map((e) => ({ before: e.before, after: e.state })),
+        events,
+        idempotency,
+        notifications: [],
+      },
       states: new Map(changed.map((e) => [e.state.id, e.state])),
     };
   }
@@ -852,12 +858,14 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             auctions: [],
             events: [],
             idempotency: [],
+            notifications: [],
           });
           await store.commitBatch({
             bids: [record('carol', 4_000, 4), record('bob', 1_000, 5)],
             auctions: [],
             events: [],
             idempotency: [],
+            notifications: [],
           });
           assert.deepEqual(
             (await store.leaderboard(a.id, 10)).map((r) => [r.bidderId, r.amount, r.bidAt]),

@@ -1,4 +1,4 @@
-import type { StoredEvent } from '../store/store.ts';
+import type { StoredEvent, UserEvent } from '../store/store.ts';
 
 /**
  * The Bus port: after a batch is durable, the engine publishes its events;
@@ -10,6 +10,9 @@ export interface Bus {
   publish(event: StoredEvent): void;
   /** Returns the unsubscribe function. */
   subscribe(auctionId: string, listener: BusListener): () => void;
+  /** Per-user notifications (GET /me/events). */
+  publishToUser(event: UserEvent): void;
+  subscribeUser(userId: string, listener: (event: UserEvent) => void): () => void;
   close(): Promise<void>;
 }
 

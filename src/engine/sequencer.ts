@@ -26,6 +26,7 @@ import type { BidRecord, CommitBatch, IdempotencyRecord, Store, StoredEvent } fr
 import { VersionConflictError } from '../store/index.ts';
 import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
 import { LruCache } from './lru-cache.ts';
+import { type Notification, notificationsFor } from './notifications.ts';
 
 export interface SequencerOptions {
   store: Store;
@@ -249,6 +250,10 @@ export class Sequencer {
     const answers: (() => void)[] = [];
     const outcomes: string[] = [];
     const closedResults: string[] = [];
+    const notes: (Notification & { at: number })[] = [];
+    const notice = (before: Auction, after: Auction, actorId: string | null, at: number) => {
+      for (const n of notificationsFor(before, after, actorId)) notes.push({ ...n, at });
+    };
 
     for (const command of commands) {
       const entry = working.get(command.auctionId);
@@ -269,6 +274,7 @@ export class Sequencer {
           next = expireSettlement(entry.state, now, candidates.get(command.auctionId) ?? []).auction;
         const changed = next !== entry.state;
         if (changed) {
+          notice(entry.state, next, null, now);
           entry.state = next;
           if (wasActive) closedResults.push(next.outcome!.result);
           events.push(
@@ -288,6 +294,7 @@ export class Sequencer {
           candidates.get(command.auctionId) ?? [],
         );
         if (result.ok) {
+          notice(entry.state, result.auction, command.userId, now);
           entry.state = result.auction;
           if (result.bid) bids.push(result.bid);
           const bid = result.bid ? bidView(result.bid, null) : null;
@@ -311,6 +318,7 @@ export class Sequencer {
         now,
       );
       const proxy = entry.state.proxyBidding;
+      if (decision.accepted) notice(entry.state, decision.auction, command.bidderId, now);
       entry.state = decision.auction;
       let own: BidRecord;
       if (decision.accepted) {
@@ -390,11 +398,22 @@ export class Sequencer {
       auctions: changed.map((e) => ({ before: e.before, after: e.state })),
       events,
       idempotency,
+      notifications: notes.map((n) => ({
+        userId: n.userId,
+        type: n.type,
+        data: JSON.stringify({
+          type: n.type,
+          ...n.data,
+          deadline: n.data.deadline == null ? n.data.deadline : new Date(n.data.deadline).toISOString(),
+        }),
+        createdAt: n.at,
+      })),
     };
+    let notificationSeqs: number[] = [];
     if (bids.length > 0 || batch.auctions.length > 0) {
       const started = performance.now();
       try {
-        await this.store.commitBatch(batch);
+        ({ notificationSeqs } = await this.store.commitBatch(batch));
       } catch (error) {
         // Another writer got there first (possible only with a multi-node store): drop our copies so the
         // next command reloads the stored state. The callers of this batch get 503 and retry with their key.
@@ -411,6 +430,7 @@ export class Sequencer {
     for (const result of closedResults) this.metrics.closed.inc({ result });
     for (const answer of answers) answer();
     for (const event of events) this.bus.publish(event);
+    batch.notifications.forEach((n, i) => this.bus.publishToUser({ ...n, seq: notificationSeqs[i]! }));
     for (const entry of changed) {
       const due = dueAt(entry.state);
       if (due !== null && entry.state.lifecycle !== 'active') this.announceDueTime(due);

@@ -6,7 +6,7 @@ import { auctionView } from '../domain/index.ts';
 import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Store, StoredEvent } from '../store/index.ts';
+import type { Store } from '../store/index.ts';
 
 export interface SseHubOptions {
   bus: Bus;
@@ -21,26 +21,44 @@ export interface SseHubOptions {
   historyPageSize?: number;
 }
 
-const frame = (event: StoredEvent) => `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+/** One event of a stream: `version` is its SSE id (an auction's version, or a user notification's seq). */
+interface FeedEvent {
+  version: number;
+  type: string;
+  data: string;
+}
+
+/** Where a stream's events come from: the store (history) and the bus (live). */
+interface Feed {
+  key: string;
+  /** Versions grow by exactly 1 (auction streams): a jump means a lost event, refilled from history. */
+  contiguous: boolean;
+  subscribe(listener: (event: FeedEvent) => void): () => void;
+  history(after: number, limit: number): Promise<FeedEvent[]>;
+  /** Whether a client that saw `after` can be caught up from history (`firstPage` = history(after, …)). */
+  canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
+  /** The first frame of a stream that is not resumed (a snapshot), with its position; null: gone. */
+  start(): Promise<{ version: number; text: string } | null>;
+}
+
+const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
 /**
- * One node's subscription hub for Server-Sent Events.
+ * One node's subscription hub for Server-Sent Events: auction streams and
+ * per-user notification streams.
  *
- * Per auction there is one Bus subscription however many watchers it has;
+ * Per stream key there is one Bus subscription however many watchers it has;
  * each event is serialized once and written to every watcher. Every watcher
- * receives versions in strictly increasing order: a connection first catches
- * up (snapshot, or stored history after `Last-Event-ID`) while live events
- * queue, then goes live; a version gap (a lossy bus across nodes) is filled
- * from the store. A watcher whose socket is full is not queued without bound:
- * it keeps only the newest event and gets it when the socket drains (states
- * merged under load, the latest always arrives).
+ * receives ids in strictly increasing order: a connection first catches up
+ * (snapshot, or stored history after `Last-Event-ID`) while live events
+ * queue, then goes live; a version gap on an auction stream (a lossy bus
+ * across nodes) is filled from the store. A watcher whose socket is full is
+ * not queued without bound: it keeps only the newest event and gets it when
+ * the socket drains (states merged under load, the latest always arrives).
  */
 export class SseHub {
-  private readonly options: Required<
-    Omit<SseHubOptions, 'bus' | 'store' | 'sequencer' | 'clock' | 'logger' | 'metrics'>
-  > &
-    SseHubOptions;
-  private readonly watchersByAuction = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
+  private readonly options: Required<Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize'>> & SseHubOptions;
+  private readonly watchersByKey = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
@@ -52,15 +70,69 @@ export class SseHub {
 
   get connectionCount(): number {
     let n = 0;
-    for (const entry of this.watchersByAuction.values()) n += entry.watchers.size;
+    for (const entry of this.watchersByKey.values()) n += entry.watchers.size;
     return n;
   }
 
+  /** Streams one auction (the caller has checked it exists): snapshot or resume, then live events. */
+  attachAuction(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
+    const { bus, store, sequencer, clock } = this.options;
+    return this.attach(res, lastEventId, {
+      key: `auction:${auctionId}`,
+      contiguous: true,
+      subscribe: (listener) => bus.subscribe(auctionId, listener),
+      history: (after, limit) => store.eventsAfter(auctionId, after, limit),
+      async canResume(after, firstPage) {
+        if (firstPage.length > 0) return firstPage[0]!.version === after + 1;
+        // Nothing newer is stored: fine if `after` is the current version, otherwise unknown.
+        const state = await sequencer.getAuction(auctionId);
+        return state !== null && state.version === after;
+      },
+      async start() {
+        const state = await sequencer.getAuction(auctionId);
+        if (!state) return null;
+        const data = JSON.stringify({ auction: auctionView(state, clock.now(), null) });
+        return { version: state.version, text: `id: ${state.version}\nevent: snapshot\ndata: ${data}\n\n` };
+      },
+    });
+  }
+
   /**
-   * Takes over `res` and streams the auction's events to it until the client
-   * goes away or the hub closes. The caller has checked that the auction exists.
+   * Streams one user's notifications. A fresh connection starts with a
+   * `ready` event whose id is the latest notification seq, so a reconnect
+   * with `Last-Event-ID` resumes from there and loses nothing.
    */
-  async attach(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
+  attachUser(res: ServerResponse, userId: string, lastEventId: number | null): Promise<void> {
+    const { bus, store } = this.options;
+    return this.attach(res, lastEventId, {
+      key: `user:${userId}`,
+      contiguous: false,
+      subscribe: (listener) =>
+        bus.subscribeUser(userId, (e) => listener({ version: e.seq, type: e.type, data: e.data })),
+      history: async (after, limit) =>
+        (await store.userEventsAfter(userId, after, limit)).map((e) => ({
+          version: e.seq,
+          type: e.type,
+          data: e.data,
+        })),
+      canResume: async (after) => after <= (await store.lastUserEventSeq()),
+      async start() {
+        const seq = await store.lastUserEventSeq();
+        return { version: seq, text: `id: ${seq}\nevent: ready\ndata: {}\n\n` };
+      },
+    });
+  }
+
+  /** Ends every stream (graceful shutdown) and stops the heartbeat. */
+  closeAll(): void {
+    this.closing = true;
+    clearInterval(this.heartbeat);
+    for (const entry of this.watchersByKey.values()) {
+      for (const watcher of entry.watchers) watcher.end();
+    }
+  }
+
+  private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
     if (this.closing) {
       res.writeHead(503, { 'content-type': 'application/problem+json' }).end(
         JSON.stringify({
@@ -82,7 +154,7 @@ export class SseHub {
     // Ask browsers to reconnect quickly; resume makes that lossless.
     res.write('retry: 1000\n\n');
 
-    const watcher = new Watcher(res, auctionId, this.options.store, this.options.logger, this.options.historyPageSize);
+    const watcher = new Watcher(res, feed, this.options.logger, this.options.historyPageSize);
     this.register(watcher);
     this.options.metrics.sseConnections.inc();
     res.on('close', () => {
@@ -90,54 +162,42 @@ export class SseHub {
       this.options.metrics.sseConnections.dec();
     });
     try {
-      await watcher.catchUp(lastEventId, async () => {
-        const state = await this.options.sequencer.getAuction(auctionId);
-        if (!state) return null;
-        const now = this.options.clock.now();
-        return { version: state.version, data: JSON.stringify({ auction: auctionView(state, now, null) }) };
-      });
+      await watcher.catchUp(lastEventId);
     } catch (error) {
-      this.options.logger.warn({ err: toError(error), auctionId }, 'sse catch-up failed; closing stream');
-      res.end();
-    }
-  }
-
-  /** Ends every stream (graceful shutdown) and stops the heartbeat. */
-  closeAll(): void {
-    this.closing = true;
-    clearInterval(this.heartbeat);
-    for (const entry of this.watchersByAuction.values()) {
-      for (const watcher of entry.watchers) watcher.end();
+      this.options.logger.warn({ err: toError(error), stream: feed.key }, 'sse catch-up failed; closing stream');
+      watcher.end();
     }
   }
 
   private register(watcher: Watcher): void {
-    let entry = this.watchersByAuction.get(watcher.auctionId);
+    const key = watcher.feed.key;
+    let entry = this.watchersByKey.get(key);
     if (!entry) {
       const watchers = new Set<Watcher>();
-      const unsubscribe = this.options.bus.subscribe(watcher.auctionId, (event) => {
+      const unsubscribe = watcher.feed.subscribe((event) => {
         const text = frame(event);
         for (const w of watchers) w.offer(event, text);
       });
       entry = { watchers, unsubscribe };
-      this.watchersByAuction.set(watcher.auctionId, entry);
+      this.watchersByKey.set(key, entry);
     }
     entry.watchers.add(watcher);
   }
 
   private unregister(watcher: Watcher): void {
     watcher.closed = true;
-    const entry = this.watchersByAuction.get(watcher.auctionId);
+    const key = watcher.feed.key;
+    const entry = this.watchersByKey.get(key);
     if (!entry) return;
     entry.watchers.delete(watcher);
     if (entry.watchers.size === 0) {
       entry.unsubscribe();
-      this.watchersByAuction.delete(watcher.auctionId);
+      this.watchersByKey.delete(key);
     }
   }
 
   private beat(): void {
-    for (const entry of this.watchersByAuction.values()) {
+    for (const entry of this.watchersByKey.values()) {
       for (const watcher of entry.watchers) watcher.comment('keep-alive');
     }
   }
@@ -146,61 +206,46 @@ export class SseHub {
 /** One SSE connection. Not exported: the hub owns the lifecycle. */
 class Watcher {
   closed = false;
-  /** Highest version written to the socket. */
+  /** Highest id written to the socket. */
   private lastSent = 0;
   /** While false, live events wait in `backlog` (catch-up or gap fill in progress). */
   private live = false;
-  private backlog: StoredEvent[] = [];
+  private backlog: FeedEvent[] = [];
   /** Newest event held back while the socket is full. */
-  private heldBack: { event: StoredEvent; text: string } | null = null;
+  private heldBack: { event: FeedEvent; text: string } | null = null;
   private congested = false;
 
   constructor(
     private readonly res: ServerResponse,
-    readonly auctionId: string,
-    private readonly store: Store,
+    readonly feed: Feed,
     private readonly logger: Logger,
     private readonly pageSize: number,
   ) {
     res.on('drain', () => this.onDrain());
   }
 
-  async catchUp(
-    lastEventId: number | null,
-    snapshot: () => Promise<{ version: number; data: string } | null>,
-  ): Promise<void> {
+  async catchUp(lastEventId: number | null): Promise<void> {
     let resumed = false;
     if (lastEventId !== null) resumed = await this.replayFrom(lastEventId);
     if (!resumed) {
-      const snap = await snapshot();
-      if (!snap || this.closed) return this.end();
-      this.write(`id: ${snap.version}\nevent: snapshot\ndata: ${snap.data}\n\n`, snap.version);
+      const start = await this.feed.start();
+      if (!start || this.closed) return this.end();
+      this.write(start.text, start.version);
     }
     await this.goLive();
   }
 
-  /**
-   * Sends every stored event after `after`. Returns false (caller sends a
-   * snapshot) when that history is not at hand: the next stored event is not
-   * `after + 1`, or `after` is ahead of anything stored.
-   */
+  /** Sends every stored event after `after`; false (the caller starts afresh) when that history is not at hand. */
   private async replayFrom(after: number): Promise<boolean> {
     let cursor = after;
     let first = true;
     for (;;) {
-      const page = await this.store.eventsAfter(this.auctionId, cursor, this.pageSize);
+      const page = await this.feed.history(cursor, this.pageSize);
       if (this.closed) return true;
       if (first) {
         first = false;
-        if (page.length === 0) {
-          // Nothing newer is stored: fine if `after` is the current version, otherwise unknown.
-          const state = await this.store.loadAuctions([this.auctionId]);
-          const version = state.get(this.auctionId)?.version ?? 0;
-          if (after !== version) return false;
-          this.lastSent = after;
-          return true;
-        }
-        if (page[0]!.version !== after + 1) return false;
+        if (!(await this.feed.canResume(after, page))) return false;
+        this.lastSent = after;
       }
       for (const event of page) this.write(frame(event), event.version);
       if (page.length < this.pageSize) return true;
@@ -209,7 +254,7 @@ class Watcher {
     }
   }
 
-  /** Flushes what queued during catch-up, filling any gap from the store, then delivers synchronously. */
+  /** Flushes what queued during catch-up (filling any gap from the store), then delivers synchronously. */
   private async goLive(): Promise<void> {
     while (!this.closed) {
       const pending = this.backlog;
@@ -217,7 +262,7 @@ class Watcher {
       pending.sort((a, b) => a.version - b.version);
       for (const event of pending) {
         if (event.version <= this.lastSent) continue;
-        if (event.version > this.lastSent + 1) await this.fillGap(event.version);
+        if (this.feed.contiguous && event.version > this.lastSent + 1) await this.fillGap(event.version);
         if (event.version > this.lastSent) this.write(frame(event), event.version);
       }
       if (this.backlog.length === 0) {
@@ -228,12 +273,12 @@ class Watcher {
   }
 
   private async fillGap(upTo: number): Promise<void> {
-    const missing = await this.store.eventsAfter(this.auctionId, this.lastSent, upTo - this.lastSent - 1);
+    const missing = await this.feed.history(this.lastSent, upTo - this.lastSent - 1);
     for (const event of missing)
       if (event.version > this.lastSent && event.version < upTo) this.write(frame(event), event.version);
   }
 
-  offer(event: StoredEvent, text: string): void {
+  offer(event: FeedEvent, text: string): void {
     if (this.closed || event.version <= this.lastSent) return;
     if (!this.live) {
       this.backlog.push(event);
@@ -243,12 +288,12 @@ class Watcher {
       this.heldBack = { event, text };
       return;
     }
-    if (event.version !== this.lastSent + 1) {
+    if (this.feed.contiguous && event.version !== this.lastSent + 1) {
       // A gap: events were lost on the way (lossy bus). Refill from the store, in order.
       this.live = false;
       this.backlog.push(event);
       this.goLive().catch((error) => {
-        this.logger.warn({ err: toError(error), auctionId: this.auctionId }, 'sse gap fill failed; closing stream');
+        this.logger.warn({ err: toError(error), stream: this.feed.key }, 'sse gap fill failed; closing stream');
         this.end();
       });
       return;

@@ -29,7 +29,11 @@ export interface Store {
   listAuctions(query: AuctionListQuery): Promise<Page<Auction>>;
 
   /** Writes a whole batch of decided commands in one durable transaction. */
-  commitBatch(batch: CommitBatch): Promise<void>;
+  commitBatch(batch: CommitBatch): Promise<CommitResult>;
+  /** A user's notifications with seq > `afterSeq`, ascending, at most `limit`. */
+  userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]>;
+  /** The highest notification seq there is (0 when none). */
+  lastUserEventSeq(): Promise<number>;
   findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null>;
   listBids(query: BidListQuery): Promise<Page<BidRecord>>;
   leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]>;
@@ -106,6 +110,21 @@ export interface CommitBatch {
   auctions: { before: number; after: Auction }[];
   events: StoredEvent[];
   idempotency: IdempotencyRecord[];
+  /** Per-user notifications; their seqs come back in `CommitResult`, in the same order. */
+  notifications: { userId: string; type: string; data: string; createdAt: number }[];
+}
+
+export interface CommitResult {
+  notificationSeqs: number[];
+}
+
+export interface UserEvent {
+  seq: number;
+  userId: string;
+  type: string;
+  /** Serialized JSON, as sent. */
+  data: string;
+  createdAt: number;
 }
 
 export interface Page<T> {

@@ -1,10 +1,11 @@
 import type { Logger } from 'pino';
-import type { StoredEvent } from '../../store/store.ts';
+import type { StoredEvent, UserEvent } from '../../store/store.ts';
 import type { Bus, BusListener } from '../bus.ts';
 
 /** In-process Bus for a single node: synchronous fan-out, one listener's failure isolated from the rest. */
 export class MemoryBus implements Bus {
   private readonly listeners = new Map<string, Set<BusListener>>();
+  private readonly userListeners = new Map<string, Set<(event: UserEvent) => void>>();
   constructor(private readonly logger?: Logger) {}
 
   publish(event: StoredEvent): void {
@@ -35,7 +36,31 @@ export class MemoryBus implements Bus {
     };
   }
 
+  publishToUser(event: UserEvent): void {
+    for (const listener of this.userListeners.get(event.userId) ?? []) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.logger?.error({ err: error, userId: event.userId }, 'bus user listener failed');
+      }
+    }
+  }
+
+  subscribeUser(userId: string, listener: (event: UserEvent) => void): () => void {
+    let set = this.userListeners.get(userId);
+    if (!set) {
+      set = new Set();
+      this.userListeners.set(userId, set);
+    }
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.userListeners.delete(userId);
+    };
+  }
+
   async close(): Promise<void> {
     this.listeners.clear();
+    this.userListeners.clear();
   }
 }

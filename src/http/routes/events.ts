@@ -7,9 +7,47 @@ import { auctionParams, problem } from '../schemas.ts';
 
 const VERSION = /^\d{1,15}$/;
 
-/** `GET /auctions/:id/events`: Server-Sent Events with snapshot, ordered events and `Last-Event-ID` resume. */
+/** An unusable Last-Event-ID is treated as none: the client gets a fresh start. */
+function lastEventIdOf(header: string | string[] | undefined, query: string | undefined): number | null {
+  const raw = typeof header === 'string' ? header.trim() : query;
+  return raw !== undefined && VERSION.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * Server-Sent Events: `GET /auctions/:id/events` (snapshot, ordered events,
+ * `Last-Event-ID` resume) and `GET /me/events` (the caller's notifications).
+ */
 export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+  const lastEventIdQuery = z.object({
+    lastEventId: z
+      .string()
+      .max(32)
+      .optional()
+      .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
+  });
+
+  r.get(
+    '/api/v1/me/events',
+    {
+      onRequest: ctx.auth.required,
+      schema: {
+        tags: ['events', 'me'],
+        summary:
+          'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold; id = notification seq',
+        security: [{ bearer: [] }],
+        querystring: lastEventIdQuery,
+        response: { 200: z.string().describe('text/event-stream'), 401: problem },
+      },
+    },
+    async (request, reply) => {
+      const userId = await ctx.auth.requireUserId(request);
+      const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
+      reply.hijack();
+      await ctx.hub.attachUser(reply.raw, userId, lastEventId);
+    },
+  );
+
   r.get(
     '/api/v1/auctions/:id/events',
     {
@@ -31,12 +69,9 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       const state = await ctx.sequencer.getAuction(request.params.id);
       if (!state) throw new AppError('AUCTION_NOT_FOUND');
-      const header = request.headers['last-event-id'];
-      const raw = typeof header === 'string' ? header.trim() : request.query.lastEventId;
-      // An unusable Last-Event-ID is treated as none: the client gets a fresh snapshot.
-      const lastEventId = raw !== undefined && VERSION.test(raw) ? Number(raw) : null;
+      const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
       reply.hijack();
-      await ctx.hub.attach(reply.raw, state.id, lastEventId);
+      await ctx.hub.attachAuction(reply.raw, state.id, lastEventId);
     },
   );
 }

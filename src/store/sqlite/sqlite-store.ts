@@ -9,12 +9,14 @@ import {
   type BidListQuery,
   type BidRecord,
   type CommitBatch,
+  type CommitResult,
   type IdempotencyRecord,
   type LeaderboardRow,
   type Page,
   type SessionRecord,
   type Store,
   type StoredEvent,
+  type UserEvent,
   type UserRecord,
 } from '../store.ts';
 import { openConnection } from './connection.ts';
@@ -155,8 +157,22 @@ export class SqliteStore implements Store {
     };
   }
 
-  commitBatch(batch: CommitBatch): Promise<void> {
+  commitBatch(batch: CommitBatch): Promise<CommitResult> {
     return this.writer.call({ op: 'commitBatch', args: [batch] });
+  }
+
+  async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
+    return (this.statements.userEventsAfter.all(userId, afterSeq, limit) as Row[]).map((r) => ({
+      seq: r.seq as number,
+      userId: r.user_id as string,
+      type: r.type as string,
+      data: r.data as string,
+      createdAt: r.created_at as number,
+    }));
+  }
+
+  async lastUserEventSeq(): Promise<number> {
+    return (this.statements.lastUserEventSeq.get() as { seq: number }).seq;
   }
 
   async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
@@ -256,6 +272,8 @@ const readStatements = [
   'eventsAfter',
   'settlementCandidates',
   'bidderActivity',
+  'userEventsAfter',
+  'lastUserEventSeq',
   'nextDueTime',
   'dueAuctionIds',
 ] as const satisfies readonly (keyof typeof sql)[];

@@ -1,6 +1,12 @@
 import type Database from 'better-sqlite3';
 import { type Auction, dueAt } from '../../domain/index.ts';
-import { type CommitBatch, type SessionRecord, type UserRecord, VersionConflictError } from '../store.ts';
+import {
+  type CommitBatch,
+  type CommitResult,
+  type SessionRecord,
+  type UserRecord,
+  VersionConflictError,
+} from '../store.ts';
 import { sql } from './statements.ts';
 
 /**
@@ -18,10 +24,11 @@ export class SqliteWriter {
     | 'insertBid'
     | 'upsertBidder'
     | 'insertEvent'
-    | 'insertIdempotency',
+    | 'insertIdempotency'
+    | 'insertUserEvent',
     Database.Statement
   >;
-  private readonly commitTransaction: (batch: CommitBatch) => void;
+  private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -34,6 +41,7 @@ export class SqliteWriter {
       upsertBidder: db.prepare(sql.upsertBidder),
       insertEvent: db.prepare(sql.insertEvent),
       insertIdempotency: db.prepare(sql.insertIdempotency),
+      insertUserEvent: db.prepare(sql.insertUserEvent),
     };
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
   }
@@ -68,11 +76,11 @@ export class SqliteWriter {
   }
 
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */
-  commitBatch(batch: CommitBatch): void {
-    this.commitTransaction(batch);
+  commitBatch(batch: CommitBatch): CommitResult {
+    return this.commitTransaction(batch);
   }
 
-  private writeBatch(batch: CommitBatch): void {
+  private writeBatch(batch: CommitBatch): CommitResult {
     const s = this.s;
     for (const bid of batch.bids) {
       s.insertBid.run(bid);
@@ -84,6 +92,8 @@ export class SqliteWriter {
     }
     for (const event of batch.events) s.insertEvent.run(event);
     for (const record of batch.idempotency) s.insertIdempotency.run(record);
+    const notificationSeqs = batch.notifications.map((n) => Number(s.insertUserEvent.run(n).lastInsertRowid));
+    return { notificationSeqs };
   }
 }
 

@@ -38,6 +38,10 @@ export const sql = {
     'INSERT INTO auction_events (auction_id, version, type, data, created_at) VALUES (@auctionId, @version, @type, @data, @createdAt)',
   insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
     VALUES (@bidderId, @auctionId, @key, @requestHash, @statusCode, @bidId, @response, @createdAt)`,
+  insertUserEvent:
+    'INSERT INTO user_events (user_id, type, data, created_at) VALUES (@userId, @type, @data, @createdAt)',
+  userEventsAfter: 'SELECT * FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+  lastUserEventSeq: 'SELECT COALESCE(MAX(seq), 0) AS seq FROM user_events',
   findIdempotency: 'SELECT * FROM idempotency_keys WHERE bidder_id = ? AND auction_id = ? AND key = ?',
 
   listBidsAll: `SELECT seq, * FROM bids WHERE auction_id = @auctionId AND seq < @before ORDER BY seq DESC LIMIT @limit`,

@@ -41,7 +41,7 @@ port.on('message', (request: WriteRequest) => {
         writer.insertAuction(...request.args);
         break;
       case 'commitBatch':
-        writer.commitBatch(...request.args);
+        result = writer.commitBatch(...request.args);
         break;
       case 'close':
         db.close();

@@ -122,3 +122,14 @@ CREATE TABLE idempotency_keys (
   created_at   INTEGER NOT NULL,
   PRIMARY KEY (bidder_id, auction_id, key)
 ) WITHOUT ROWID;
+
+-- Per-user notifications (GET /me/events), written in the same transaction as the
+-- change that caused them. `seq` is the SSE id: resume reads seq > Last-Event-ID.
+CREATE TABLE user_events (
+  seq        INTEGER PRIMARY KEY,
+  user_id    TEXT NOT NULL,
+  type       TEXT NOT NULL,
+  data       TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX user_events_by_user ON user_events (user_id, seq);
