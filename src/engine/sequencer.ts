@@ -23,7 +23,6 @@ import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import type { BidRecord, CommitBatch, IdempotencyRecord, Store, StoredEvent } from '../store/index.ts';
-import { VersionConflictError } from '../store/index.ts';
 import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
 import { LruCache } from './lru-cache.ts';
 import { type Notification, notificationsFor } from './notifications.ts';
@@ -44,6 +43,11 @@ export interface SequencerOptions {
   cacheSize?: number;
   /** Upper bound on commands in one transaction, to bound latency and memory. Default 4,096. */
   maxBatch?: number;
+  /**
+   * Batches whose commits may be in flight at once (group commit only). Default 2: the next batch is
+   * decided while the previous one is being made durable, so the rules and the disk work in parallel.
+   */
+  pipelineDepth?: number;
 }
 
 type IdempotencyFlight = { requestHash: string; outcome: Promise<BidOutcome> };
@@ -74,6 +78,14 @@ export class Sequencer {
   private readonly cache: LruCache<string, Auction>;
   private readonly idempotencyInFlight = new Map<string, IdempotencyFlight>();
   private queue: EngineCommand[] = [];
+  /**
+   * States decided by a batch whose commit is still in flight. The next batch
+   * is decided on top of them (pipelining), but nobody reads them: reads and
+   * snapshots see only the cache, which holds durable states.
+   */
+  private readonly decided = new Map<string, Auction>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
   private drainScheduled = false;
   private draining: Promise<void> | null = null;
   private accepting = true;
@@ -87,6 +99,7 @@ export class Sequencer {
     this.logger = options.logger;
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatch = options.maxBatch ?? 4096;
+    this.maxInFlight = this.groupCommit ? (options.pipelineDepth ?? 2) : 1;
     this.cache = new LruCache(options.cacheSize ?? 100_000);
   }
 
@@ -201,8 +214,9 @@ export class Sequencer {
   /** Stop taking bids, then finish (commit and answer) everything already queued. */
   async stop(): Promise<void> {
     this.accepting = false;
-    while (this.draining || this.queue.length > 0 || this.drainScheduled) {
+    while (this.draining || this.queue.length > 0 || this.drainScheduled || this.inFlight.size > 0) {
       if (this.draining) await this.draining;
+      else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -226,22 +240,50 @@ export class Sequencer {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      if (this.inFlight.size >= this.maxInFlight) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       const take = this.groupCommit ? this.maxBatch : 1;
       const batch = this.queue.length <= take ? this.queue : this.queue.slice(0, take);
       this.queue = this.queue.length <= take ? [] : this.queue.slice(take);
+      let commit: Promise<void>;
       try {
-        await this.runBatch(batch);
+        ({ commit } = await this.runBatch(batch));
       } catch (error) {
-        const err = toError(error);
-        this.logger.error({ err, size: batch.length }, 'batch commit failed');
-        const answer =
-          err instanceof AppError ? err : new AppError('SERVICE_UNAVAILABLE', 'Storage did not accept the write');
-        for (const command of batch) command.reject(answer);
+        this.failBatch(batch, error);
+        continue;
       }
+      const tracked: Promise<void> = commit
+        .catch((error: unknown) => this.failBatch(batch, error))
+        .finally(() => {
+          this.inFlight.delete(tracked);
+          if (this.queue.length > 0) this.scheduleDrain();
+        });
+      this.inFlight.add(tracked);
     }
   }
 
-  private async runBatch(commands: EngineCommand[]): Promise<void> {
+  private failBatch(batch: EngineCommand[], error: unknown): void {
+    const err = toError(error);
+    this.logger.error({ err, size: batch.length }, 'batch commit failed');
+    // Forget every copy of these auctions that is not known durable: the next batch reloads from the store.
+    for (const command of batch) {
+      this.decided.delete(command.auctionId);
+      this.cache.delete(command.auctionId);
+    }
+    const answer =
+      err instanceof AppError ? err : new AppError('SERVICE_UNAVAILABLE', 'Storage did not accept the write');
+    for (const command of batch) command.reject(answer);
+  }
+
+  /**
+   * Decides a batch (applies every command to the latest decided state) and
+   * starts its durable commit; resolves (wrapped, so that it is not awaited
+   * here) with the commit's promise, which answers the callers and publishes
+   * once the transaction is on disk.
+   */
+  private async runBatch(commands: EngineCommand[]): Promise<{ commit: Promise<void> }> {
     const working = await this.loadWorkingSet(commands);
     const candidates = await this.loadCandidates(commands, working);
     const bids: BidRecord[] = [];
@@ -398,7 +440,7 @@ export class Sequencer {
       auctions: changed.map((e) => ({ before: e.before, after: e.state })),
       events,
       idempotency,
-      notifications: notes.map((n) => ({
+      notifications: mergeNotifications(notes).map((n) => ({
         userId: n.userId,
         type: n.type,
         data: JSON.stringify({
@@ -409,31 +451,43 @@ export class Sequencer {
         createdAt: n.at,
       })),
     };
+    // Auctions this batch read but did not change: their version is checked too, so that a rejection judged
+    // against a state that never became durable (its batch failed) cannot be stored.
+    batch.unchanged = [...working.values()]
+      .filter((e) => e.state.version === e.before)
+      .map((e) => ({ auctionId: e.state.id, version: e.before }));
+    for (const entry of changed) this.decided.set(entry.state.id, entry.state);
+    const commit = this.commitAndAnswer(commands.length, batch, changed, { answers, events, outcomes, closedResults });
+    return { commit };
+  }
+
+  private async commitAndAnswer(
+    size: number,
+    batch: CommitBatch,
+    changed: { state: Auction }[],
+    after: { answers: (() => void)[]; events: StoredEvent[]; outcomes: string[]; closedResults: string[] },
+  ): Promise<void> {
     let notificationSeqs: number[] = [];
-    if (bids.length > 0 || batch.auctions.length > 0) {
+    if (batch.bids.length > 0 || batch.auctions.length > 0) {
       const started = performance.now();
-      try {
-        ({ notificationSeqs } = await this.store.commitBatch(batch));
-      } catch (error) {
-        // Another writer got there first (possible only with a multi-node store): drop our copies so the
-        // next command reloads the stored state. The callers of this batch get 503 and retry with their key.
-        if (error instanceof VersionConflictError) for (const id of working.keys()) this.cache.delete(id);
-        throw error;
-      }
+      ({ notificationSeqs } = await this.store.commitBatch(batch));
       this.metrics.commitDuration.observe((performance.now() - started) / 1000);
-      this.metrics.commitBatchSize.observe(commands.length);
+      this.metrics.commitBatchSize.observe(size);
     }
 
     // Durable from here on: install the new states, answer, publish.
-    for (const entry of changed) this.cache.set(entry.state.id, entry.state);
-    for (const outcome of outcomes) this.metrics.bids.inc({ outcome });
-    for (const result of closedResults) this.metrics.closed.inc({ result });
-    for (const answer of answers) answer();
-    for (const event of events) this.bus.publish(event);
+    for (const { state } of changed) {
+      this.cache.set(state.id, state);
+      if (this.decided.get(state.id) === state) this.decided.delete(state.id);
+    }
+    for (const outcome of after.outcomes) this.metrics.bids.inc({ outcome });
+    for (const result of after.closedResults) this.metrics.closed.inc({ result });
+    for (const answer of after.answers) answer();
+    for (const event of after.events) this.bus.publish(event);
     batch.notifications.forEach((n, i) => this.bus.publishToUser({ ...n, seq: notificationSeqs[i]! }));
-    for (const entry of changed) {
-      const due = dueAt(entry.state);
-      if (due !== null && entry.state.lifecycle !== 'active') this.announceDueTime(due);
+    for (const { state } of changed) {
+      const due = dueAt(state);
+      if (due !== null && state.lifecycle !== 'active') this.announceDueTime(due);
     }
   }
 
@@ -502,7 +556,7 @@ export class Sequencer {
     const missing: string[] = [];
     for (const command of commands) {
       if (working.has(command.auctionId)) continue;
-      const cached = this.cache.get(command.auctionId);
+      const cached = this.decided.get(command.auctionId) ?? this.cache.get(command.auctionId);
       if (cached) working.set(command.auctionId, { before: cached.version, state: cached });
       else missing.push(command.auctionId);
     }
@@ -526,6 +580,23 @@ export class Sequencer {
       }
     }
   }
+}
+
+/**
+ * Under load one batch can outbid the same user, or tell the same seller of a
+ * bid, many times over on one auction: those notices are states, not
+ * history, so only the last of each (user, auction, type) is kept. Settlement
+ * notices (won, offer_received, …) are never merged.
+ */
+function mergeNotifications<T extends Notification>(notes: T[]): T[] {
+  const mergeable = new Set(['outbid', 'leading', 'bid_received']);
+  const lastIndex = new Map<string, number>();
+  notes.forEach((n, i) => {
+    if (mergeable.has(n.type)) lastIndex.set(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`, i);
+  });
+  return notes.filter(
+    (n, i) => !mergeable.has(n.type) || lastIndex.get(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`) === i,
+  );
 }
 
 function asReplay(outcome: BidOutcome): BidOutcome {

@@ -110,6 +110,8 @@ export interface CommitBatch {
   auctions: { before: number; after: Auction }[];
   events: StoredEvent[];
   idempotency: IdempotencyRecord[];
+  /** Auctions the batch judged commands against without changing them: their stored version must match. */
+  unchanged?: { auctionId: string; version: number }[];
   /** Per-user notifications; their seqs come back in `CommitResult`, in the same order. */
   notifications: { userId: string; type: string; data: string; createdAt: number }[];
 }

@@ -25,7 +25,8 @@ export class SqliteWriter {
     | 'upsertBidder'
     | 'insertEvent'
     | 'insertIdempotency'
-    | 'insertUserEvent',
+    | 'insertUserEvent'
+    | 'auctionVersion',
     Database.Statement
   >;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
@@ -42,6 +43,7 @@ export class SqliteWriter {
       insertEvent: db.prepare(sql.insertEvent),
       insertIdempotency: db.prepare(sql.insertIdempotency),
       insertUserEvent: db.prepare(sql.insertUserEvent),
+      auctionVersion: db.prepare(sql.auctionVersion).pluck(),
     };
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
   }
@@ -82,6 +84,9 @@ export class SqliteWriter {
 
   private writeBatch(batch: CommitBatch): CommitResult {
     const s = this.s;
+    for (const { auctionId, version } of batch.unchanged ?? []) {
+      if (s.auctionVersion.get(auctionId) !== version) throw new VersionConflictError(auctionId);
+    }
     for (const bid of batch.bids) {
       s.insertBid.run(bid);
       if (bid.status === 'accepted') s.upsertBidder.run(bid);

@@ -19,6 +19,7 @@ export const sql = {
   insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
   loadAuction: 'SELECT state FROM auctions WHERE id = ?',
+  auctionVersion: 'SELECT version FROM auctions WHERE id = ?',
   /** Guarded by the version the new state was decided from. */
   updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state
     WHERE id = @id AND version = @before`,
