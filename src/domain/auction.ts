@@ -53,6 +53,8 @@ export interface Settlement {
   round: number;
   /** Bidders who have had their chance (winner who did not pay, declined or lapsed offers). */
   passed: string[];
+  /** Of those, the ones who held the payment window and let it run out (winner or accepted offeree). */
+  lapsed: string[];
   paidAt: number | null;
 }
 

@@ -26,7 +26,7 @@ export function buyNow(auction: Auction, buyer: { bidId: string; buyerId: string
       leaderMax: auction.proxyBidding ? price : auction.leaderMax,
       outcome: { result: 'sold', winnerId: buyer.buyerId, finalPrice: price },
       closedAt: now,
-      settlement: awaitingPayment(auction, buyer.buyerId, price, now, 0, []),
+      settlement: awaitingPayment(auction, buyer.buyerId, price, now, 0, [], []),
       version: auction.version + 1,
     },
   };

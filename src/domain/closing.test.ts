@@ -60,6 +60,7 @@ describe('closeIfDue: properties over random bid sequences', () => {
               deadline: e.before.endDate + e.before.paymentWindowSeconds * 1000,
               round: 0,
               passed: [],
+              lapsed: [],
               paidAt: null,
             });
           else assert.equal(after.settlement, null);

@@ -23,7 +23,7 @@ export function closeIfDue(auction: Auction, now: number): CloseDecision {
       closedAt,
       settlement:
         outcome.result === 'sold'
-          ? awaitingPayment(auction, outcome.winnerId!, outcome.finalPrice!, closedAt, 0, [])
+          ? awaitingPayment(auction, outcome.winnerId!, outcome.finalPrice!, closedAt, 0, [], [])
           : null,
       version: auction.version + 1,
     },
@@ -37,6 +37,7 @@ export function awaitingPayment(
   from: number,
   round: number,
   passed: string[],
+  lapsed: string[],
 ): Settlement {
   return {
     state: 'awaiting_payment',
@@ -45,6 +46,7 @@ export function awaitingPayment(
     deadline: from + auction.paymentWindowSeconds * 1000,
     round,
     passed,
+    lapsed,
     paidAt: null,
   };
 }

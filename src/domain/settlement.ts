@@ -35,7 +35,7 @@ export function acceptOffer(auction: Auction, userId: string, now: number): Sett
   if (s.buyerId !== userId) return { changed: false, reason: 'FORBIDDEN', auction };
   return {
     changed: true,
-    auction: withSettlement(auction, awaitingPayment(auction, userId, s.price!, now, s.round, s.passed)),
+    auction: withSettlement(auction, awaitingPayment(auction, userId, s.price!, now, s.round, s.passed, s.lapsed)),
   };
 }
 
@@ -68,9 +68,19 @@ export function expireSettlement(auction: Auction, now: number, candidates: Cand
 
 function offerToNextSettlement(auction: Auction, s: Settlement, now: number, candidates: Candidate[]): Settlement {
   const passed = s.buyerId === null ? s.passed : [...s.passed, s.buyerId];
+  const lapsed = s.state === 'awaiting_payment' && s.buyerId !== null ? [...s.lapsed, s.buyerId] : s.lapsed;
   const next = candidates.find((c) => !passed.includes(c.bidderId) && c.bidderId !== auction.sellerId);
   if (!next)
-    return { state: 'unsold', buyerId: null, price: null, deadline: null, round: s.round, passed, paidAt: null };
+    return {
+      state: 'unsold',
+      buyerId: null,
+      price: null,
+      deadline: null,
+      round: s.round,
+      passed,
+      lapsed,
+      paidAt: null,
+    };
   return {
     state: 'offer_pending',
     buyerId: next.bidderId,
@@ -78,6 +88,7 @@ function offerToNextSettlement(auction: Auction, s: Settlement, now: number, can
     deadline: now + auction.offerWindowSeconds * 1000,
     round: s.round + 1,
     passed,
+    lapsed,
     paidAt: null,
   };
 }

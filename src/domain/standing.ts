@@ -18,6 +18,6 @@ export function standingOf(auction: Auction, bidderId: string, now: number): Sta
     if (s.state === 'offer_pending') return 'offer_received';
     if (s.state === 'paid') return 'won';
   }
-  if (s.passed.includes(bidderId) && auction.outcome?.winnerId === bidderId) return 'payment_lapsed';
+  if (s.lapsed.includes(bidderId)) return 'payment_lapsed';
   return 'lost';
 }

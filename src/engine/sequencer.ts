@@ -85,6 +85,8 @@ export class Sequencer {
    */
   private readonly decided = new Map<string, Auction>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** The commit of the batch decided last: a later batch's answers may depend on it. */
+  private lastCommit: Promise<void> = Promise.resolve();
   private readonly maxInFlight: number;
   private drainScheduled = false;
   private draining: Promise<void> | null = null;
@@ -397,7 +399,8 @@ export class Sequencer {
           bidderId: command.bidderId,
           amount: command.amount,
           kind: 'bid',
-          maxAmount: null,
+          // On a proxy auction the amount is a maximum: kept private (out of the public history).
+          maxAmount: proxy ? command.amount : null,
           status: 'rejected',
           reason: decision.reason,
           createdAt: now,
@@ -457,7 +460,13 @@ export class Sequencer {
       .filter((e) => e.state.version === e.before)
       .map((e) => ({ auctionId: e.state.id, version: e.before }));
     for (const entry of changed) this.decided.set(entry.state.id, entry.state);
-    const commit = this.commitAndAnswer(commands.length, batch, changed, { answers, events, outcomes, closedResults });
+    const commit = this.commitAndAnswer(commands.length, batch, changed, this.lastCommit, {
+      answers,
+      events,
+      outcomes,
+      closedResults,
+    });
+    this.lastCommit = commit;
     return { commit };
   }
 
@@ -465,10 +474,15 @@ export class Sequencer {
     size: number,
     batch: CommitBatch,
     changed: { state: Auction }[],
+    previous: Promise<void>,
     after: { answers: (() => void)[]; events: StoredEvent[]; outcomes: string[]; closedResults: string[] },
   ): Promise<void> {
     let notificationSeqs: number[] = [];
-    if (batch.bids.length > 0 || batch.auctions.length > 0) {
+    // INVARIANT: an answer never rests on a state that is not durable. A batch that writes nothing (only
+    // refusals, say) may have been judged against the previous batch's states: it waits for that commit,
+    // and fails with it. Batches that write are ordered after it by the writer and guarded by versions.
+    if (batch.bids.length === 0 && batch.auctions.length === 0) await previous;
+    else {
       const started = performance.now();
       ({ notificationSeqs } = await this.store.commitBatch(batch));
       this.metrics.commitDuration.observe((performance.now() - started) / 1000);

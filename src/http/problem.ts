@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorCatalogue, toError } from '../error-catalogue.ts';
-import { InvalidCursorError } from '../store/index.ts';
+import { InvalidCursorError, StoreUnavailableError } from '../store/index.ts';
 
 /** Sends an RFC 9457 problem document for a catalogue code. */
 export function sendProblem(
@@ -43,6 +43,10 @@ const fastifyCodes: Record<string, ErrorCode> = {
 export function errorHandler(rawError: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (rawError instanceof AppError) return sendProblem(reply, rawError.code, rawError.message, rawError.extra);
   if (rawError instanceof InvalidCursorError) return sendProblem(reply, 'VALIDATION_FAILED', 'cursor is not valid');
+  if (rawError instanceof StoreUnavailableError) {
+    request.log.error({ err: rawError }, 'storage unavailable');
+    return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'Storage is not accepting writes');
+  }
   const error = toError(rawError) as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';

@@ -179,6 +179,14 @@ export class VersionConflictError extends Error {
   }
 }
 
+/** The store cannot take writes (its writer is gone, the disk refuses). The HTTP layer answers 503. */
+export class StoreUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StoreUnavailableError';
+  }
+}
+
 /** A cursor that this store did not issue. The HTTP layer answers 400. */
 export class InvalidCursorError extends Error {
   constructor() {

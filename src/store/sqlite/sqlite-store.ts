@@ -18,6 +18,7 @@ import {
   type StoredEvent,
   type UserEvent,
   type UserRecord,
+  StoreUnavailableError,
 } from '../store.ts';
 import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
@@ -60,6 +61,7 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.statements.ping.get();
+    if (!this.writer.healthy) throw new StoreUnavailableError('SQLite writer is gone');
   }
 
   async close(): Promise<void> {

@@ -27,9 +27,12 @@ export const sql = {
   insertBid: `INSERT INTO bids (id, auction_id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
     VALUES (@id, @auctionId, @bidderId, @amount, @kind, @maxAmount, @status, @reason, @createdAt, @auctionVersion)`,
   /** A bidder's best visible bid (and when they reached it), their highest maximum, their latest activity. */
-  upsertBidder: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at)
-    VALUES (@auctionId, @bidderId, @amount, @maxAmount, @createdAt, @createdAt)
+  upsertBidder: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at, own_best_version)
+    VALUES (@auctionId, @bidderId, @amount, @maxAmount, @createdAt, @createdAt, @auctionVersion)
     ON CONFLICT (auction_id, bidder_id) DO UPDATE SET
+      own_best_version = CASE
+        WHEN COALESCE(excluded.max_bid, excluded.max_amount) > COALESCE(auction_bidders.max_bid, auction_bidders.max_amount)
+        THEN excluded.own_best_version ELSE auction_bidders.own_best_version END,
       bid_at = CASE WHEN excluded.max_amount > auction_bidders.max_amount THEN excluded.bid_at ELSE auction_bidders.bid_at END,
       max_amount = MAX(auction_bidders.max_amount, excluded.max_amount),
       max_bid = CASE WHEN excluded.max_bid IS NULL THEN auction_bidders.max_bid
@@ -45,14 +48,16 @@ export const sql = {
   lastUserEventSeq: 'SELECT COALESCE(MAX(seq), 0) AS seq FROM user_events',
   findIdempotency: 'SELECT * FROM idempotency_keys WHERE bidder_id = ? AND auction_id = ? AND key = ?',
 
-  listBidsAll: `SELECT seq, * FROM bids WHERE auction_id = @auctionId AND seq < @before ORDER BY seq DESC LIMIT @limit`,
+  /** A refused bid on a proxy auction carries a private maximum (max_amount): never in the public history. */
+  listBidsAll: `SELECT seq, * FROM bids WHERE auction_id = @auctionId AND seq < @before
+    AND NOT (status = 'rejected' AND max_amount IS NOT NULL) ORDER BY seq DESC LIMIT @limit`,
   listBidsAccepted: `SELECT seq, * FROM bids WHERE auction_id = @auctionId AND status = 'accepted' AND seq < @before ORDER BY seq DESC LIMIT @limit`,
   leaderboard: `SELECT b.bidder_id, b.max_amount, b.bid_at, u.display_name FROM auction_bidders b JOIN users u ON u.id = b.bidder_id
     WHERE b.auction_id = ? ORDER BY b.max_amount DESC, b.bid_at ASC LIMIT ?`,
   eventsAfter: 'SELECT * FROM auction_events WHERE auction_id = ? AND version > ? ORDER BY version LIMIT ?',
   /** Second-chance order: highest own bid (maximum under proxy) first, earlier first on ties. */
   settlementCandidates: `SELECT bidder_id, COALESCE(max_bid, max_amount) AS amount FROM auction_bidders
-    WHERE auction_id = ? ORDER BY amount DESC, bid_at ASC, bidder_id`,
+    WHERE auction_id = ? ORDER BY amount DESC, own_best_version ASC`,
   bidderActivity: `SELECT b.max_amount, b.max_bid, b.last_bid_at, a.seq, a.state FROM auction_bidders b
     JOIN auctions a ON a.id = b.auction_id
     WHERE b.bidder_id = @bidderId AND (b.last_bid_at < @beforeAt OR (b.last_bid_at = @beforeAt AND a.seq < @beforeSeq))

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { VersionConflictError } from '../store.ts';
+import { StoreUnavailableError, VersionConflictError } from '../store.ts';
 import type { WriteRequest, WriteResponse } from './writer-thread.ts';
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
@@ -55,8 +55,14 @@ export class WriterClient {
     pending.reject(Object.assign(new Error(message), { name, code }));
   }
 
+  /** Whether writes can still be taken (for readiness). */
+  get healthy(): boolean {
+    return this.failure === null;
+  }
+
   private fail(error: Error): void {
-    if (!this.failure) this.failure = error;
+    if (!this.failure)
+      this.failure = new StoreUnavailableError(`SQLite writer is gone: ${error.message}`, { cause: error });
     for (const pending of this.pending.values()) pending.reject(this.failure);
     this.pending.clear();
   }

@@ -93,6 +93,9 @@ CREATE TABLE auction_bidders (
   max_bid    INTEGER,
   bid_at     INTEGER NOT NULL,
   last_bid_at INTEGER NOT NULL,
+  -- Auction version at which COALESCE(max_bid, max_amount) last rose: "earlier maximum first" on ties
+  -- (times are not enough: every step of one batch shares a timestamp).
+  own_best_version INTEGER NOT NULL,
   PRIMARY KEY (auction_id, bidder_id)
 ) WITHOUT ROWID;
 CREATE INDEX auction_bidders_by_amount ON auction_bidders (auction_id, max_amount DESC, bid_at);
