@@ -365,6 +365,7 @@ export class Sequencer {
       if (decision.accepted) notice(entry.state, decision.auction, command.bidderId, now);
       entry.state = decision.auction;
       let own: BidRecord;
+      let openAnswer: { bid: BidView; auction: AuctionView } | null = null;
       if (decision.accepted) {
         for (const step of decision.steps) {
           const record: BidRecord = {
@@ -381,7 +382,10 @@ export class Sequencer {
           };
           bids.push(record);
           // Events carry the public views: no maximum, no reserve.
-          const data = JSON.stringify({ bid: bidView(record, null), auction: auctionView(step.auction, now, null) });
+          const publicBid = bidView(record, null);
+          const publicAuction = auctionView(step.auction, now, null);
+          if (!proxy) openAnswer = { bid: publicBid, auction: publicAuction };
+          const data = JSON.stringify({ bid: publicBid, auction: publicAuction });
           events.push({
             auctionId: command.auctionId,
             version: step.auction.version,
@@ -408,8 +412,9 @@ export class Sequencer {
         };
         bids.push(own);
       }
-      const bid = bidView(own, command.bidderId);
-      const auction = auctionView(decision.auction, now, command.bidderId);
+      // An accepted open bid's own view is the public one (the bidder is not the seller and has no maximum).
+      const bid = openAnswer?.bid ?? bidView(own, command.bidderId);
+      const auction = openAnswer?.auction ?? auctionView(decision.auction, now, command.bidderId);
       const leading = decision.accepted && decision.leading;
       // Open bidding: the answer is exactly the event already serialized (the bidder is never the seller here).
       const json =
