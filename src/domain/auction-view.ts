@@ -67,17 +67,21 @@ export interface BidView {
   auctionVersion: number;
 }
 
-/** The stored shape of a bid, as far as views need it. */
+/** Everything known about one bid (the store keeps exactly this). */
 export interface BidFacts {
   id: string;
   auctionId: string;
   bidderId: string;
+  /** The visible amount. */
   amount: number;
+  /** `bid` placed by the bidder, `proxy` placed by the engine for them, `buy_now`. */
   kind: 'bid' | 'proxy' | 'buy_now';
+  /** PRIVATE: the maximum submitted with a proxy bid. Only ever shown to its bidder. */
   maxAmount: number | null;
   status: 'accepted' | 'rejected';
   reason: BidRejectionReason | null;
   createdAt: number;
+  /** The auction version this bid produced (accepted bids), else the version it was judged against. */
   auctionVersion: number;
 }
 

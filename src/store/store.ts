@@ -1,4 +1,4 @@
-import type { Auction, AuctionStatus, BidRejectionReason, Candidate } from '../domain/index.ts';
+import type { Auction, AuctionStatus, BidFacts, Candidate } from '../domain/index.ts';
 
 /**
  * The Store port. Every adapter (sqlite/ now, postgres/ next) implements these
@@ -65,22 +65,8 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
-export interface BidRecord {
-  id: string;
-  auctionId: string;
-  bidderId: string;
-  /** The visible amount. */
-  amount: number;
-  /** `bid` placed by the bidder, `proxy` placed by the engine for them, `buy_now`. */
-  kind: 'bid' | 'proxy' | 'buy_now';
-  /** PRIVATE: the maximum submitted with a proxy bid. Only ever shown to its bidder. */
-  maxAmount: number | null;
-  status: 'accepted' | 'rejected';
-  reason: BidRejectionReason | null;
-  createdAt: number;
-  /** The auction version this bid produced (accepted bids), else the version it was judged against. */
-  auctionVersion: number;
-}
+/** A stored bid: the domain's facts about it (see `BidFacts` for each field). */
+export type BidRecord = BidFacts;
 
 export interface StoredEvent {
   auctionId: string;
