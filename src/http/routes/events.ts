@@ -54,7 +54,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['events'],
         summary:
-          'Live events (text/event-stream): snapshot, then bid / closed / cancelled / extended in version order; id = version',
+          'Live events (text/event-stream): snapshot, then bid / closed / cancelled / settlement in version order; id = version (every extension travels in the bid that caused it)',
         params: auctionParams,
         querystring: z.object({
           lastEventId: z
