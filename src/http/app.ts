@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -20,7 +21,9 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
+import { webRoutes } from './routes/web.ts';
 
 export interface AppDependencies {
   store: Store;
@@ -38,6 +41,8 @@ export interface AppDependencies {
   auctionCacheSize?: number;
   /** Password hashing cost. Default N = 2^15. */
   scryptCost?: ScryptCost;
+  /** Where uploaded item pictures are stored (main.ts: `<data dir>/uploads`). Without it, uploads are off. */
+  uploadsDir?: string;
 }
 
 export interface GavelApp {
@@ -102,6 +107,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     sendProblem(reply, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`),
   );
 
+  // The usual security headers on every answer (nosniff, frame denial, referrer policy, …). The CSP is set
+  // per page instead: the app's page gets a strict one (routes/web.ts), uploads a sandbox, /docs its own.
+  await app.register(helmet, { contentSecurityPolicy: false, hsts: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -125,6 +133,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   meRoutes(app, ctx);
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
+  webRoutes(app);
+  if (deps.uploadsDir) uploadRoutes(app, ctx, deps.uploadsDir);
 
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, MIN_AMOUNT } from '../domain/index.ts';
 
+/** Stored upload names are ours alone (a UUIDv7 and the checked kind): nothing the client sent reaches a path. */
+export const UPLOAD_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp)$/;
+const UPLOAD_URL = new RegExp(`^/uploads/${UPLOAD_NAME.source.slice(1)}`);
+
 /**
  * Request and response schemas. They validate input and, through
  * fastify-type-provider-zod, are the OpenAPI document: one source of truth.
@@ -52,11 +56,13 @@ export const createAuctionBody = z.strictObject({
     name: z.string().trim().min(1).max(200),
     description: z.string().max(10_000).default(''),
     imageUrl: z
-      .url({ protocol: /^https?$/ })
-      .max(2048)
+      .union([
+        z.url({ protocol: /^https?$/ }).max(2048),
+        z.string().regex(UPLOAD_URL, 'an /uploads/… URL from POST /api/v1/uploads'),
+      ])
       .nullable()
       .default(null)
-      .describe('http(s) URL of a picture of the item'),
+      .describe('http(s) URL of a picture of the item, or the url answered by POST /api/v1/uploads'),
   }),
   startingPrice: amount,
   currency: z

@@ -36,6 +36,7 @@ export async function startTestApp(
     clock: options.clock ?? new SystemClock(),
     metrics: options.metrics ?? createMetrics({ defaultMetrics: false }),
     scryptCost: TEST_SCRYPT,
+    uploadsDir: join(dir.path, 'uploads'),
     ...options,
     logger,
     store,

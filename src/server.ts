@@ -1,0 +1,51 @@
+import { join } from 'node:path';
+import pino from 'pino';
+import { MemoryBus } from './bus/index.ts';
+import { SystemClock } from './clock.ts';
+import type { Config } from './config.ts';
+import { type GavelApp, buildApp } from './http/index.ts';
+import { createMetrics } from './metrics.ts';
+import { SqliteStore } from './store/index.ts';
+
+/**
+ * Builds the real service from a configuration and serves it until SIGTERM
+ * or SIGINT, then shuts down gracefully (used by main.ts and the demo).
+ */
+export async function startServer(config: Config): Promise<GavelApp & { url: string }> {
+  const logger = pino({ level: config.logLevel });
+  const gavel = await buildApp({
+    store: new SqliteStore({ filename: config.databaseFile }),
+    bus: new MemoryBus(logger),
+    clock: new SystemClock(),
+    logger,
+    metrics: createMetrics(),
+    groupCommit: config.groupCommit === 'on',
+    sessionTtlMs: config.sessionTtlHours * 3600 * 1000,
+    heartbeatMs: config.heartbeatMs,
+    auctionCacheSize: config.auctionCacheSize,
+    scryptCost: { N: config.scryptN, r: 8, p: 1 },
+    uploadsDir: join(config.dataDir, 'uploads'),
+  });
+  const { app } = gavel;
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ database: config.databaseFile, groupCommit: config.groupCommit }, 'gavel is serving');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing bids in flight');
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return { ...gavel, url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}` };
+}
