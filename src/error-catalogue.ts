@@ -5,11 +5,13 @@
  */
 export const errorCatalogue = {
   VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
-  UNAUTHENTICATED: { status: 401, title: 'A valid bearer token is required' },
+  UNAUTHENTICATED: { status: 401, title: 'A valid session is required (bearer token or session cookie)' },
   INVALID_CREDENTIALS: { status: 401, title: 'Username or password is wrong' },
   FORBIDDEN: { status: 403, title: 'You may not do this' },
+  CROSS_SITE_REQUEST: { status: 403, title: 'A cookie-authenticated change must come from this site' },
   NOT_FOUND: { status: 404, title: 'No such resource' },
   AUCTION_NOT_FOUND: { status: 404, title: 'No such auction' },
+  USER_NOT_FOUND: { status: 404, title: 'No such user' },
   USERNAME_TAKEN: { status: 409, title: 'That username is taken' },
   BID_TOO_LOW: { status: 409, title: 'The bid is below the minimum next bid' },
   AUCTION_CLOSED: { status: 409, title: 'The auction has ended' },

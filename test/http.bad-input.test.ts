@@ -375,6 +375,35 @@ const lastEventId = fc.oneof(
   fc.constantFrom('-1', '0', '1e3', ' 5 ', '9'.repeat(40), '0x10', 'NaN', ''),
   headerChars,
 );
+/** The browser's session cookie: the valid token, a revoked one, or broken variants. */
+const cookie = fc.oneof(
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  {
+    weight: 3,
+    arbitrary: fc.constantFrom(
+      'gavel_session={TOKEN}',
+      'theme=dark; gavel_session={TOKEN}',
+      'gavel_session={REVOKED}',
+      'gavel_session={TOKEN}x',
+      'gavel_session=',
+      'gavel_session="{TOKEN}"',
+      'gavel_session=%zz',
+      'gavel_session={TOKEN}; gavel_session=other',
+    ),
+  },
+  { weight: 1, arbitrary: headerChars.map((s) => `gavel_session=${s}`) },
+);
+/** CSRF headers of a browser: same origin, another site, or junk. */
+const fetchSite = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom('same-origin', 'same-site', 'cross-site', 'none', ''),
+  headerChars,
+);
+const origin = fc.oneof(
+  fc.constant(undefined),
+  fc.constantFrom('http://localhost:80', 'http://localhost', 'https://evil.example', 'null', '', 'http://[::1'),
+  headerChars,
+);
 const extraHeaders = fc.dictionary(
   fc.constantFrom(
     'accept',
@@ -395,12 +424,18 @@ type GeneratedHeaders = {
   authorization: string | undefined;
   'idempotency-key': string | undefined;
   'last-event-id': string | undefined;
+  cookie: string | undefined;
+  'sec-fetch-site': string | undefined;
+  origin: string | undefined;
   extra: Record<string, string>;
 };
 const headers: fc.Arbitrary<GeneratedHeaders> = fc.record({
   authorization,
   'idempotency-key': idempotencyKey,
   'last-event-id': lastEventId,
+  cookie,
+  'sec-fetch-site': fetchSite,
+  origin,
   extra: extraHeaders,
 });
 
@@ -587,6 +622,9 @@ describe('bad input never breaks the API', () => {
     if (parts.h.authorization !== undefined) h.authorization = parts.h.authorization;
     if (parts.h['idempotency-key'] !== undefined) h['idempotency-key'] = parts.h['idempotency-key'];
     if (parts.h['last-event-id'] !== undefined) h['last-event-id'] = parts.h['last-event-id'];
+    if (parts.h.cookie !== undefined) h.cookie = parts.h.cookie;
+    if (parts.h['sec-fetch-site'] !== undefined) h['sec-fetch-site'] = parts.h['sec-fetch-site'];
+    if (parts.h.origin !== undefined) h.origin = parts.h.origin;
     if (parts.ct !== undefined) h['content-type'] = parts.ct;
     return { method, url, headers: h, ...(parts.payload === undefined ? {} : { payload: parts.payload }) };
   };
@@ -643,6 +681,31 @@ describe('bad input never breaks the API', () => {
 
   test('GET /api/v1/me', async () => {
     await run(endpoint('GET', fc.constant('/api/v1/me'), null, true));
+  });
+
+  test('GET /api/v1/users/:id', async () => {
+    await run(
+      endpoint(
+        'GET',
+        fc
+          .oneof({ weight: 2, arbitrary: fc.constantFrom(user.id, seller.id) }, { weight: 2, arbitrary: bogusId })
+          .map((id) => `/api/v1/users/${id}`),
+        null,
+        true,
+      ),
+    );
+  });
+
+  test('GET /api/v1/me/bids and /me/bids/:auctionId', async () => {
+    await run(endpoint('GET', fc.constant('/api/v1/me/bids'), null, true));
+    await run(
+      endpoint(
+        'GET',
+        realOrBogusId().map((id) => `/api/v1/me/bids/${id}`),
+        null,
+        true,
+      ),
+    );
   });
 
   test('POST /api/v1/auctions', async () => {
@@ -708,6 +771,39 @@ describe('bad input never breaks the API', () => {
     );
   });
 
+  test('GET /api/v1/events (malformed lists only: a valid one opens a stream)', async () => {
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => realIds[i % realIds.length]!);
+    const malformed = fc.oneof(
+      fc.constantFrom('', ',', ',,', 'a,', ',a', 'a,,b', 'x'.repeat(129), `${realIds[0]},`),
+      fc.integer({ min: 101, max: 300 }).map((n) => ids(n).join(',')),
+      fc
+        .tuple(fc.array(fc.constantFrom(...realIds), { maxLength: 5 }), fc.integer({ min: 129, max: 2000 }))
+        .map(([some, n]) => [...some, 'y'.repeat(n)].join(',')),
+      fc
+        .array(fc.oneof(fc.constantFrom(...realIds), fc.string({ maxLength: 20 })), { maxLength: 5 })
+        .map((some) => [...some, ''].join(',')),
+    );
+    await run(
+      fc
+        .record({
+          list: malformed,
+          // A repeated `auctions` parameter is malformed too, whatever it holds.
+          repeat: fc.option(fc.constantFrom(...realIds), { nil: undefined }),
+          q: query,
+          h: headers,
+        })
+        .map(({ list, repeat, q, h }) => {
+          const params = [`auctions=${encode(list)}`, ...(repeat ? [`auctions=${repeat}`] : [])];
+          const rest = q === '' ? '' : `&${q.slice(1)}`;
+          return requestOf('GET', `/api/v1/events?${params.join('&')}${rest}`, {
+            ct: undefined,
+            payload: undefined,
+            h,
+          });
+        }),
+    );
+  });
+
   test('URL shapes: raw, encoded, unicode and very long paths and query strings on every route', async () => {
     const rawSegment = fc.oneof(
       { weight: 3, arbitrary: bogusId },
@@ -756,6 +852,8 @@ describe('bad input never breaks the API', () => {
       ['POST', '/api/v1/sessions'],
       ['DELETE', '/api/v1/sessions/current'],
       ['GET', '/api/v1/me'],
+      ['GET', '/api/v1/users/{id}'],
+      ['GET', '/api/v1/me/bids/{id}'],
       ['POST', '/api/v1/auctions'],
       ['GET', '/api/v1/auctions'],
       ['GET', '/api/v1/auctions/{id}'],
@@ -800,6 +898,14 @@ describe('bad input never breaks the API', () => {
       ['GET', `/api/v1/auctions/${'x'.repeat(129)}/bids`, 'VALIDATION_FAILED'],
       ['GET', `/api/v1/auctions/${'x'.repeat(501)}/events`, 'VALIDATION_FAILED'],
       ['POST', `/api/v1/auctions/${'x'.repeat(5000)}/bids`, 'VALIDATION_FAILED'],
+      ['GET', `/api/v1/users/${'x'.repeat(128)}`, 'USER_NOT_FOUND'],
+      ['GET', `/api/v1/users/${'x'.repeat(129)}`, 'VALIDATION_FAILED'],
+      ['GET', '/api/v1/users/%E0%A4%A', 'VALIDATION_FAILED'],
+      ['GET', `/api/v1/me/bids/${'x'.repeat(128)}`, 'AUCTION_NOT_FOUND'],
+      ['GET', `/api/v1/me/bids/${'x'.repeat(129)}`, 'VALIDATION_FAILED'],
+      ['GET', '/api/v1/me/bids/%zz', 'VALIDATION_FAILED'],
+      ['GET', '/api/v1/events?auctions=', 'VALIDATION_FAILED'],
+      ['GET', `/api/v1/events?auctions=${'x,'.repeat(100)}x`, 'VALIDATION_FAILED'],
     ];
     for (const [method, url, code] of cases) {
       const res = await testApp.app.inject({

@@ -879,6 +879,108 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
       });
     });
 
+    describe('bidder activity', () => {
+      test('bidderActivityOn: the bidder’s best accepted bid, latest accepted activity and the auction; null without an accepted bid there', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 100, minIncrement: 10 });
+          const b = await book.create({ startingPrice: 100, minIncrement: 10 });
+          await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 100, now: T0 + 1 },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 150, now: T0 + 2 },
+            { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 100, now: T0 + 2 },
+          ]);
+          await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 200, now: T0 + 4 },
+            // Rejected bids are no activity: too low, the seller's own, and on the other auction.
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 150, now: T0 + 5 },
+            { type: 'bid', auctionId: a.id, bidderId: 'seller', amount: 9_999, now: T0 + 6 },
+            { type: 'bid', auctionId: b.id, bidderId: 'carol', amount: 50, now: T0 + 7 },
+          ]);
+          assert.equal(book.bids.filter((x) => x.status === 'rejected').length, 3);
+          assert.deepEqual(await store.bidderActivityOn('alice', a.id), {
+            auction: book.state(a.id),
+            highestBid: 200,
+            maximum: null,
+            lastBidAt: T0 + 4,
+          });
+          assert.deepEqual(await store.bidderActivityOn('bob', a.id), {
+            auction: book.state(a.id),
+            highestBid: 150,
+            maximum: null,
+            lastBidAt: T0 + 2,
+          });
+          assert.equal((await store.bidderActivityOn('bob', b.id))?.highestBid, 100);
+          assert.equal(await store.bidderActivityOn('alice', b.id), null, 'her bids elsewhere do not count');
+          assert.equal(await store.bidderActivityOn('carol', b.id), null, 'only a rejected bid');
+          assert.equal(await store.bidderActivityOn('seller', a.id), null, 'only a rejected bid');
+          assert.equal(await store.bidderActivityOn('nobody', a.id), null);
+          assert.equal(await store.bidderActivityOn('alice', 'missing'), null);
+        });
+      });
+
+      test('bidderActivityOn: the highest amount and the highest maximum, whatever order bids are stored in', async () => {
+        // Hand-made records (the store does not judge bids), as proxy bidding can produce them.
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const record = (amount: number, maxAmount: number | null, at: number): BidRecord => ({
+            id: uniqueId('bid'),
+            kind: maxAmount === null ? 'proxy' : 'bid',
+            maxAmount,
+            auctionId: a.id,
+            bidderId: 'alice',
+            amount,
+            status: 'accepted',
+            reason: null,
+            createdAt: T0 + at,
+            auctionVersion: 1,
+          });
+          const commit = (bids: BidRecord[]) =>
+            store.commitBatch({ bids, auctions: [], events: [], idempotency: [], notifications: [] });
+          await commit([record(1_000, 9_000, 1), record(3_000, null, 2)]);
+          await commit([record(2_000, 5_000, 3)]);
+          const row = await store.bidderActivityOn('alice', a.id);
+          assert.ok(row);
+          assert.equal(row.highestBid, 3_000);
+          assert.equal(row.maximum, 9_000);
+          assert.equal(row.lastBidAt, T0 + 3);
+        });
+      });
+
+      test('bidderActivityOn agrees with the matching item of bidderActivity for every bidder (property)', async () => {
+        await withBook(async (store, book) => {
+          const ids: string[] = [];
+          await fc.assert(
+            fc.asyncProperty(scenarioArb(), async (scenario) => {
+              const id = uniqueId('auction');
+              ids.push(id);
+              await book.insert(buildAuction(scenario.setup, id));
+              const commands = bidEntries(runScenario(scenario).trace).map((e): Command => ({
+                type: 'bid',
+                auctionId: id,
+                bidderId: e.bidderId,
+                amount: e.amount,
+                now: e.now,
+              }));
+              await book.commit(commands);
+              for (const bidder of BIDDERS) {
+                const listed = (await store.bidderActivity(bidder, 1_000, null)).items;
+                for (const auctionId of ids) {
+                  const expected = listed.find((item) => item.auction.id === auctionId) ?? null;
+                  assert.deepEqual(await store.bidderActivityOn(bidder, auctionId), expected);
+                  const accepted = book.bids.filter(
+                    (x) => x.auctionId === auctionId && x.bidderId === bidder && x.status === 'accepted',
+                  );
+                  assert.equal(expected === null, accepted.length === 0, `${bidder} on ${auctionId}`);
+                  if (expected) assert.equal(expected.highestBid, Math.max(...accepted.map((x) => x.amount)));
+                }
+              }
+            }),
+            { numRuns: 25 },
+          );
+        });
+      });
+    });
+
     describe('events', () => {
       test('eventsAfter: version > after, ascending, at most limit, only that auction', async () => {
         await withBook(async (store, book) => {

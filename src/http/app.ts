@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -11,7 +12,7 @@ import type { Metrics } from '../metrics.ts';
 import { SseHub } from '../realtime/index.ts';
 import { Closer } from '../scheduler/index.ts';
 import type { Store } from '../store/index.ts';
-import { Authenticator } from './auth.ts';
+import { Authenticator, SESSION_COOKIE } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords.ts';
 import { errorHandler, sendProblem } from './problem.ts';
@@ -110,6 +111,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   // The usual security headers on every answer (nosniff, frame denial, referrer policy, …). The CSP is set
   // per page instead: the app's page gets a strict one (routes/web.ts), uploads a sandbox, /docs its own.
   await app.register(helmet, { contentSecurityPolicy: false, hsts: false });
+  // Session cookies for the browser UI (auth.ts). `hook: false`: cookies are parsed only when the
+  // Authenticator needs them (no bearer header), so the bid path of API clients never parses any.
+  await app.register(cookie, { hook: false });
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -119,7 +123,18 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
         description:
           'Real-time auctions. Money is integer minor units; times are ISO 8601 UTC. Errors are RFC 9457 problem documents with a stable `code`.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/sessions' },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: SESSION_COOKIE,
+            description:
+              'Set by POST /api/v1/sessions (HttpOnly, SameSite=Strict). Changes (POST, PUT, PATCH, DELETE) must come from the same origin: 403 CROSS_SITE_REQUEST otherwise',
+          },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -44,6 +44,8 @@ export const createSessionBody = z.strictObject({
 
 export const user = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoOut });
 
+export const userParams = z.object({ id });
+
 // ---------- auctions ----------
 
 const softClose = z.strictObject({
@@ -156,6 +158,19 @@ export const auction = z.object({
 });
 
 export const auctionParams = z.object({ id });
+
+/** `GET /events?auctions=a,b,…`: the ids a list page shows. */
+export const WATCH_LIST_MAX = 100;
+export const watchListQuery = z.object({
+  auctions: z
+    .string()
+    .max(WATCH_LIST_MAX * 129)
+    .refine((s) => {
+      const ids = s.split(',');
+      return ids.length <= WATCH_LIST_MAX && ids.every((i) => id.safeParse(i).success);
+    }, `1–${WATCH_LIST_MAX} comma-separated auction ids, each 1–128 characters`)
+    .describe(`1–${WATCH_LIST_MAX} comma-separated auction ids; unknown ones are skipped`),
+});
 
 export const listAuctionsQuery = z.object({
   status: auctionStatus.optional(),

@@ -6,7 +6,8 @@ import { auctionView } from '../domain/index.ts';
 import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Store } from '../store/index.ts';
+import type { Store, StoredEvent } from '../store/index.ts';
+import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
 
 export interface SseHubOptions {
   bus: Bus;
@@ -44,8 +45,9 @@ interface Feed {
 const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
 /**
- * One node's subscription hub for Server-Sent Events: auction streams and
- * per-user notification streams.
+ * One node's subscription hub for Server-Sent Events: auction streams,
+ * per-user notification streams and watch lists (many auctions on one
+ * connection, watch-list-stream.ts).
  *
  * Per stream key there is one Bus subscription however many watchers it has;
  * each event is serialized once and written to every watcher. Every watcher
@@ -59,6 +61,12 @@ const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\
 export class SseHub {
   private readonly options: Required<Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize'>> & SseHubOptions;
   private readonly watchersByKey = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
+  /** Watch lists by auction: one bus subscription per auction however many lists include it. */
+  private readonly watchListsByAuction = new Map<
+    string,
+    { listeners: Set<WatchListListener>; unsubscribe: () => void }
+  >();
+  private readonly watchLists = new Set<WatchListStream>();
   private readonly heartbeat: NodeJS.Timeout;
   private closing = false;
 
@@ -71,7 +79,7 @@ export class SseHub {
   get connectionCount(): number {
     let n = 0;
     for (const entry of this.watchersByKey.values()) n += entry.watchers.size;
-    return n;
+    return n + this.watchLists.size;
   }
 
   /** Streams one auction (the caller has checked it exists): snapshot or resume, then live events. */
@@ -123,6 +131,36 @@ export class SseHub {
     });
   }
 
+  /**
+   * Streams the live state of several auctions (list pages): a snapshot per
+   * known auction, then their events, merged per auction under load. The ids
+   * are distinct; unknown ones are skipped.
+   */
+  async attachWatchList(res: ServerResponse, auctionIds: readonly string[]): Promise<void> {
+    if (!this.open(res)) return;
+    const { sequencer, clock, logger, metrics } = this.options;
+    const stream = new WatchListStream({
+      res,
+      auctionIds,
+      subscribe: (auctionId, listener) => this.subscribeWatchList(auctionId, listener),
+      loadAuction: (auctionId) => sequencer.getAuction(auctionId),
+      now: () => clock.now(),
+    });
+    this.watchLists.add(stream);
+    metrics.sseConnections.inc();
+    res.on('close', () => {
+      stream.dispose();
+      this.watchLists.delete(stream);
+      metrics.sseConnections.dec();
+    });
+    try {
+      await stream.start();
+    } catch (error) {
+      logger.warn({ err: toError(error), stream: 'watch-list' }, 'sse watch-list start failed; closing stream');
+      stream.end();
+    }
+  }
+
   /** Ends every stream (graceful shutdown) and stops the heartbeat. */
   closeAll(): void {
     this.closing = true;
@@ -130,9 +168,11 @@ export class SseHub {
     for (const entry of this.watchersByKey.values()) {
       for (const watcher of entry.watchers) watcher.end();
     }
+    for (const stream of this.watchLists) stream.end();
   }
 
-  private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
+  /** Writes the SSE headers and `retry:`; false (answered 503) once the hub is closing. */
+  private open(res: ServerResponse): boolean {
     if (this.closing) {
       res.writeHead(503, { 'content-type': 'application/problem+json' }).end(
         JSON.stringify({
@@ -143,7 +183,7 @@ export class SseHub {
           detail: 'The server is shutting down',
         }),
       );
-      return;
+      return false;
     }
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -151,9 +191,35 @@ export class SseHub {
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    // Ask browsers to reconnect quickly; resume makes that lossless.
+    // Ask browsers to reconnect quickly; resume (or, for watch lists, fresh snapshots) makes that lossless.
     res.write('retry: 1000\n\n');
+    return true;
+  }
 
+  private subscribeWatchList(auctionId: string, listener: WatchListListener): () => void {
+    let entry = this.watchListsByAuction.get(auctionId);
+    if (!entry) {
+      const listeners = new Set<WatchListListener>();
+      const unsubscribe = this.options.bus.subscribe(auctionId, (event: StoredEvent) => {
+        const text = watchListFrame(event);
+        for (const l of listeners) l(event, text);
+      });
+      entry = { listeners, unsubscribe };
+      this.watchListsByAuction.set(auctionId, entry);
+    }
+    const { listeners } = entry;
+    listeners.add(listener);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size === 0 && this.watchListsByAuction.get(auctionId)?.listeners === listeners) {
+        this.watchListsByAuction.get(auctionId)!.unsubscribe();
+        this.watchListsByAuction.delete(auctionId);
+      }
+    };
+  }
+
+  private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
+    if (!this.open(res)) return;
     const watcher = new Watcher(res, feed, this.options.logger, this.options.historyPageSize);
     this.register(watcher);
     this.options.metrics.sseConnections.inc();
@@ -200,6 +266,7 @@ export class SseHub {
     for (const entry of this.watchersByKey.values()) {
       for (const watcher of entry.watchers) watcher.comment('keep-alive');
     }
+    for (const stream of this.watchLists) stream.comment('keep-alive');
   }
 }
 

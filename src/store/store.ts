@@ -43,6 +43,8 @@ export interface Store {
   settlementCandidates(auctionId: string): Promise<Candidate[]>;
   /** The auctions a user bid on, most recent activity first, with their best bid and maximum. */
   bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>>;
+  /** One user's activity on one auction (as in `bidderActivity`), or null when they have no accepted bid there. */
+  bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null>;
 
   /** Earliest due time (an active auction's end, a pending settlement's deadline): the due-time index. */
   nextDueTime(): Promise<number | null>;

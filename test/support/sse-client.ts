@@ -16,7 +16,10 @@ export class SseClient {
   status = 0;
   headers: http.IncomingHttpHeaders = {};
   ended = false;
+  /** Everything received, unparsed (retry lines, comments, exact framing). */
+  raw = '';
   private request: http.ClientRequest | null = null;
+  private response: http.IncomingMessage | null = null;
   private buffer = '';
   private waiters: (() => void)[] = [];
 
@@ -26,6 +29,7 @@ export class SseClient {
       client.request = http.get(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
         client.status = res.statusCode ?? 0;
         client.headers = res.headers;
+        client.response = res;
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('end', () => {
@@ -43,6 +47,7 @@ export class SseClient {
   }
 
   private feed(chunk: string): void {
+    this.raw += chunk;
     this.buffer += chunk;
     let index: number;
     while ((index = this.buffer.indexOf('\n\n')) >= 0) {
@@ -94,6 +99,15 @@ export class SseClient {
 
   json<T = Record<string, unknown>>(index: number): T {
     return JSON.parse(this.events[index]!.data) as T;
+  }
+
+  /** Stops reading the socket (a slow client): the server's writes back up. */
+  pause(): void {
+    this.response?.pause();
+  }
+
+  resume(): void {
+    this.response?.resume();
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ActionKind } from '../../engine/commands.ts';
 import { AppError } from '../../error-catalogue.ts';
+import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { sendProblem } from '../problem.ts';
 import { auction, auctionParams, bid, problem } from '../schemas.ts';
@@ -56,7 +57,7 @@ export function auctionActionRoutes(app: FastifyInstance, ctx: RouteContext) {
           tags: ['auctions'],
           summary,
           description: `Refusals: ${refusals}.`,
-          security: [{ bearer: [] }],
+          security: SESSION_SECURITY,
           params: auctionParams,
           response: {
             200: z.object({ auction, bid: bid.nullable() }),

@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { auctionView, newAuction } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
+import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { auction, auctionParams, createAuctionBody, listAuctionsQuery, problem } from '../schemas.ts';
 
@@ -24,7 +25,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['auctions'],
         summary: 'Put an item up for auction (the caller is the seller)',
-        security: [{ bearer: [] }],
+        security: SESSION_SECURITY,
         body: createAuctionBody,
         response: { 201: z.object({ auction }), 400: problem, 401: problem },
       },

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { bidView } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
+import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { sendProblem } from '../problem.ts';
 import {
@@ -27,7 +28,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['bids'],
         summary: 'Place a bid. Answered only once the bid is durable; rejected bids are stored too (409).',
-        security: [{ bearer: [] }],
+        security: SESSION_SECURITY,
         params: auctionParams,
         headers: z.object({
           'idempotency-key': z

@@ -2,8 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
+import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { auctionParams, problem } from '../schemas.ts';
+import { auctionParams, problem, watchListQuery } from '../schemas.ts';
 
 const VERSION = /^\d{1,15}$/;
 
@@ -15,7 +16,8 @@ function lastEventIdOf(header: string | string[] | undefined, query: string | un
 
 /**
  * Server-Sent Events: `GET /auctions/:id/events` (snapshot, ordered events,
- * `Last-Event-ID` resume) and `GET /me/events` (the caller's notifications).
+ * `Last-Event-ID` resume), `GET /me/events` (the caller's notifications) and
+ * `GET /events?auctions=…` (a list page's auctions on one connection).
  */
 export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,7 +37,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
         tags: ['events', 'me'],
         summary:
           'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold; id = notification seq',
-        security: [{ bearer: [] }],
+        security: SESSION_SECURITY,
         querystring: lastEventIdQuery,
         response: { 200: z.string().describe('text/event-stream'), 401: problem },
       },
@@ -72,6 +74,25 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
       reply.hijack();
       await ctx.hub.attachAuction(reply.raw, state.id, lastEventId);
+    },
+  );
+
+  r.get(
+    '/api/v1/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary:
+          'Live state of several auctions (text/event-stream), for list pages: a snapshot per known auction (unknown ids skipped), then their bid / closed / cancelled / settlement events with the data of the auction stream; no id: reconnecting gets fresh snapshots; under load only the newest state per auction is kept',
+        querystring: watchListQuery,
+        response: { 200: z.string().describe('text/event-stream'), 400: problem },
+      },
+    },
+    async (request, reply) => {
+      // Ids are opaque: a repeated one is watched once, in the place it first appears.
+      const auctionIds = [...new Set(request.query.auctions.split(','))];
+      reply.hijack();
+      await ctx.hub.attachWatchList(reply.raw, auctionIds);
     },
   );
 }

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
 import { newId } from '../../ids.ts';
+import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { UPLOAD_NAME, problem } from '../schemas.ts';
 
@@ -51,7 +52,7 @@ export function uploadRoutes(app: FastifyInstance, ctx: RouteContext, uploadsDir
         schema: {
           tags: ['uploads'],
           summary: 'Upload an item picture: the raw bytes of a JPEG, PNG or WebP image (at most 5 MiB)',
-          security: [{ bearer: [] }],
+          security: SESSION_SECURITY,
           response: { 201: z.object({ url: z.string() }), 400: problem, 401: problem, 413: problem, 415: problem },
         },
       },

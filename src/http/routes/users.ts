@@ -4,10 +4,17 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
 import type { UserRecord } from '../../store/index.ts';
-import { hashToken, newToken } from '../auth.ts';
+import {
+  SESSION_COOKIE,
+  SESSION_SECURITY,
+  clearSessionCookie,
+  hashToken,
+  newToken,
+  setSessionCookie,
+} from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { hashPassword, unknownUserHash, verifyPassword } from '../passwords.ts';
-import { createSessionBody, createUserBody, problem, user } from '../schemas.ts';
+import { createSessionBody, createUserBody, problem, user, userParams } from '../schemas.ts';
 
 export function userView(record: UserRecord) {
   return {
@@ -18,7 +25,7 @@ export function userView(record: UserRecord) {
   };
 }
 
-/** Sign-up, log-in (sessions), log-out and `GET /me`. */
+/** Sign-up, public profiles, log-in (sessions), log-out and `GET /me`. */
 export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -46,12 +53,29 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     },
   );
 
+  r.get(
+    '/api/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'A user’s public profile (bidder and seller names)',
+        params: userParams,
+        response: { 200: z.object({ user }), 400: problem, 404: problem },
+      },
+    },
+    async (request) => {
+      const record = (await ctx.store.findUsersByIds([request.params.id])).get(request.params.id);
+      if (!record) throw new AppError('USER_NOT_FOUND');
+      return { user: userView(record) };
+    },
+  );
+
   r.post(
     '/api/v1/sessions',
     {
       schema: {
         tags: ['users'],
-        summary: 'Log in: get a bearer token',
+        summary: `Log in: get a bearer token (also set as the HttpOnly cookie ${SESSION_COOKIE} for browsers)`,
         body: createSessionBody,
         response: {
           201: z.object({ token: z.string(), expiresAt: z.string(), user }),
@@ -70,6 +94,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       const now = ctx.clock.now();
       const expiresAt = now + ctx.sessionTtlMs;
       await ctx.store.insertSession({ tokenHash: hashToken(token), userId: record.id, createdAt: now, expiresAt });
+      setSessionCookie(reply, token, ctx.sessionTtlMs);
       return reply.code(201).send({ token, expiresAt: new Date(expiresAt).toISOString(), user: userView(record) });
     },
   );
@@ -80,16 +105,14 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       onRequest: ctx.auth.required,
       schema: {
         tags: ['users'],
-        summary: 'Log out: revoke the bearer token of this request',
-        security: [{ bearer: [] }],
-        response: { 204: z.null(), 401: problem },
+        summary: 'Log out: revoke the session of this request (bearer token or cookie) and clear the cookie',
+        security: SESSION_SECURITY,
+        response: { 204: z.null(), 401: problem, 403: problem },
       },
     },
     async (request, reply) => {
-      await ctx.auth.requireUserId(request);
-      const tokenHash = ctx.auth.tokenHashOf(request)!;
-      await ctx.store.deleteSession(tokenHash);
-      ctx.auth.forget(request);
+      await ctx.auth.revoke(request);
+      clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
   );
@@ -100,8 +123,8 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       onRequest: ctx.auth.required,
       schema: {
         tags: ['users'],
-        summary: 'The user of the bearer token',
-        security: [{ bearer: [] }],
+        summary: 'The user of this session',
+        security: SESSION_SECURITY,
         response: { 200: z.object({ user }), 401: problem },
       },
     },

@@ -241,14 +241,14 @@ export class SqliteStore implements Store {
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return {
-      items: page.map((r) => ({
-        auction: JSON.parse(r.state as string) as Auction,
-        highestBid: r.max_amount as number,
-        maximum: (r.max_bid as number | null) ?? null,
-        lastBidAt: r.last_bid_at as number,
-      })),
+      items: page.map(toBidderActivity),
       nextCursor: more && last ? encodeCursor(tag, [last.last_bid_at as number, last.seq as number]) : null,
     };
+  }
+
+  async bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null> {
+    const row = this.statements.bidderActivityOn.get(auctionId, bidderId) as Row | undefined;
+    return row ? toBidderActivity(row) : null;
   }
 
   async nextDueTime(): Promise<number | null> {
@@ -274,6 +274,7 @@ const readStatements = [
   'eventsAfter',
   'settlementCandidates',
   'bidderActivity',
+  'bidderActivityOn',
   'userEventsAfter',
   'lastUserEventSeq',
   'nextDueTime',
@@ -288,6 +289,15 @@ function toUser(row: Row): UserRecord {
     displayName: row.display_name as string,
     passwordHash: row.password_hash as string,
     createdAt: row.created_at as number,
+  };
+}
+
+function toBidderActivity(row: Row): BidderActivity {
+  return {
+    auction: JSON.parse(row.state as string) as Auction,
+    highestBid: row.max_amount as number,
+    maximum: (row.max_bid as number | null) ?? null,
+    lastBidAt: row.last_bid_at as number,
   };
 }
 

@@ -62,6 +62,10 @@ export const sql = {
     JOIN auctions a ON a.id = b.auction_id
     WHERE b.bidder_id = @bidderId AND (b.last_bid_at < @beforeAt OR (b.last_bid_at = @beforeAt AND a.seq < @beforeSeq))
     ORDER BY b.last_bid_at DESC, a.seq DESC LIMIT @limit`,
+  /** One row of the above, by the primary key of auction_bidders. */
+  bidderActivityOn: `SELECT b.max_amount, b.max_bid, b.last_bid_at, a.state FROM auction_bidders b
+    JOIN auctions a ON a.id = b.auction_id
+    WHERE b.auction_id = ? AND b.bidder_id = ?`,
 
   nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
   dueAuctionIds: 'SELECT id FROM auctions WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?',
