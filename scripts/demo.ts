@@ -87,6 +87,14 @@ const items = [
     endDate: minutes(5),
   },
   {
+    name: 'Polaroid SX-70 Land Camera',
+    description: 'Folding SLR, leather in great shape. Opens for bidding shortly.',
+    startingPrice: 15_000,
+    minIncrement: 500,
+    startDate: minutes(2),
+    endDate: minutes(30),
+  },
+  {
     name: 'Omega Speedmaster Professional',
     description: 'Hesalite, 2019, full set.',
     startingPrice: 300_000,
@@ -108,6 +116,16 @@ for (const item of items) {
 const bidders = await Promise.all(
   ['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => user(`demo_${n}`, n[0]!.toUpperCase() + n.slice(1))),
 );
+
+// A little history first, so every open auction already has a price and a leader when the page opens.
+for (const id of auctions) {
+  for (let i = 0; i < 3; i++) {
+    const { body } = await call<{ auction: { status: string; minNextBid: number } }>('GET', `/auctions/${id}`);
+    if (body.auction.status !== 'open') break;
+    const bidder = bidders[(auctions.indexOf(id) + i) % bidders.length]!;
+    await call('POST', `/auctions/${id}/bids`, { amount: body.auction.minNextBid }, bidder.token);
+  }
+}
 
 console.log(`\nGavel demo: ${url}\n`);
 console.log(`  ${auctions.length} auctions, ${bidders.length} simulated bidders placing bids every second or two.`);

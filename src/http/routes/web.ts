@@ -9,7 +9,8 @@ export const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: https:",
+  // blob: is the sell form's preview of a picture before it is uploaded.
+  "img-src 'self' data: blob: https:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'none'",
@@ -47,7 +48,9 @@ let bundle: Promise<Bundle> | null = null;
 function buildBundle(): Promise<Bundle> {
   bundle ??= esbuild
     .build({
-      entryPoints: { app: `${webDir}main.ts`, 'app-style': `${webDir}styles.css` },
+      entryPoints: { app: `${webDir}main.tsx`, 'app-style': `${webDir}styles.css` },
+      jsx: 'automatic',
+      jsxImportSource: 'preact',
       bundle: true,
       minify: true,
       format: 'esm',

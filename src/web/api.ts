@@ -1,0 +1,210 @@
+/**
+ * The browser's client for Gavel's HTTP API. Same origin only; the session is
+ * an HttpOnly cookie set by `POST /api/v1/sessions`, so no script on the page
+ * (ours included) ever holds the token. Errors become `ApiError` carrying the
+ * problem document's stable `code`: the UI matches on codes, never on text.
+ */
+import type { AuctionView, BidView } from '../domain/auction-view.ts';
+import type { Standing } from '../domain/standing.ts';
+import { observeServerTime } from './server-clock.ts';
+
+export type Auction = AuctionView;
+export type Bid = BidView;
+export type { Standing };
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  createdAt: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export interface LeaderboardEntry {
+  bidderId: string;
+  displayName: string;
+  amount: number;
+  bidAt: string;
+}
+
+export interface MyBid {
+  auction: Auction;
+  highestBid: number;
+  maximum: number | null;
+  standing: Standing;
+  lastBidAt: string;
+}
+
+export interface Problem {
+  code: string;
+  title: string;
+  detail: string;
+  status: number;
+  bid?: Bid;
+  auction?: Auction;
+  errors?: { in?: string; path: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = 'ApiError';
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+  get status(): number {
+    return this.problem.status;
+  }
+}
+
+const BASE = '/api/v1';
+
+interface RequestOptions {
+  method?: string;
+  body?: unknown;
+  /** Raw bytes (uploads): sent as is with `contentType`. */
+  bytes?: Blob;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+  let body: BodyInit | undefined;
+  if (options.bytes) {
+    body = options.bytes;
+    headers['content-type'] = options.contentType ?? 'application/octet-stream';
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] = 'application/json';
+  }
+  const sentAt = Date.now();
+  let res: Response;
+  try {
+    res = await fetch(`${BASE}${path}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body,
+      credentials: 'same-origin',
+    });
+  } catch {
+    throw new ApiError({
+      code: 'NETWORK_ERROR',
+      title: 'The server could not be reached',
+      detail: 'The server could not be reached. Check your connection and try again.',
+      status: 0,
+    });
+  }
+  const receivedAt = Date.now();
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let json: unknown = null;
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    // A proxy's HTML error page, say: reported below as a problem without a code of ours.
+  }
+  if (json && typeof json === 'object') {
+    const withAuction = json as { auction?: Auction; items?: { serverTime?: string }[] };
+    const serverTime = withAuction.auction?.serverTime ?? withAuction.items?.[0]?.serverTime;
+    if (serverTime) observeServerTime(serverTime, sentAt, receivedAt);
+  }
+  if (!res.ok) {
+    const problem = (json ?? {}) as Partial<Problem>;
+    throw new ApiError({
+      ...problem,
+      code: problem.code ?? 'HTTP_ERROR',
+      title: problem.title ?? res.statusText,
+      detail: problem.detail ?? `The server answered ${res.status}`,
+      status: res.status,
+    } as Problem);
+  }
+  return json as T;
+}
+
+const qs = (params: Record<string, string | number | undefined | null>) => {
+  const search = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') search.set(k, String(v));
+  const s = search.toString();
+  return s ? `?${s}` : '';
+};
+
+export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc';
+export type AuctionStatus = Auction['status'];
+
+export interface NewAuction {
+  item: { name: string; description: string; imageUrl: string | null };
+  startingPrice: number;
+  currency: string;
+  startDate?: string;
+  endDate: string;
+  minIncrement: number;
+  reservePrice: number | null;
+  buyNowPrice: number | null;
+  softClose: { windowSeconds: number; extendSeconds: number } | null;
+  proxyBidding: boolean;
+  incrementTable: 'standard' | null;
+}
+
+export const api = {
+  signUp: (username: string, password: string, displayName?: string) =>
+    request<{ user: User }>('/users', { method: 'POST', body: { username, password, displayName } }),
+  logIn: (username: string, password: string) =>
+    request<{ user: User; expiresAt: string }>('/sessions', { method: 'POST', body: { username, password } }),
+  logOut: () => request<void>('/sessions/current', { method: 'DELETE' }),
+  me: () => request<{ user: User }>('/me'),
+  user: (id: string) => request<{ user: User }>(`/users/${encodeURIComponent(id)}`),
+
+  auctions: (query: {
+    q?: string;
+    status?: AuctionStatus | '';
+    sort?: AuctionSort;
+    cursor?: string | null;
+    limit?: number;
+  }) => request<Page<Auction>>(`/auctions${qs(query)}`),
+  auction: (id: string) => request<{ auction: Auction }>(`/auctions/${encodeURIComponent(id)}`),
+  createAuction: (body: NewAuction) => request<{ auction: Auction }>('/auctions', { method: 'POST', body }),
+  bids: (id: string, cursor?: string | null) =>
+    request<Page<Bid>>(`/auctions/${encodeURIComponent(id)}/bids${qs({ limit: 50, cursor })}`),
+  leaderboard: (id: string) =>
+    request<{ items: LeaderboardEntry[] }>(`/auctions/${encodeURIComponent(id)}/leaderboard`),
+  placeBid: (id: string, amount: number, idempotencyKey: string) =>
+    request<{ bid: Bid; auction: Auction }>(`/auctions/${encodeURIComponent(id)}/bids`, {
+      method: 'POST',
+      body: { amount },
+      headers: { 'idempotency-key': idempotencyKey },
+    }),
+  act: (id: string, action: 'buy-now' | 'cancel' | 'payment' | 'offer/accept' | 'offer/decline') =>
+    request<{ auction: Auction; bid: Bid | null }>(`/auctions/${encodeURIComponent(id)}/${action}`, {
+      method: 'POST',
+    }),
+  upload: (file: Blob, type: string) =>
+    request<{ url: string }>('/uploads', { method: 'POST', bytes: file, contentType: type }),
+
+  myBids: (cursor?: string | null) => request<Page<MyBid>>(`/me/bids${qs({ limit: 50, cursor })}`),
+  myBidOn: (auctionId: string) => request<{ item: MyBid }>(`/me/bids/${encodeURIComponent(auctionId)}`),
+  myAuctions: (cursor?: string | null) => request<Page<Auction>>(`/me/auctions${qs({ limit: 50, cursor })}`),
+};
+
+const names = new Map<string, Promise<string>>();
+
+/** A user's display name, fetched once per page load (bid history carries only ids). */
+export function displayNameOf(userId: string): Promise<string> {
+  let name = names.get(userId);
+  if (!name) {
+    name = api.user(userId).then(
+      (r) => r.user.displayName,
+      () => {
+        names.delete(userId); // try again next time
+        return 'a bidder';
+      },
+    );
+    names.set(userId, name);
+  }
+  return name;
+}

@@ -1,0 +1,74 @@
+/**
+ * Gavel's web app: browse, watch, bid and sell, live. Preact renders from
+ * plain data; every piece of user text reaches the DOM as text (JSX never
+ * injects HTML), and the page's CSP allows only our own script.
+ */
+import { render } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { Header } from './components/header.tsx';
+import { Toasts } from './components/toasts.tsx';
+import { followUser } from './notifications.ts';
+import { AccountPage } from './pages/account-page.tsx';
+import { AuctionPage } from './pages/auction-page.tsx';
+import { AuthPage } from './pages/auth-page.tsx';
+import { BrowsePage } from './pages/browse-page.tsx';
+import { SellPage } from './pages/sell-page.tsx';
+import { useRoute } from './router.ts';
+import { currentUser, loadSession } from './session.ts';
+import { useShared } from './store.ts';
+
+function App() {
+  const route = useRoute();
+  const user = useShared(currentUser);
+  useEffect(() => followUser(Boolean(user)), [user?.id]);
+  useEffect(() => {
+    scrollTo(0, 0);
+  }, [route.name, route.name === 'auction' ? route.id : null]);
+
+  let page;
+  switch (route.name) {
+    case 'browse':
+      page = <BrowsePage query={route.query} />;
+      break;
+    case 'auction':
+      page = <AuctionPage id={route.id} />;
+      break;
+    case 'sell':
+      page = <SellPage />;
+      break;
+    case 'login':
+    case 'signup':
+      page = <AuthPage key={route.name} mode={route.name} next={route.next} />;
+      break;
+    case 'account':
+      page = <AccountPage tab={route.tab} />;
+      break;
+    default:
+      page = (
+        <main class="page" id="main">
+          <div class="empty">
+            <h1>Page not found</h1>
+            <a class="button" href="#/">
+              Back to auctions
+            </a>
+          </div>
+        </main>
+      );
+  }
+  return (
+    <>
+      <a class="skip-link" href="#main" onClick={(e) => (e.preventDefault(), document.getElementById('main')?.focus())}>
+        Skip to content
+      </a>
+      <Header route={route} />
+      {page}
+      <Toasts />
+      <footer class="site-footer muted small">
+        Gavel · every bid is stored durably before it is confirmed · <a href="/docs">API</a>
+      </footer>
+    </>
+  );
+}
+
+void loadSession();
+render(<App />, document.getElementById('app')!);

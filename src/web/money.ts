@@ -1,0 +1,68 @@
+/**
+ * Money on the page. The API speaks integer minor units (cents for USD);
+ * people read and type major units ("12.50"). Conversion works on the digits,
+ * never through floating point, using the currency's own number of decimals.
+ */
+
+const digitsCache = new Map<string, number>();
+
+/** Decimal places of a currency's minor unit (USD 2, JPY 0, BHD 3). */
+export function fractionDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    try {
+      digits =
+        new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      digits = 2;
+    }
+    digitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+const formatters = new Map<string, Intl.NumberFormat>();
+
+/** "$1,234.50" for 123450 USD. */
+export function formatMoney(minor: number, currency: string): string {
+  let format = formatters.get(currency);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      format = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2 });
+    }
+    formatters.set(currency, format);
+  }
+  return format.format(minor / 10 ** fractionDigits(currency));
+}
+
+/** The plain number a person would type for an amount: "12.50" for 1250 USD. */
+export function toMajorInput(minor: number, currency: string): string {
+  const digits = fractionDigits(currency);
+  if (digits === 0) return String(minor);
+  const s = String(minor).padStart(digits + 1, '0');
+  return `${s.slice(0, -digits)}.${s.slice(-digits)}`;
+}
+
+/**
+ * Parses what a person typed ("12.5", "1,200", "12.50") into minor units, or
+ * null when it is not an amount in this currency (too many decimals, letters…).
+ */
+export function parseMoney(input: string, currency: string): number | null {
+  let text = input
+    .trim()
+    .replace(/^[^\d.,]+/, '')
+    .replace(/[\s_]/g, '');
+  // "12,50" (a decimal comma) versus "1,200" (a thousands separator): one comma followed by one or two digits.
+  if (!text.includes('.') && /^\d+,\d{1,2}$/.test(text)) text = text.replace(',', '.');
+  text = text.replace(/,/g, '');
+  const digits = fractionDigits(currency);
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
+  if (!match) return null;
+  const whole = match[1]!;
+  const fraction = match[2] ?? '';
+  if (fraction.length > digits) return null;
+  const minor = Number(whole + fraction.padEnd(digits, '0'));
+  return Number.isSafeInteger(minor) ? minor : null;
+}

@@ -1,0 +1,113 @@
+/**
+ * The signed-in user's notifications (`GET /api/v1/me/events`): shown as
+ * toasts, and passed to whichever page wants to refresh on them (my bids, the
+ * auction being watched). One stream per tab, opened while someone is signed in.
+ */
+import type { LiveState } from './live-stream.ts';
+import { LiveStream } from './live-stream.ts';
+import { formatMoney } from './money.ts';
+import { Shared } from './store.ts';
+import { formatDateTime } from './format.ts';
+
+export interface UserNotification {
+  type: string;
+  auctionId: string;
+  itemName: string;
+  currency: string;
+  currentPrice: number | null;
+  version: number;
+  price?: number | null;
+  deadline?: string | null;
+}
+
+export interface Toast {
+  id: number;
+  tone: 'info' | 'good' | 'warn';
+  text: string;
+  auctionId?: string;
+}
+
+export const toasts = new Shared<Toast[]>([]);
+export const myStreamState = new Shared<LiveState | 'off'>('off');
+const listeners = new Set<(n: UserNotification) => void>();
+
+let nextToastId = 1;
+export function showToast(toast: Omit<Toast, 'id'>, ttlMs = 6000): void {
+  const id = nextToastId++;
+  toasts.set([...toasts.get(), { ...toast, id }].slice(-4));
+  setTimeout(() => dismissToast(id), ttlMs);
+}
+export function dismissToast(id: number): void {
+  toasts.set(toasts.get().filter((t) => t.id !== id));
+}
+
+export function onNotification(listener: (n: UserNotification) => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+const TYPES = [
+  'outbid',
+  'leading',
+  'bid_received',
+  'auction_closed',
+  'won',
+  'payment_due',
+  'payment_lapsed',
+  'offer_received',
+  'payment_received',
+  'auction_unsold',
+];
+
+function describe(n: UserNotification): Omit<Toast, 'id'> | null {
+  const price = (amount: number | null | undefined) => (amount == null ? '' : formatMoney(amount, n.currency));
+  const by = n.deadline ? ` by ${formatDateTime(n.deadline)}` : '';
+  const item = `“${n.itemName}”`;
+  switch (n.type) {
+    case 'outbid':
+      return { tone: 'warn', text: `You were outbid on ${item}: now ${price(n.currentPrice)}` };
+    case 'leading':
+      return { tone: 'good', text: `Your maximum kept you in the lead on ${item} at ${price(n.currentPrice)}` };
+    case 'bid_received':
+      return { tone: 'info', text: `New bid on your ${item}: ${price(n.currentPrice)}` };
+    case 'auction_closed':
+      return { tone: 'info', text: `Your auction ${item} has closed` };
+    case 'won':
+      return { tone: 'good', text: `You won ${item} for ${price(n.price)}. Please pay${by}.` };
+    case 'payment_due':
+      return { tone: 'good', text: `Offer accepted: pay ${price(n.price)} for ${item}${by}` };
+    case 'payment_lapsed':
+      return { tone: 'warn', text: `Your payment window for ${item} has passed` };
+    case 'offer_received':
+      return { tone: 'good', text: `Second-chance offer: ${item} is yours for ${price(n.price)} if you accept${by}` };
+    case 'payment_received':
+      return { tone: 'good', text: `Payment received for ${item}: ${price(n.price)}` };
+    case 'auction_unsold':
+      return { tone: 'info', text: `${item} ended unsold: no bidder paid` };
+    default:
+      return null;
+  }
+}
+
+let stream: LiveStream | null = null;
+
+/** Opens the stream for a signed-in user, closes it on log-out. */
+export function followUser(signedIn: boolean): void {
+  stream?.close();
+  stream = null;
+  if (!signedIn) {
+    myStreamState.set('off');
+    return;
+  }
+  stream = new LiveStream({
+    url: '/api/v1/me/events',
+    events: TYPES,
+    onState: (state) => myStreamState.set(state),
+    onEvent(type, data) {
+      const n = { ...(data as UserNotification), type };
+      const toast = describe(n);
+      if (toast) showToast({ ...toast, auctionId: n.auctionId });
+      for (const listener of listeners) listener(n);
+    },
+  });
+}

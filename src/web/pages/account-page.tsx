@@ -1,0 +1,278 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import { type Auction, ApiError, type MyBid, type Standing, api } from '../api.ts';
+import { displayStatus, priceOf } from '../auction-state.ts';
+import { Countdown } from '../components/countdown.tsx';
+import { FormError } from '../components/form-error.tsx';
+import { ItemImage } from '../components/item-image.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { useServerNow } from '../components/use-now.ts';
+import { formatDateTime } from '../format.ts';
+import { formatMoney } from '../money.ts';
+import { onNotification, showToast } from '../notifications.ts';
+import { auctionHref, loginHref } from '../router.ts';
+import { currentUser } from '../session.ts';
+import { useShared } from '../store.ts';
+
+const STANDING: Record<Standing, { label: string; tone: 'good' | 'warn' | 'info' | 'bad' }> = {
+  leading: { label: 'Leading', tone: 'good' },
+  outbid: { label: 'Outbid', tone: 'warn' },
+  payment_due: { label: 'Won: payment due', tone: 'good' },
+  offer_received: { label: 'Second-chance offer', tone: 'good' },
+  won: { label: 'Won and paid', tone: 'good' },
+  payment_lapsed: { label: 'Payment window passed', tone: 'bad' },
+  lost: { label: 'Not won', tone: 'info' },
+  cancelled: { label: 'Cancelled', tone: 'info' },
+};
+
+type Tab = 'bids' | 'selling' | 'action';
+
+/** My Gavel: what needs my action (payments, offers), my bids, my auctions. Refreshed by my notifications. */
+export function AccountPage({ tab }: { tab: string | null }) {
+  const user = useShared(currentUser);
+  const [bids, setBids] = useState<MyBid[] | null>(null);
+  const [selling, setSelling] = useState<Auction[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const now = useServerNow(1000);
+  const current: Tab = tab === 'selling' || tab === 'bids' ? tab : 'action';
+
+  const load = useCallback(() => {
+    if (!currentUser.get()) return;
+    Promise.all([api.myBids(), api.myAuctions()]).then(
+      ([b, s]) => {
+        setBids(b.items);
+        setSelling(s.items);
+      },
+      (e) => setError(e),
+    );
+  }, []);
+  useEffect(load, [user?.id, load]);
+  useEffect(() => onNotification(() => load()), [load]);
+
+  if (user === undefined) return <main class="page" id="main" aria-busy="true" />;
+  if (user === null)
+    return (
+      <main class="page page--narrow" id="main">
+        <div class="card empty">
+          <h1>My Gavel</h1>
+          <p class="muted">Log in to see your bids, wins and auctions.</p>
+          <a class="button button--primary" href={loginHref('#/account')}>
+            Log in
+          </a>
+        </div>
+      </main>
+    );
+
+  const needsAction = (bids ?? []).filter((b) => b.standing === 'payment_due' || b.standing === 'offer_received');
+  const tabs: { id: Tab; label: string; count: number | null }[] = [
+    { id: 'action', label: 'To do', count: needsAction.length },
+    { id: 'bids', label: 'My bids', count: bids?.length ?? null },
+    { id: 'selling', label: 'My auctions', count: selling?.length ?? null },
+  ];
+
+  return (
+    <main class="page" id="main">
+      <h1>My Gavel</h1>
+      <p class="muted">
+        Signed in as <strong>{user.displayName}</strong> (@{user.username})
+      </p>
+      <nav class="tabs" aria-label="My Gavel sections">
+        {tabs.map((t) => (
+          <a
+            key={t.id}
+            href={`#/account/${t.id}`}
+            class={`tab${current === t.id ? ' tab--active' : ''}`}
+            aria-current={current === t.id ? 'page' : undefined}
+          >
+            {t.label}
+            {t.count !== null ? <span class="tab__count">{t.count}</span> : null}
+          </a>
+        ))}
+      </nav>
+      <FormError error={error} />
+      {bids === null || selling === null ? (
+        <p class="muted" aria-busy="true">
+          Loading…
+        </p>
+      ) : current === 'action' ? (
+        needsAction.length === 0 ? (
+          <div class="empty">
+            <p>Nothing needs your attention. Payments due and second-chance offers appear here.</p>
+          </div>
+        ) : (
+          <ul class="rows">
+            {needsAction.map((b) => (
+              <MyBidRow key={b.auction.id} row={b} now={now} onChange={load} />
+            ))}
+          </ul>
+        )
+      ) : current === 'bids' ? (
+        bids.length === 0 ? (
+          <div class="empty">
+            <p>You have not bid yet.</p>
+            <a class="button button--primary" href="#/">
+              Find something
+            </a>
+          </div>
+        ) : (
+          <ul class="rows">
+            {bids.map((b) => (
+              <MyBidRow key={b.auction.id} row={b} now={now} onChange={load} />
+            ))}
+          </ul>
+        )
+      ) : selling.length === 0 ? (
+        <div class="empty">
+          <p>You are not selling anything yet.</p>
+          <a class="button button--primary" href="#/sell">
+            Sell an item
+          </a>
+        </div>
+      ) : (
+        <ul class="rows">
+          {selling.map((a) => (
+            <SellingRow key={a.id} auction={a} now={now} />
+          ))}
+        </ul>
+      )}
+    </main>
+  );
+}
+
+function MyBidRow({ row, now, onChange }: { row: MyBid; now: number; onChange(): void }) {
+  const { auction } = row;
+  const money = (n: number) => formatMoney(n, auction.currency);
+  const standing = STANDING[row.standing];
+  const s = auction.settlement;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const act = async (action: 'payment' | 'offer/accept' | 'offer/decline', done: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.act(auction.id, action);
+      showToast({ tone: 'good', text: done });
+      onChange();
+    } catch (e) {
+      setError(e);
+      if (e instanceof ApiError) onChange();
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <li class="row">
+      <a class="row__media" href={auctionHref(auction.id)} tabIndex={-1} aria-hidden="true">
+        <ItemImage auction={auction} size="card" />
+      </a>
+      <div class="row__body">
+        <a class="row__title" href={auctionHref(auction.id)}>
+          {auction.item.name}
+        </a>
+        <div class="row__meta small">
+          <span class={`pill pill--${standing.tone}`}>{standing.label}</span>
+          <span>
+            {priceOf(auction).label}: <strong>{priceOf(auction).text}</strong>
+          </span>
+          <span>Your bid: {money(row.highestBid)}</span>
+          {row.maximum !== null ? <span>Your maximum: {money(row.maximum)}</span> : null}
+          <Countdown auction={auction} now={now} />
+        </div>
+        {s?.deadline && (row.standing === 'payment_due' || row.standing === 'offer_received') ? (
+          <p class="small">
+            {row.standing === 'payment_due' ? 'Pay' : 'Answer'} by {formatDateTime(s.deadline)}
+            {s.price !== null ? ` · ${money(s.price)}` : ''}
+          </p>
+        ) : null}
+        <FormError error={error} />
+      </div>
+      <div class="row__actions">
+        {row.standing === 'payment_due' ? (
+          <button
+            type="button"
+            class="button button--accent"
+            disabled={busy}
+            onClick={() => void act('payment', 'Payment recorded. Thank you!')}
+          >
+            Pay {s?.price != null ? money(s.price) : ''}
+          </button>
+        ) : null}
+        {row.standing === 'offer_received' ? (
+          <>
+            <button
+              type="button"
+              class="button button--accent"
+              disabled={busy}
+              onClick={() => void act('offer/accept', 'Offer accepted: please pay within the window')}
+            >
+              Accept offer
+            </button>
+            <button
+              type="button"
+              class="button button--ghost"
+              disabled={busy}
+              onClick={() => void act('offer/decline', 'Offer declined')}
+            >
+              Decline
+            </button>
+          </>
+        ) : null}
+        {row.standing === 'outbid' && displayStatus(auction, now) === 'open' ? (
+          <a class="button" href={auctionHref(auction.id)}>
+            Bid again
+          </a>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+const SETTLEMENT: Record<string, string> = {
+  awaiting_payment: 'Awaiting payment',
+  offer_pending: 'Second-chance offer pending',
+  paid: 'Paid',
+  unsold: 'Unsold: no bidder paid',
+};
+
+function SellingRow({ auction, now }: { auction: Auction; now: number }) {
+  const status = displayStatus(auction, now);
+  const price = priceOf(auction);
+  const s = auction.settlement;
+  return (
+    <li class="row">
+      <a class="row__media" href={auctionHref(auction.id)} tabIndex={-1} aria-hidden="true">
+        <ItemImage auction={auction} size="card" />
+      </a>
+      <div class="row__body">
+        <a class="row__title" href={auctionHref(auction.id)}>
+          {auction.item.name}
+        </a>
+        <div class="row__meta small">
+          <StatusBadge auction={auction} status={status} />
+          <span>
+            {price.label}: <strong>{price.text}</strong>
+          </span>
+          <span>
+            {auction.bidCount} {auction.bidCount === 1 ? 'bid' : 'bids'}
+          </span>
+          {auction.hasReserve ? (
+            <span class={auction.reserveMet ? 'good' : 'warn'}>
+              {auction.reserveMet ? 'Reserve met' : 'Reserve not met'}
+              {auction.reservePrice != null ? ` (${formatMoney(auction.reservePrice, auction.currency)})` : ''}
+            </span>
+          ) : null}
+          <Countdown auction={auction} now={now} />
+        </div>
+        {s ? (
+          <p class="small">
+            {SETTLEMENT[s.state]}
+            {s.round > 0 ? ` (offer ${s.round})` : ''}
+            {s.deadline && (s.state === 'awaiting_payment' || s.state === 'offer_pending')
+              ? ` · until ${formatDateTime(s.deadline)}`
+              : ''}
+            {s.paidAt ? ` · paid ${formatDateTime(s.paidAt)}` : ''}
+          </p>
+        ) : null}
+      </div>
+    </li>
+  );
+}

@@ -1,0 +1,595 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { type Auction, ApiError, type Bid, type LeaderboardEntry, type MyBid, api } from '../api.ts';
+import { displayStatus, newer, priceOf } from '../auction-state.ts';
+import { BidForm } from '../components/bid-form.tsx';
+import { Countdown } from '../components/countdown.tsx';
+import { FormError, errorMessage } from '../components/form-error.tsx';
+import { ItemImage } from '../components/item-image.tsx';
+import { StatusBadge } from '../components/status-badge.tsx';
+import { useDisplayName } from '../components/use-display-name.ts';
+import { useServerNow } from '../components/use-now.ts';
+import { formatDateTime, formatTime } from '../format.ts';
+import { type LiveState, LiveStream } from '../live-stream.ts';
+import { formatMoney } from '../money.ts';
+import { onNotification, showToast } from '../notifications.ts';
+import { loginHref } from '../router.ts';
+import { currentUser } from '../session.ts';
+import { useShared } from '../store.ts';
+
+const STREAM_EVENTS = ['snapshot', 'bid', 'closed', 'cancelled', 'extended', 'settlement'];
+
+/** Newest first by the version each bid produced; one entry per bid id. */
+function mergeBids(current: Bid[], incoming: Bid[]): Bid[] {
+  const byId = new Map(current.map((b) => [b.id, b]));
+  for (const b of incoming) if (b.status === 'accepted') byId.set(b.id, b);
+  return [...byId.values()].sort((a, b) => b.auctionVersion - a.auctionVersion);
+}
+
+/**
+ * One auction, live. The page subscribes to the auction's event stream first
+ * (a snapshot, then every change in version order, resumed with Last-Event-ID
+ * after a drop), then reads the history; both are merged by bid id and
+ * version, so nothing shows twice and nothing older replaces something newer.
+ */
+export function AuctionPage({ id }: { id: string }) {
+  const user = useShared(currentUser);
+  const [auction, setAuction] = useState<Auction | null>(null);
+  const [bids, setBids] = useState<Bid[]>([]);
+  const [bidsCursor, setBidsCursor] = useState<string | null>(null);
+  const [leaders, setLeaders] = useState<LeaderboardEntry[]>([]);
+  const [mine, setMine] = useState<MyBid | null>(null);
+  const [placedHere, setPlacedHere] = useState(false);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [live, setLive] = useState<LiveState>('connecting');
+  const [announcement, setAnnouncement] = useState('');
+  const now = useServerNow(250);
+  const leaderboardTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+
+  const apply = useCallback((incoming: Auction) => setAuction((current) => newer(current, incoming)), []);
+
+  const refreshLeaderboard = useCallback(() => {
+    if (leaderboardTimer.current) return;
+    leaderboardTimer.current = setTimeout(() => {
+      leaderboardTimer.current = null;
+      api.leaderboard(id).then(
+        (r) => setLeaders(r.items),
+        () => undefined,
+      );
+    }, 300);
+  }, [id]);
+
+  const refreshMine = useCallback(() => {
+    if (!currentUser.get()) return setMine(null);
+    api.myBidOn(id).then(
+      (r) => {
+        setMine(r.item);
+        apply(r.item.auction);
+      },
+      (e) => {
+        if (e instanceof ApiError && e.status === 404) setMine(null);
+      },
+    );
+  }, [id, apply]);
+
+  // The live stream, then the reads (anything the reads miss, the stream brings).
+  useEffect(() => {
+    setAuction(null);
+    setBids([]);
+    setLeaders([]);
+    setLoadError(null);
+    setPlacedHere(false);
+    const stream = new LiveStream({
+      url: `/api/v1/auctions/${encodeURIComponent(id)}/events`,
+      events: STREAM_EVENTS,
+      onState: setLive,
+      onEvent(type, data) {
+        const event = data as { auction?: Auction; bid?: Bid };
+        if (event.auction) apply(event.auction);
+        if (type === 'bid' && event.bid) {
+          const bid = event.bid;
+          setBids((current) => mergeBids(current, [bid]));
+          refreshLeaderboard();
+          if (event.auction)
+            setAnnouncement(
+              `New bid: ${formatMoney(bid.amount, event.auction.currency)} at ${formatTime(bid.createdAt)}`,
+            );
+        }
+        if (type === 'closed') setAnnouncement('The auction has closed');
+        if (type === 'closed' || type === 'settlement') {
+          // Our own view may hold more than the public event (the seller's reserve, an offeree's price).
+          api.auction(id).then(
+            (r) => apply(r.auction),
+            () => undefined,
+          );
+          refreshMine();
+        }
+      },
+    });
+    api.auction(id).then(
+      (r) => apply(r.auction),
+      (e) => setLoadError(e),
+    );
+    api.bids(id).then(
+      (page) => {
+        setBids((current) => mergeBids(current, page.items));
+        setBidsCursor(page.nextCursor);
+      },
+      () => undefined,
+    );
+    api.leaderboard(id).then(
+      (r) => setLeaders(r.items),
+      () => undefined,
+    );
+    return () => {
+      stream.close();
+      if (leaderboardTimer.current) clearTimeout(leaderboardTimer.current);
+      leaderboardTimer.current = null;
+    };
+  }, [id, apply, refreshLeaderboard, refreshMine]);
+
+  // My standing: at start, when I sign in or out, and when a notification concerns this auction.
+  useEffect(() => {
+    refreshMine();
+    if (user)
+      api.auction(id).then(
+        (r) => apply(r.auction),
+        () => undefined,
+      );
+  }, [user?.id, refreshMine]);
+  useEffect(() => onNotification((n) => n.auctionId === id && refreshMine()), [id, refreshMine]);
+
+  if (loadError) {
+    const missing = loadError instanceof ApiError && (loadError.status === 404 || loadError.status === 400);
+    return (
+      <main class="page" id="main">
+        <div class="empty">
+          <h1>{missing ? 'Auction not found' : 'Could not load this auction'}</h1>
+          <p class="muted">{missing ? 'It may have been removed, or the link is wrong.' : errorMessage(loadError)}</p>
+          <a class="button" href="#/">
+            Back to auctions
+          </a>
+        </div>
+      </main>
+    );
+  }
+  if (!auction)
+    return (
+      <main class="page" id="main" aria-busy="true">
+        <div class="auction-layout auction-layout--skeleton" aria-label="Loading auction" />
+      </main>
+    );
+
+  const status = displayStatus(auction, now);
+  const isSeller = user?.id === auction.sellerId;
+  const myBidOnAuction = mine !== null || placedHere;
+
+  const loadMoreBids = async () => {
+    if (!bidsCursor) return;
+    const page = await api.bids(id, bidsCursor);
+    setBids((current) => mergeBids(current, page.items));
+    setBidsCursor(page.nextCursor);
+  };
+
+  return (
+    <main class="page" id="main">
+      <nav class="breadcrumbs" aria-label="Breadcrumb">
+        <a href="#/">Auctions</a> <span aria-hidden="true">›</span> <span>{auction.item.name}</span>
+      </nav>
+      <div class="auction-layout">
+        <section class="auction-media" aria-labelledby="auction-title">
+          <ItemImage auction={auction} size="large" />
+          <h1 id="auction-title" class="auction-title">
+            {auction.item.name}
+          </h1>
+          <Seller sellerId={auction.sellerId} isMe={isSeller} />
+        </section>
+        <section class="auction-about" aria-label="About this item">
+          {auction.item.description ? <p class="description">{auction.item.description}</p> : null}
+          <Details auction={auction} />
+        </section>
+
+        <aside class="auction-side">
+          <section class="card price-panel" aria-labelledby="price-heading">
+            <div class="price-panel__top">
+              <StatusBadge auction={auction} status={status} testId="auction-status" />
+              <span class={`live-indicator live-indicator--${live}`}>
+                {live === 'live' ? 'Live updates' : live === 'connecting' ? 'Connecting…' : 'Reconnecting…'}
+              </span>
+            </div>
+            <PricePanel auction={auction} userId={user?.id ?? null} />
+            <div class="price-panel__time">
+              <Countdown auction={auction} now={now} testId="countdown" />
+            </div>
+            <MyStanding
+              auction={auction}
+              status={status}
+              userId={user?.id ?? null}
+              isSeller={isSeller}
+              hasBid={myBidOnAuction}
+              mine={mine}
+            />
+            {status === 'open' || status === 'scheduled' ? (
+              user === null ? (
+                <p class="signin-prompt">
+                  <a class="button button--primary button--block" href={loginHref(`#/auction/${auction.id}`)}>
+                    Log in to bid
+                  </a>
+                </p>
+              ) : isSeller ? null : (
+                <BidForm
+                  auction={auction}
+                  disabled={status !== 'open' || user === undefined}
+                  onAnswer={(result) => {
+                    apply(result.auction);
+                    if (result.accepted) {
+                      setPlacedHere(true);
+                      setBids((current) => mergeBids(current, [result.bid]));
+                      refreshLeaderboard();
+                      refreshMine();
+                    }
+                  }}
+                />
+              )
+            ) : null}
+            <Actions auction={auction} status={status} userId={user?.id ?? null} isSeller={isSeller} onChange={apply} />
+          </section>
+
+          <section class="card" aria-labelledby="leaders-heading">
+            <h2 id="leaders-heading" class="card__title">
+              Top bidders
+            </h2>
+            {leaders.length === 0 ? (
+              <p class="muted">No bids yet. Be the first.</p>
+            ) : (
+              <ol class="leaderboard">
+                {leaders.map((entry, i) => (
+                  <li key={entry.bidderId} class={entry.bidderId === user?.id ? 'is-me' : undefined}>
+                    <span class="leaderboard__rank">{i + 1}</span>
+                    <span class="leaderboard__name">
+                      {entry.displayName}
+                      {entry.bidderId === user?.id ? ' (you)' : ''}
+                    </span>
+                    <span class="leaderboard__amount">{formatMoney(entry.amount, auction.currency)}</span>
+                  </li>
+                ))}
+              </ol>
+            )}
+          </section>
+        </aside>
+
+        <section class="card auction-history" aria-labelledby="history-heading">
+          <h2 id="history-heading" class="card__title">
+            Bid history <span class="muted small">({auction.bidCount})</span>
+          </h2>
+          {bids.length === 0 ? <p class="muted">No bids yet.</p> : null}
+          <ol class="bid-history" data-testid="bid-history">
+            {bids.map((bid) => (
+              <BidRow key={bid.id} bid={bid} currency={auction.currency} userId={user?.id ?? null} />
+            ))}
+          </ol>
+          {bidsCursor ? (
+            <button type="button" class="button button--ghost" onClick={() => void loadMoreBids()}>
+              Older bids
+            </button>
+          ) : null}
+        </section>
+      </div>
+      <p class="visually-hidden" aria-live="polite">
+        {announcement}
+      </p>
+    </main>
+  );
+}
+
+function Seller({ sellerId, isMe }: { sellerId: string; isMe: boolean }) {
+  const name = useDisplayName(sellerId);
+  return <p class="muted">Sold by {isMe ? 'you' : (name ?? '…')}</p>;
+}
+
+function PricePanel({ auction, userId }: { auction: Auction; userId: string | null }) {
+  const price = priceOf(auction);
+  const leaderId = auction.highestBid?.bidderId ?? null;
+  const leaderName = useDisplayName(leaderId);
+  return (
+    <div class="price-panel__price">
+      <span class="muted small" id="price-heading">
+        {price.label}
+      </span>
+      <strong class="price price--large" data-testid="current-price" key={auction.version}>
+        {price.text}
+      </strong>
+      <p class="leader" data-testid="leader">
+        {leaderId === null
+          ? 'No bids yet'
+          : `${auction.status === 'closed' ? 'Winner' : 'Leading'}: ${leaderId === userId ? 'you' : (leaderName ?? '…')}`}
+        {' · '}
+        {auction.bidCount} {auction.bidCount === 1 ? 'bid' : 'bids'}
+      </p>
+      <dl class="facts">
+        {auction.status !== 'closed' && auction.status !== 'cancelled' ? (
+          <div>
+            <dt>Minimum next bid</dt>
+            <dd>{formatMoney(auction.minNextBid, auction.currency)}</dd>
+          </div>
+        ) : null}
+        {auction.hasReserve ? (
+          <div>
+            <dt>Reserve</dt>
+            <dd class={auction.reserveMet ? 'good' : 'warn'}>
+              {auction.reserveMet ? 'Reserve met' : 'Reserve not met'}
+              {auction.reservePrice != null
+                ? ` (${formatMoney(auction.reservePrice, auction.currency)}, only you see this)`
+                : ''}
+            </dd>
+          </div>
+        ) : null}
+      </dl>
+    </div>
+  );
+}
+
+function MyStanding(props: {
+  auction: Auction;
+  status: string;
+  userId: string | null;
+  isSeller: boolean;
+  hasBid: boolean;
+  mine: MyBid | null;
+}) {
+  const { auction, status, userId, isSeller, hasBid, mine } = props;
+  if (!userId) return null;
+  const money = (n: number) => formatMoney(n, auction.currency);
+  const leading = auction.highestBid?.bidderId === userId;
+  const maximum =
+    auction.proxyBidding && mine?.maximum != null ? <> Your maximum: {money(mine.maximum)} (private).</> : null;
+  let tone: 'good' | 'warn' | 'info' = 'info';
+  let text: preact.ComponentChildren = null;
+  if (isSeller) {
+    text = 'This is your auction.';
+  } else if (status === 'open' || status === 'ending') {
+    if (leading) {
+      tone = 'good';
+      text = <>You are leading.{maximum}</>;
+    } else if (hasBid) {
+      tone = 'warn';
+      text = (
+        <>
+          You were outbid. Bid {money(auction.minNextBid)} or more to lead again.{maximum}
+        </>
+      );
+    }
+  } else if (status === 'closed') {
+    const s = auction.settlement;
+    if (auction.outcome?.winnerId === userId) {
+      tone = 'good';
+      if (s?.state === 'paid' && s.buyerId === userId) text = 'You won this auction and paid. Thank you!';
+      else if (s && s.state !== 'awaiting_payment' && s.buyerId !== userId)
+        text = 'You won this auction, but the payment window has passed.';
+      else
+        text = (
+          <>
+            You won! Pay {money(auction.outcome.finalPrice ?? 0)}
+            {s?.deadline ? ` by ${formatDateTime(s.deadline)}` : ''}.
+          </>
+        );
+    } else if (s?.state === 'offer_pending' && s.buyerId === userId) {
+      tone = 'good';
+      text = (
+        <>
+          Second-chance offer: it is yours for {s.price !== null ? money(s.price) : 'your highest bid'} if you accept
+          {s.deadline ? ` by ${formatDateTime(s.deadline)}` : ''}.
+        </>
+      );
+    } else if (s?.buyerId === userId && s.state === 'awaiting_payment') {
+      tone = 'good';
+      text = (
+        <>
+          You accepted the offer. Pay {s.price !== null ? money(s.price) : ''}
+          {s.deadline ? ` by ${formatDateTime(s.deadline)}` : ''}.
+        </>
+      );
+    } else if (s?.buyerId === userId && s.state === 'paid') {
+      tone = 'good';
+      text = 'You bought this item. Thank you!';
+    } else if (hasBid) {
+      text = 'You did not win this one.';
+    }
+  }
+  if (!text) return null;
+  return (
+    <p class={`standing standing--${tone}`} role="status">
+      {text}
+    </p>
+  );
+}
+
+/** Buy-now, cancel, pay, answer an offer: whichever applies to this viewer now. */
+function Actions(props: {
+  auction: Auction;
+  status: string;
+  userId: string | null;
+  isSeller: boolean;
+  onChange(a: Auction): void;
+}) {
+  const { auction, status, userId, isSeller, onChange } = props;
+  const [confirming, setConfirming] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => {
+    setConfirming(null);
+    setError(null);
+  }, [auction.id]);
+  if (!userId) return null;
+  const money = (n: number) => formatMoney(n, auction.currency);
+  const s = auction.settlement;
+
+  const run = async (action: Parameters<typeof api.act>[1], done: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.act(auction.id, action);
+      onChange(r.auction);
+      showToast({ tone: 'good', text: done });
+      setConfirming(null);
+    } catch (e) {
+      if (e instanceof ApiError && e.problem.auction) onChange(e.problem.auction);
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const buttons: preact.ComponentChildren[] = [];
+  const confirmable = (
+    key: string,
+    label: string,
+    confirmLabel: string,
+    action: Parameters<typeof api.act>[1],
+    done: string,
+    primary = false,
+  ) =>
+    confirming === key ? (
+      <div class="confirm" key={key}>
+        <button type="button" class="button button--primary" disabled={busy} onClick={() => void run(action, done)}>
+          {confirmLabel}
+        </button>
+        <button type="button" class="button button--ghost" onClick={() => setConfirming(null)}>
+          Keep it
+        </button>
+      </div>
+    ) : (
+      <button
+        type="button"
+        key={key}
+        class={`button button--block ${primary ? 'button--accent' : ''}`}
+        onClick={() => setConfirming(key)}
+      >
+        {label}
+      </button>
+    );
+
+  if (status === 'open' && auction.buyNowAvailable && auction.buyNowPrice !== null && !isSeller)
+    buttons.push(
+      confirmable(
+        'buy',
+        `Buy now for ${money(auction.buyNowPrice)}`,
+        `Confirm: buy for ${money(auction.buyNowPrice)}`,
+        'buy-now',
+        'You bought it!',
+        true,
+      ),
+    );
+  if (isSeller && auction.bidCount === 0 && (status === 'open' || status === 'scheduled'))
+    buttons.push(
+      confirmable('cancel', 'Cancel this auction', 'Yes, cancel the auction', 'cancel', 'Auction cancelled'),
+    );
+  if (s && s.buyerId === userId && s.state === 'awaiting_payment')
+    buttons.push(
+      <button
+        type="button"
+        key="pay"
+        class="button button--accent button--block"
+        disabled={busy}
+        onClick={() => void run('payment', 'Payment recorded. Thank you!')}
+      >
+        Pay {s.price !== null ? money(s.price) : 'now'}
+      </button>,
+    );
+  if (s && s.buyerId === userId && s.state === 'offer_pending')
+    buttons.push(
+      <div class="confirm" key="offer">
+        <button
+          type="button"
+          class="button button--accent"
+          disabled={busy}
+          onClick={() => void run('offer/accept', 'Offer accepted: please pay within the window')}
+        >
+          Accept offer
+        </button>
+        <button
+          type="button"
+          class="button button--ghost"
+          disabled={busy}
+          onClick={() => void run('offer/decline', 'Offer declined')}
+        >
+          Decline
+        </button>
+      </div>,
+    );
+  if (buttons.length === 0 && !error) return null;
+  return (
+    <div class="actions">
+      {buttons}
+      <FormError error={error} />
+    </div>
+  );
+}
+
+function Details({ auction }: { auction: Auction }) {
+  const money = (n: number) => formatMoney(n, auction.currency);
+  return (
+    <dl class="details">
+      <div>
+        <dt>Starting price</dt>
+        <dd>{money(auction.startingPrice)}</dd>
+      </div>
+      <div>
+        <dt>Bidding</dt>
+        <dd>
+          {auction.proxyBidding ? 'Automatic (proxy) bidding, ' : ''}
+          {auction.incrementTable === 'standard'
+            ? 'standard increments'
+            : `increments of ${money(auction.minIncrement)}`}
+        </dd>
+      </div>
+      {auction.buyNowPrice !== null ? (
+        <div>
+          <dt>Buy now</dt>
+          <dd>
+            {money(auction.buyNowPrice)}
+            {auction.buyNowAvailable ? '' : ' (no longer available)'}
+          </dd>
+        </div>
+      ) : null}
+      <div>
+        <dt>Anti-sniping</dt>
+        <dd>
+          {auction.softClose
+            ? `A bid in the last ${auction.softClose.windowSeconds}s extends the end to ${auction.softClose.extendSeconds}s after it`
+            : 'Hard close: ends exactly on time'}
+        </dd>
+      </div>
+      <div>
+        <dt>Starts</dt>
+        <dd>{formatDateTime(auction.startDate)}</dd>
+      </div>
+      <div>
+        <dt>{auction.endDate !== auction.originalEndDate ? 'Ends (extended)' : 'Ends'}</dt>
+        <dd>{formatDateTime(auction.endDate)}</dd>
+      </div>
+    </dl>
+  );
+}
+
+function BidRow({ bid, currency, userId }: { bid: Bid; currency: string; userId: string | null }) {
+  const name = useDisplayName(bid.bidderId);
+  const who = bid.bidderId === userId ? 'You' : (name ?? '…');
+  return (
+    <li class={`bid-row${bid.bidderId === userId ? ' is-me' : ''}`}>
+      <span class="bid-row__who">
+        {who}
+        {bid.kind === 'proxy' ? (
+          <span class="tag tag--small" title="Placed automatically up to the bidder's maximum">
+            {' '}
+            auto
+          </span>
+        ) : null}
+        {bid.kind === 'buy_now' ? <span class="tag tag--small"> buy now</span> : null}
+      </span>
+      <span class="bid-row__amount">{formatMoney(bid.amount, currency)}</span>
+      <time class="bid-row__time muted small" dateTime={bid.createdAt}>
+        {formatTime(bid.createdAt)}
+      </time>
+    </li>
+  );
+}
