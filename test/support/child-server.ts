@@ -29,7 +29,7 @@ export interface ChildServer {
 
 /** Runs the real service (`src/main.ts`) as a separate process on `dataDir`. */
 export async function startChildServer(dataDir: string, env: Record<string, string> = {}): Promise<ChildServer> {
-  const port = await freePort();
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', mainFile], {
     env: {
       ...process.env,
