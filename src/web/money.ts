@@ -46,17 +46,18 @@ export function toMajorInput(minor: number, currency: string): string {
 }
 
 /**
- * Parses what a person typed ("12.5", "1,200", "12.50") into minor units, or
- * null when it is not an amount in this currency (too many decimals, letters…).
+ * Parses what a person typed ("12.5", "1,200", "1 200.50", "12,50", "$12") into
+ * minor units, or null when it is not clearly an amount in this currency (too
+ * many decimals, letters, a sign, separators in the wrong places).
  */
 export function parseMoney(input: string, currency: string): number | null {
-  let text = input
-    .trim()
-    .replace(/^[^\d.,]+/, '')
-    .replace(/[\s_]/g, '');
-  // "12,50" (a decimal comma) versus "1,200" (a thousands separator): one comma followed by one or two digits.
-  if (!text.includes('.') && /^\d+,\d{1,2}$/.test(text)) text = text.replace(',', '.');
-  text = text.replace(/,/g, '');
+  // A leading currency sign or code ("$", "USD ") is fine; a minus sign is not.
+  let text = input.trim().replace(/^[^\d.,-]+/, '');
+  if (/^\d{1,3}([ ,_\u00a0\u202f]\d{3})+(\.\d*)?$/.test(text)) {
+    text = text.replace(/[ ,_\u00a0\u202f]/g, ''); // thousands separators, in groups of three
+  } else if (/^\d+,\d{1,2}$/.test(text)) {
+    text = text.replace(',', '.'); // a decimal comma: "12,50"
+  }
   const digits = fractionDigits(currency);
   const match = /^(\d+)(?:\.(\d*))?$/.exec(text);
   if (!match) return null;
