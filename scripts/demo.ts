@@ -3,11 +3,16 @@
  * realistic auctions, and simulated bidders bidding through the public HTTP
  * API, so a newcomer sees live bidding within seconds. Ctrl-C stops it.
  *
+ * Each auction gets its picture from scripts/demo-images/ (rendered from the
+ * SVGs there by scripts/demo-images/render.ts), uploaded like the web app does.
+ *
  * Knobs: PORT (default 3000), GAVEL_DATA_DIR (default a fresh temp dir).
  */
 import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 
@@ -43,12 +48,47 @@ async function user(username: string, displayName: string): Promise<{ id: string
   return { id: session.body.user.id, token: session.body.token };
 }
 
+const IMAGES_DIR = fileURLToPath(new URL('demo-images/', import.meta.url));
+const IMAGE_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+};
+
+/** Uploads scripts/demo-images/<file> as `token`'s user: its /uploads/… url, or null (with a warning) if it cannot. */
+async function uploadImage(file: string, token: string): Promise<string | null> {
+  const type = IMAGE_TYPES[extname(file).toLowerCase()];
+  let bytes: Buffer;
+  try {
+    if (!type) throw new Error('not a .png, .webp or .jpg file');
+    bytes = await readFile(join(IMAGES_DIR, file));
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : (error as Error).message;
+    console.warn(`demo: no picture from scripts/demo-images/${file} (${reason}); that auction shows a placeholder.`);
+    return null;
+  }
+  const res = await fetch(`${api}/uploads`, {
+    method: 'POST',
+    headers: { 'content-type': type, authorization: `Bearer ${token}` },
+    body: new Uint8Array(bytes),
+  });
+  if (res.status !== 201) {
+    console.warn(
+      `demo: uploading scripts/demo-images/${file} failed (${res.status}); that auction shows a placeholder.`,
+    );
+    return null;
+  }
+  return ((await res.json()) as { url: string }).url;
+}
+
 const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
 const seller = await user('demo_seller', 'Vintage & Co.');
 const items = [
   {
     name: 'Leica M6 (1986), boxed',
     description: 'Black chrome, recently serviced.\nComes with strap and papers.',
+    image: 'leica-m6.webp',
     startingPrice: 45_000,
     minIncrement: 1_000,
     endDate: minutes(3),
@@ -56,6 +96,7 @@ const items = [
   {
     name: 'Eames lounge chair',
     description: 'Rosewood veneer, black leather. Minor wear on the ottoman.',
+    image: 'eames-lounge-chair.webp',
     startingPrice: 120_000,
     reservePrice: 250_000,
     proxyBidding: true,
@@ -65,6 +106,7 @@ const items = [
   {
     name: 'First-edition "Dune" (1965)',
     description: 'Chilton hardcover, dust jacket in good condition.',
+    image: 'dune-first-edition.webp',
     startingPrice: 80_000,
     buyNowPrice: 400_000,
     minIncrement: 2_500,
@@ -73,6 +115,7 @@ const items = [
   {
     name: 'Fender Stratocaster 1974',
     description: 'Sunburst, original pickups, hard case.',
+    image: 'fender-stratocaster.webp',
     startingPrice: 150_000,
     proxyBidding: true,
     incrementTable: 'standard',
@@ -81,6 +124,7 @@ const items = [
   {
     name: 'Charity gala: dinner with the chef',
     description: 'A five-course dinner for four. All proceeds go to the food bank.',
+    image: 'chef-dinner.webp',
     startingPrice: 20_000,
     minIncrement: 500,
     softClose: { windowSeconds: 60, extendSeconds: 60 },
@@ -89,6 +133,7 @@ const items = [
   {
     name: 'Polaroid SX-70 Land Camera',
     description: 'Folding SLR, leather in great shape. Opens for bidding shortly.',
+    image: 'polaroid-sx70.webp',
     startingPrice: 15_000,
     minIncrement: 500,
     startDate: minutes(2),
@@ -97,18 +142,20 @@ const items = [
   {
     name: 'Omega Speedmaster Professional',
     description: 'Hesalite, 2019, full set.',
+    image: 'omega-speedmaster.webp',
     startingPrice: 300_000,
     minIncrement: 5_000,
     endDate: minutes(24 * 60),
   },
 ];
+const imageUrls = await Promise.all(items.map((item) => uploadImage(item.image, seller.token)));
 const auctions: string[] = [];
-for (const item of items) {
-  const { name, description, ...rest } = item;
+for (const [i, item] of items.entries()) {
+  const { name, description, image: _image, ...rest } = item;
   const res = await call<{ auction: { id: string } }>(
     'POST',
     '/auctions',
-    { item: { name, description }, ...rest },
+    { item: { name, description, imageUrl: imageUrls[i] }, ...rest },
     seller.token,
   );
   auctions.push(res.body.auction.id);

@@ -39,6 +39,12 @@ const viewports = {
   phone: { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true },
 };
 
+/** Notifications pop up at random moments (the demo's bidders); keep them out of the pictures. */
+async function shoot(page: Page, path: string, fullPage = false) {
+  await page.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+  await page.screenshot({ path, fullPage });
+}
+
 async function logIn(page: Page) {
   await page.goto(`${base}/#/login`);
   await page.getByLabel('Username').fill('demo_alice');
@@ -59,7 +65,7 @@ for (const [name, viewport] of Object.entries(viewports)) {
   await page.goto(`${base}/#/`);
   await page.locator('.auction-card[data-auction-id]').first().waitFor();
   await page.waitForTimeout(800);
-  await page.screenshot({ path: `${out}/browse-${name}.png` });
+  await shoot(page, `${out}/browse-${name}.png`);
 
   const first = await page.locator('.auction-card[data-auction-id]').first().getAttribute('data-auction-id');
   await page.goto(`${base}/#/auction/${first}`);
@@ -69,16 +75,16 @@ for (const [name, viewport] of Object.entries(viewports)) {
   await page.getByRole('alert').first().waitFor();
   await page.waitForTimeout(800);
   await page.evaluate(() => scrollTo(0, 0));
-  await page.screenshot({ path: `${out}/auction-${name}.png`, fullPage: name === 'desktop' });
+  await shoot(page, `${out}/auction-${name}.png`, name === 'desktop');
 
   await page.goto(`${base}/#/sell`);
   await page.getByLabel('Item name').waitFor();
-  await page.screenshot({ path: `${out}/sell-${name}.png`, fullPage: name === 'desktop' });
+  await shoot(page, `${out}/sell-${name}.png`, name === 'desktop');
 
   await page.goto(`${base}/#/account/bids`);
   await page.locator('.rows, .empty').first().waitFor();
   await page.waitForTimeout(500);
-  await page.screenshot({ path: `${out}/account-${name}.png` });
+  await shoot(page, `${out}/account-${name}.png`);
   await context.close();
 }
 
