@@ -14,6 +14,8 @@ export interface LiveStreamOptions {
   events: string[];
   onEvent(type: string, data: unknown, id: string | null): void;
   onState?(state: LiveState): void;
+  /** Called when the server refused a (re)connection, e.g. a 401 after the session expired. */
+  onRefused?(): void;
   /** Resume the stream after this id instead of starting from a snapshot. */
   lastEventId?: string | null;
 }
@@ -54,6 +56,7 @@ export class LiveStream {
         // The browser gave up (an error status): try again ourselves, resuming after the last id seen.
         source.close();
         this.options.onState?.('reconnecting');
+        this.options.onRefused?.();
         this.retryTimer = setTimeout(() => this.open(), this.retryMs);
         this.retryMs = Math.min(this.retryMs * 2, 15_000);
       } else {

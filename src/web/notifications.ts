@@ -91,6 +91,12 @@ function describe(n: UserNotification): Omit<Toast, 'id'> | null {
 
 let stream: LiveStream | null = null;
 
+/** Set by session.ts (not imported here, to keep the two modules free of a cycle). */
+let checkSession: () => Promise<void> = async () => undefined;
+export function setSessionCheck(check: () => Promise<void>): void {
+  checkSession = check;
+}
+
 /** Opens the stream for a signed-in user, closes it on log-out. */
 export function followUser(signedIn: boolean): void {
   stream?.close();
@@ -103,6 +109,8 @@ export function followUser(signedIn: boolean): void {
     url: '/api/v1/me/events',
     events: TYPES,
     onState: (state) => myStreamState.set(state),
+    // A refused stream may mean the session ended (expired, or logged out in another tab): ask once.
+    onRefused: () => void checkSession(),
     onEvent(type, data) {
       const n = { ...(data as UserNotification), type };
       const toast = describe(n);

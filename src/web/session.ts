@@ -4,6 +4,7 @@
  * the log-in answer.
  */
 import { type User, ApiError, api } from './api.ts';
+import { setSessionCheck } from './notifications.ts';
 import { Shared } from './store.ts';
 
 /** undefined while the first `GET /me` is in flight; null when nobody is signed in. */
@@ -12,11 +13,27 @@ export const currentUser = new Shared<User | null | undefined>(undefined);
 export async function loadSession(): Promise<void> {
   try {
     currentUser.set((await api.me()).user);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 401) currentUser.set(null);
-    else currentUser.set(null);
+  } catch {
+    // 401, or the server cannot be reached: signed out for now (log-in works once it is back).
+    currentUser.set(null);
   }
 }
+
+/**
+ * Asks again who is signed in, after a stream was refused: only a 401 signs
+ * the page out. A server that is restarting (503, unreachable) changes nothing.
+ */
+export async function recheckSession(): Promise<void> {
+  if (!currentUser.get()) return;
+  try {
+    const { user } = await api.me();
+    if (user.id !== currentUser.get()?.id) currentUser.set(user);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) currentUser.set(null);
+  }
+}
+
+setSessionCheck(recheckSession);
 
 export async function logIn(username: string, password: string): Promise<User> {
   const { user } = await api.logIn(username, password);

@@ -41,6 +41,8 @@ export function BrowsePage({ query }: { query: URLSearchParams }) {
   const [visible, setVisible] = useState<string[]>([]);
   const now = useServerNow(500);
   const grid = useRef<HTMLUListElement>(null);
+  // The observer follows the set of cards, not their contents (a live price change must not re-create it).
+  const cardIds = items?.map((a) => a.id).join(',') ?? '';
 
   const setQuery = (changes: Record<string, string>) => {
     const next = new URLSearchParams(query);
@@ -90,7 +92,7 @@ export function BrowsePage({ query }: { query: URLSearchParams }) {
   // Which cards are on screen (plus a margin), so only those are watched.
   useEffect(() => {
     const root = grid.current;
-    if (!root || !items) return;
+    if (!root || !cardIds) return;
     const onScreen = new Set<string>();
     let timer: ReturnType<typeof setTimeout> | null = null;
     const publish = () => {
@@ -113,7 +115,7 @@ export function BrowsePage({ query }: { query: URLSearchParams }) {
       observer.disconnect();
       if (timer) clearTimeout(timer);
     };
-  }, [items?.length, items]);
+  }, [cardIds]);
 
   const watchKey = visible.slice(0, MAX_WATCHED).join(',');
   useEffect(() => {
