@@ -137,6 +137,55 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
     assert.equal(await page.getByTestId('bid-history').locator(':scope > *').count(), 0);
   });
 
+  test('after the sale: a second-chance offer is accepted and paid from My Gavel, and the auction page agrees', async () => {
+    const seller = await createUser(app.app, 'web_s');
+    const winner = await createUser(app.app, 'web_w');
+    const auction = await createAuction(app.app, seller, {
+      item: { name: 'Second chance clock' },
+      startingPrice: 500,
+      minIncrement: 100,
+      softClose: null,
+      endDate: new Date(Date.now() + 3000).toISOString(),
+      paymentWindowSeconds: 1,
+      offerWindowSeconds: 60,
+    });
+    const { page } = await signUp('web_runnerup');
+    await page.goto(`${base}/#/auction/${auction.id}`);
+    await page.getByTestId('bid-input').fill('5.00');
+    await page.getByTestId('place-bid').click();
+    await page.getByText(/you are leading/i).waitFor();
+    const top = await app.app.inject({
+      method: 'POST',
+      url: `/api/v1/auctions/${auction.id}/bids`,
+      headers: winner.auth,
+      payload: { amount: 900 },
+    });
+    assert.equal(top.statusCode, 201);
+    await page
+      .getByText(/you were outbid/i)
+      .first()
+      .waitFor({ timeout: 1000 });
+    // The winner lets the 1 s payment window pass: the item is offered to this bidder at their own bid.
+    await page
+      .getByText(/second-chance offer/i)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await page.goto(`${base}/#/account`);
+    const row = page.locator('.row', { hasText: 'Second chance clock' });
+    await row.getByText('Second-chance offer').waitFor();
+    await row.getByRole('button', { name: 'Accept offer' }).click();
+    await row.getByRole('button', { name: 'Pay $5.00' }).click({ timeout: 5000 });
+    await page.goto(`${base}/#/account/bids`);
+    await page.locator('.row', { hasText: 'Second chance clock' }).getByText('Won and paid').waitFor();
+    await page.goto(`${base}/#/auction/${auction.id}`);
+    await page.getByText(/you bought this item/i).waitFor();
+    // Read as the seller: a second-chance price is private to the seller and the offeree.
+    const state = await call(`${base}/api/v1/auctions/${auction.id}`, 'GET', undefined, seller.auth);
+    const settlement = (state.body.auction as { settlement: { state: string; round: number; price: number } })
+      .settlement;
+    assert.deepEqual([settlement.state, settlement.round, settlement.price], ['paid', 1, 500]);
+  });
+
   test('user text is shown as text, never run as HTML', async () => {
     const seller = await createUser(app.app, 'web_s');
     const name = '<img src=x onerror="window.__pwned=1"><b>bold</b>';

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { type Auction, ApiError, type MyBid, type Standing, api } from '../api.ts';
+import { type Auction, type MyBid, type Standing, api } from '../api.ts';
 import { displayStatus, priceOf } from '../auction-state.ts';
+import { SettlementButtons, useAuctionAction } from '../components/auction-actions.tsx';
 import { Countdown } from '../components/countdown.tsx';
 import { FormError } from '../components/form-error.tsx';
 import { ItemImage } from '../components/item-image.tsx';
@@ -8,7 +9,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { useServerNow } from '../components/use-now.ts';
 import { formatDateTime } from '../format.ts';
 import { formatMoney } from '../money.ts';
-import { onNotification, showToast } from '../notifications.ts';
+import { onNotification } from '../notifications.ts';
 import { auctionHref, loginHref } from '../router.ts';
 import { currentUser } from '../session.ts';
 import { useShared } from '../store.ts';
@@ -138,27 +139,15 @@ export function AccountPage({ tab }: { tab: string | null }) {
   );
 }
 
-function MyBidRow({ row, now, onChange }: { row: MyBid; now: number; onChange(): void }) {
-  const { auction } = row;
-  const money = (n: number) => formatMoney(n, auction.currency);
-  const standing = STANDING[row.standing];
-  const s = auction.settlement;
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const act = async (action: 'payment' | 'offer/accept' | 'offer/decline', done: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.act(auction.id, action);
-      showToast({ tone: 'good', text: done });
-      onChange();
-    } catch (e) {
-      setError(e);
-      if (e instanceof ApiError) onChange();
-    } finally {
-      setBusy(false);
-    }
-  };
+/** One auction in a list: picture, name, a line of facts, more below, actions on the right. */
+function AuctionRow(props: {
+  auction: Auction;
+  meta: preact.ComponentChildren;
+  more?: preact.ComponentChildren;
+  actions?: preact.ComponentChildren;
+}) {
+  const { auction, meta, more, actions } = props;
+  const price = priceOf(auction);
   return (
     <li class="row">
       <a class="row__media" href={auctionHref(auction.id)} tabIndex={-1} aria-hidden="true">
@@ -169,60 +158,58 @@ function MyBidRow({ row, now, onChange }: { row: MyBid; now: number; onChange():
           {auction.item.name}
         </a>
         <div class="row__meta small">
-          <span class={`pill pill--${standing.tone}`}>{standing.label}</span>
+          {meta}
           <span>
-            {priceOf(auction).label}: <strong>{priceOf(auction).text}</strong>
+            {price.label}: <strong>{price.text}</strong>
           </span>
+        </div>
+        {more}
+      </div>
+      {actions ? <div class="row__actions">{actions}</div> : null}
+    </li>
+  );
+}
+
+function MyBidRow({ row, now, onChange }: { row: MyBid; now: number; onChange(): void }) {
+  const { auction } = row;
+  const money = (n: number) => formatMoney(n, auction.currency);
+  const standing = STANDING[row.standing];
+  const s = auction.settlement;
+  const { busy, error, run } = useAuctionAction(auction.id, () => onChange());
+  const user = useShared(currentUser);
+  return (
+    <AuctionRow
+      auction={auction}
+      meta={
+        <>
+          <span class={`pill pill--${standing.tone}`}>{standing.label}</span>
           <span>Your bid: {money(row.highestBid)}</span>
           {row.maximum !== null ? <span>Your maximum: {money(row.maximum)}</span> : null}
           <Countdown auction={auction} now={now} />
-        </div>
-        {s?.deadline && (row.standing === 'payment_due' || row.standing === 'offer_received') ? (
-          <p class="small">
-            {row.standing === 'payment_due' ? 'Pay' : 'Answer'} by {formatDateTime(s.deadline)}
-            {s.price !== null ? ` · ${money(s.price)}` : ''}
-          </p>
-        ) : null}
-        <FormError error={error} />
-      </div>
-      <div class="row__actions">
-        {row.standing === 'payment_due' ? (
-          <button
-            type="button"
-            class="button button--accent"
-            disabled={busy}
-            onClick={() => void act('payment', 'Payment recorded. Thank you!')}
-          >
-            Pay {s?.price != null ? money(s.price) : ''}
-          </button>
-        ) : null}
-        {row.standing === 'offer_received' ? (
-          <>
-            <button
-              type="button"
-              class="button button--accent"
-              disabled={busy}
-              onClick={() => void act('offer/accept', 'Offer accepted: please pay within the window')}
-            >
-              Accept offer
-            </button>
-            <button
-              type="button"
-              class="button button--ghost"
-              disabled={busy}
-              onClick={() => void act('offer/decline', 'Offer declined')}
-            >
-              Decline
-            </button>
-          </>
-        ) : null}
-        {row.standing === 'outbid' && displayStatus(auction, now) === 'open' ? (
-          <a class="button" href={auctionHref(auction.id)}>
-            Bid again
-          </a>
-        ) : null}
-      </div>
-    </li>
+        </>
+      }
+      more={
+        <>
+          {s?.deadline && (row.standing === 'payment_due' || row.standing === 'offer_received') ? (
+            <p class="small">
+              {row.standing === 'payment_due' ? 'Pay' : 'Answer'} by {formatDateTime(s.deadline)}
+              {s.price !== null ? ` · ${money(s.price)}` : ''}
+            </p>
+          ) : null}
+          <FormError error={error} />
+        </>
+      }
+      actions={
+        <>
+          {user ? <SettlementButtons auction={auction} userId={user.id} busy={busy} run={(a) => void run(a)} /> : null}
+          {row.standing === 'outbid' && displayStatus(auction, now) === 'open' ? (
+            <a class="button" href={auctionHref(auction.id)}>
+              Bid again
+            </a>
+          ) : null}
+        </>
+      }
+    />
   );
 }
 
@@ -234,23 +221,13 @@ const SETTLEMENT: Record<string, string> = {
 };
 
 function SellingRow({ auction, now }: { auction: Auction; now: number }) {
-  const status = displayStatus(auction, now);
-  const price = priceOf(auction);
   const s = auction.settlement;
   return (
-    <li class="row">
-      <a class="row__media" href={auctionHref(auction.id)} tabIndex={-1} aria-hidden="true">
-        <ItemImage auction={auction} size="card" />
-      </a>
-      <div class="row__body">
-        <a class="row__title" href={auctionHref(auction.id)}>
-          {auction.item.name}
-        </a>
-        <div class="row__meta small">
-          <StatusBadge auction={auction} status={status} />
-          <span>
-            {price.label}: <strong>{price.text}</strong>
-          </span>
+    <AuctionRow
+      auction={auction}
+      meta={
+        <>
+          <StatusBadge auction={auction} status={displayStatus(auction, now)} />
           <span>
             {auction.bidCount} {auction.bidCount === 1 ? 'bid' : 'bids'}
           </span>
@@ -261,8 +238,10 @@ function SellingRow({ auction, now }: { auction: Auction; now: number }) {
             </span>
           ) : null}
           <Countdown auction={auction} now={now} />
-        </div>
-        {s ? (
+        </>
+      }
+      more={
+        s ? (
           <p class="small">
             {SETTLEMENT[s.state]}
             {s.round > 0 ? ` (offer ${s.round})` : ''}
@@ -271,8 +250,8 @@ function SellingRow({ auction, now }: { auction: Auction; now: number }) {
               : ''}
             {s.paidAt ? ` · paid ${formatDateTime(s.paidAt)}` : ''}
           </p>
-        ) : null}
-      </div>
-    </li>
+        ) : null
+      }
+    />
   );
 }

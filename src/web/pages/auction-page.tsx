@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type Auction, ApiError, type Bid, type LeaderboardEntry, type MyBid, api } from '../api.ts';
 import { displayStatus, newer, priceOf } from '../auction-state.ts';
+import { type AuctionAction, SettlementButtons, useAuctionAction } from '../components/auction-actions.tsx';
 import { BidForm } from '../components/bid-form.tsx';
 import { Countdown } from '../components/countdown.tsx';
 import { FormError, errorMessage } from '../components/form-error.tsx';
@@ -11,7 +12,7 @@ import { useServerNow } from '../components/use-now.ts';
 import { formatDateTime, formatTime } from '../format.ts';
 import { type LiveState, LiveStream } from '../live-stream.ts';
 import { formatMoney } from '../money.ts';
-import { onNotification, showToast } from '../notifications.ts';
+import { onNotification } from '../notifications.ts';
 import { loginHref } from '../router.ts';
 import { currentUser } from '../session.ts';
 import { useShared } from '../store.ts';
@@ -412,45 +413,22 @@ function Actions(props: {
   onChange(a: Auction): void;
 }) {
   const { auction, status, userId, isSeller, onChange } = props;
-  const [confirming, setConfirming] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  useEffect(() => {
-    setConfirming(null);
-    setError(null);
-  }, [auction.id]);
+  const [confirming, setConfirming] = useState<AuctionAction | null>(null);
+  const { busy, error, run } = useAuctionAction(auction.id, (a) => a && onChange(a));
+  useEffect(() => setConfirming(null), [auction.id]);
   if (!userId) return null;
   const money = (n: number) => formatMoney(n, auction.currency);
-  const s = auction.settlement;
 
-  const run = async (action: Parameters<typeof api.act>[1], done: string) => {
-    setBusy(true);
-    setError(null);
-    try {
-      const r = await api.act(auction.id, action);
-      onChange(r.auction);
-      showToast({ tone: 'good', text: done });
-      setConfirming(null);
-    } catch (e) {
-      if (e instanceof ApiError && e.problem.auction) onChange(e.problem.auction);
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const buttons: preact.ComponentChildren[] = [];
-  const confirmable = (
-    key: string,
-    label: string,
-    confirmLabel: string,
-    action: Parameters<typeof api.act>[1],
-    done: string,
-    primary = false,
-  ) =>
-    confirming === key ? (
-      <div class="confirm" key={key}>
-        <button type="button" class="button button--primary" disabled={busy} onClick={() => void run(action, done)}>
+  /** A two-step button for what cannot be undone. */
+  const confirmable = (action: AuctionAction, label: string, confirmLabel: string, accent = false) =>
+    confirming === action ? (
+      <div class="confirm" key={action}>
+        <button
+          type="button"
+          class="button button--primary"
+          disabled={busy}
+          onClick={() => void run(action).then((ok) => ok && setConfirming(null))}
+        >
           {confirmLabel}
         </button>
         <button type="button" class="button button--ghost" onClick={() => setConfirming(null)}>
@@ -460,63 +438,29 @@ function Actions(props: {
     ) : (
       <button
         type="button"
-        key={key}
-        class={`button button--block ${primary ? 'button--accent' : ''}`}
-        onClick={() => setConfirming(key)}
+        key={action}
+        class={`button button--block${accent ? ' button--accent' : ''}`}
+        onClick={() => setConfirming(action)}
       >
         {label}
       </button>
     );
 
+  const buttons: preact.ComponentChildren[] = [];
   if (status === 'open' && auction.buyNowAvailable && auction.buyNowPrice !== null && !isSeller)
     buttons.push(
       confirmable(
-        'buy',
+        'buy-now',
         `Buy now for ${money(auction.buyNowPrice)}`,
         `Confirm: buy for ${money(auction.buyNowPrice)}`,
-        'buy-now',
-        'You bought it!',
         true,
       ),
     );
   if (isSeller && auction.bidCount === 0 && (status === 'open' || status === 'scheduled'))
-    buttons.push(
-      confirmable('cancel', 'Cancel this auction', 'Yes, cancel the auction', 'cancel', 'Auction cancelled'),
-    );
-  if (s && s.buyerId === userId && s.state === 'awaiting_payment')
-    buttons.push(
-      <button
-        type="button"
-        key="pay"
-        class="button button--accent button--block"
-        disabled={busy}
-        onClick={() => void run('payment', 'Payment recorded. Thank you!')}
-      >
-        Pay {s.price !== null ? money(s.price) : 'now'}
-      </button>,
-    );
-  if (s && s.buyerId === userId && s.state === 'offer_pending')
-    buttons.push(
-      <div class="confirm" key="offer">
-        <button
-          type="button"
-          class="button button--accent"
-          disabled={busy}
-          onClick={() => void run('offer/accept', 'Offer accepted: please pay within the window')}
-        >
-          Accept offer
-        </button>
-        <button
-          type="button"
-          class="button button--ghost"
-          disabled={busy}
-          onClick={() => void run('offer/decline', 'Offer declined')}
-        >
-          Decline
-        </button>
-      </div>,
-    );
-  if (buttons.length === 0 && !error) return null;
+    buttons.push(confirmable('cancel', 'Cancel this auction', 'Yes, cancel the auction'));
+  buttons.push(
+    <SettlementButtons key="settle" auction={auction} userId={userId} busy={busy} run={(a) => void run(a)} block />,
+  );
   return (
     <div class="actions">
       {buttons}
