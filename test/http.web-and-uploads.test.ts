@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import { type TestApp, type TestUser, createAuction, createUser, startTestApp } from './support/harness.ts';
 
 /** The page, its security headers, and item picture uploads (checked by content, served only as images). */
@@ -41,6 +42,24 @@ test('the app bundle and stylesheet are served', async () => {
   const css = await app.app.inject({ url: '/assets/app.css' });
   assert.equal(css.statusCode, 200);
   assert.match(String(css.headers['content-type']), /^text\/css/);
+});
+
+test('assets are gzipped for browsers that accept it and revalidate to 304 by ETag', async () => {
+  const plain = await app.app.inject({ url: '/assets/app.js' });
+  const gzipped = await app.app.inject({ url: '/assets/app.js', headers: { 'accept-encoding': 'gzip, br' } });
+  assert.equal(gzipped.statusCode, 200);
+  assert.equal(gzipped.headers['content-encoding'], 'gzip');
+  assert.equal(gunzipSync(gzipped.rawPayload).toString(), plain.body, 'the same script, compressed');
+  assert.ok(gzipped.rawPayload.length < plain.rawPayload.length / 2);
+  assert.equal(plain.headers['content-encoding'], undefined);
+  const etag = String(plain.headers.etag);
+  assert.match(etag, /^"[\w-]+"$/);
+  assert.equal(gzipped.headers.etag, etag);
+  const again = await app.app.inject({ url: '/assets/app.js', headers: { 'if-none-match': etag } });
+  assert.equal(again.statusCode, 304);
+  assert.equal(again.body, '');
+  const css = await app.app.inject({ url: '/assets/app.css', headers: { 'if-none-match': etag } });
+  assert.equal(css.statusCode, 200, 'each asset has its own ETag');
 });
 
 test('an uploaded PNG is stored and served only as an image, with nosniff and a sandbox CSP', async () => {
