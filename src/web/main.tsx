@@ -14,13 +14,14 @@ import { AuthPage } from './pages/auth-page.tsx';
 import { BrowsePage } from './pages/browse-page.tsx';
 import { SellPage } from './pages/sell-page.tsx';
 import { useRoute } from './router.ts';
-import { currentUser, loadSession } from './session.ts';
+import { currentUser, loadSession, recheckSession } from './session.ts';
 import { useShared } from './store.ts';
 
 function App() {
   const route = useRoute();
   const user = useShared(currentUser);
-  useEffect(() => followUser(Boolean(user)), [user?.id]);
+  // A refused notification stream may mean the session ended (expired, or logged out in another tab).
+  useEffect(() => followUser(Boolean(user), () => void recheckSession()), [user?.id]);
   useEffect(() => {
     scrollTo(0, 0);
   }, [route.name, route.name === 'auction' ? route.id : null]);

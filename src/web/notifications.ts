@@ -3,7 +3,6 @@
  * toasts, and passed to whichever page wants to refresh on them (my bids, the
  * auction being watched). One stream per tab, opened while someone is signed in.
  */
-import type { LiveState } from './live-stream.ts';
 import { LiveStream } from './live-stream.ts';
 import { formatMoney } from './money.ts';
 import { Shared } from './store.ts';
@@ -28,7 +27,6 @@ export interface Toast {
 }
 
 export const toasts = new Shared<Toast[]>([]);
-export const myStreamState = new Shared<LiveState | 'off'>('off');
 const listeners = new Set<(n: UserNotification) => void>();
 
 let nextToastId = 1;
@@ -91,26 +89,18 @@ function describe(n: UserNotification): Omit<Toast, 'id'> | null {
 
 let stream: LiveStream | null = null;
 
-/** Set by session.ts (not imported here, to keep the two modules free of a cycle). */
-let checkSession: () => Promise<void> = async () => undefined;
-export function setSessionCheck(check: () => Promise<void>): void {
-  checkSession = check;
-}
-
-/** Opens the stream for a signed-in user, closes it on log-out. */
-export function followUser(signedIn: boolean): void {
+/**
+ * Opens the stream for a signed-in user, closes it on log-out. `onRefused`:
+ * the server refused a reconnection, which may mean the session ended.
+ */
+export function followUser(signedIn: boolean, onRefused: () => void): void {
   stream?.close();
   stream = null;
-  if (!signedIn) {
-    myStreamState.set('off');
-    return;
-  }
+  if (!signedIn) return;
   stream = new LiveStream({
     url: '/api/v1/me/events',
     events: TYPES,
-    onState: (state) => myStreamState.set(state),
-    // A refused stream may mean the session ended (expired, or logged out in another tab): ask once.
-    onRefused: () => void checkSession(),
+    onRefused,
     onEvent(type, data) {
       const n = { ...(data as UserNotification), type };
       const toast = describe(n);

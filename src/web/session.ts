@@ -4,7 +4,6 @@
  * the log-in answer.
  */
 import { type User, ApiError, api } from './api.ts';
-import { setSessionCheck } from './notifications.ts';
 import { Shared } from './store.ts';
 
 /** undefined while the first `GET /me` is in flight; null when nobody is signed in. */
@@ -32,8 +31,6 @@ export async function recheckSession(): Promise<void> {
     if (error instanceof ApiError && error.status === 401) currentUser.set(null);
   }
 }
-
-setSessionCheck(recheckSession);
 
 export async function logIn(username: string, password: string): Promise<User> {
   const { user } = await api.logIn(username, password);

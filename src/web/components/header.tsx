@@ -1,7 +1,6 @@
-import type { Route } from '../router.ts';
+import { type Route, navigate } from '../router.ts';
 import { currentUser, logOut } from '../session.ts';
 import { useShared } from '../store.ts';
-import { navigate } from '../router.ts';
 
 export function Header({ route }: { route: Route }) {
   const user = useShared(currentUser);

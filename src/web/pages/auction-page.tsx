@@ -45,6 +45,8 @@ export function AuctionPage({ id }: { id: string }) {
   const [announcement, setAnnouncement] = useState('');
   const now = useServerNow(250);
   const leaderboardTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** Whom the last full read of the auction was made for. */
+  const readAs = useRef<string | null>(null);
 
   const apply = useCallback((incoming: Auction) => setAuction((current) => newer(current, incoming)), []);
 
@@ -106,6 +108,7 @@ export function AuctionPage({ id }: { id: string }) {
         }
       },
     });
+    readAs.current = currentUser.get()?.id ?? null;
     api.auction(id).then(
       (r) => apply(r.auction),
       (e) => setLoadError(e),
@@ -131,11 +134,15 @@ export function AuctionPage({ id }: { id: string }) {
   // My standing: at start, when I sign in or out, and when a notification concerns this auction.
   useEffect(() => {
     refreshMine();
-    if (user)
+    // The auction as this viewer may see it (the seller's reserve): read again only if the viewer changed.
+    const viewer = user?.id ?? null;
+    if (user !== undefined && viewer !== readAs.current) {
+      readAs.current = viewer;
       api.auction(id).then(
         (r) => apply(r.auction),
         () => undefined,
       );
+    }
   }, [user?.id, refreshMine]);
   useEffect(() => onNotification((n) => n.auctionId === id && refreshMine()), [id, refreshMine]);
 
