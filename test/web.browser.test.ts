@@ -63,6 +63,8 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
   test('sign up, log out, log in', async () => {
     const { page, username } = await signUp('web_user');
     await page.getByRole('button', { name: /log out/i }).click();
+    // Logged out: the header offers to log in again.
+    await page.getByRole('link', { name: 'Log in' }).waitFor();
     await page.goto(`${base}/#/login`);
     await page.getByLabel('Username').fill(username);
     await page.getByLabel('Password').fill('correct horse battery');

@@ -39,7 +39,11 @@ export function Header({ route }: { route: Route }) {
               <button
                 type="button"
                 class="button button--ghost"
-                onClick={() => void logOut().then(() => navigate('#/'))}
+                onClick={() => {
+                  // Back to the start page once logged out, unless the visitor has moved on meanwhile.
+                  const from = location.hash;
+                  void logOut().then(() => location.hash === from && navigate('#/'));
+                }}
               >
                 Log out
               </button>
