@@ -1,5 +1,8 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_LIMITS } from './http/limits/limit-settings.ts';
+
+const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
 
 /** The only reader of environment variables. Every option, its variable and its default. */
 const schema = z.object({
@@ -30,6 +33,30 @@ const schema = z.object({
     .min(1024)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(2 ** 15),
+  /** `GAVEL_RATE_LIMITS`, default on. `off` turns off the rate limits, stream caps and connection caps (load tests only). */
+  rateLimits: z.enum(['on', 'off']).default('on'),
+  /** `GAVEL_TRUST_PROXY`: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed. */
+  trustProxy: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    ),
+  /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
+  limits: z.object({
+    loginFailuresPerUsername: positiveInt.default(DEFAULT_LIMITS.loginFailuresPerUsername),
+    loginFailuresPerAddress: positiveInt.default(DEFAULT_LIMITS.loginFailuresPerAddress),
+    signupsPerAddressPerHour: positiveInt.default(DEFAULT_LIMITS.signupsPerAddressPerHour),
+    bidsPerUserPerSecond: positiveInt.default(DEFAULT_LIMITS.bidsPerUserPerSecond),
+    auctionsPerUserPerHour: positiveInt.default(DEFAULT_LIMITS.auctionsPerUserPerHour),
+    streamsPerAddress: positiveInt.default(DEFAULT_LIMITS.streamsPerAddress),
+    streamsPerUser: positiveInt.default(DEFAULT_LIMITS.streamsPerUser),
+    connectionsPerAddress: positiveInt.default(DEFAULT_LIMITS.connectionsPerAddress),
+    uploadsPerUserPerDay: positiveInt.default(DEFAULT_LIMITS.uploadsPerUserPerDay),
+  }),
 });
 
 export type Config = z.infer<typeof schema> & { databaseFile: string };
@@ -45,6 +72,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatMs: env.GAVEL_HEARTBEAT_MS || undefined,
     auctionCacheSize: env.GAVEL_AUCTION_CACHE || undefined,
     scryptN: env.GAVEL_SCRYPT_N || undefined,
+    rateLimits: env.GAVEL_RATE_LIMITS || undefined,
+    trustProxy: env.GAVEL_TRUST_PROXY || undefined,
+    limits: {
+      loginFailuresPerUsername: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_USERNAME || undefined,
+      loginFailuresPerAddress: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_ADDRESS || undefined,
+      signupsPerAddressPerHour: env.GAVEL_LIMIT_SIGNUPS_PER_HOUR || undefined,
+      bidsPerUserPerSecond: env.GAVEL_LIMIT_BIDS_PER_SECOND || undefined,
+      auctionsPerUserPerHour: env.GAVEL_LIMIT_AUCTIONS_PER_HOUR || undefined,
+      streamsPerAddress: env.GAVEL_LIMIT_STREAMS_PER_ADDRESS || undefined,
+      streamsPerUser: env.GAVEL_LIMIT_STREAMS_PER_USER || undefined,
+      connectionsPerAddress: env.GAVEL_LIMIT_CONNECTIONS_PER_ADDRESS || undefined,
+      uploadsPerUserPerDay: env.GAVEL_LIMIT_UPLOADS_PER_DAY || undefined,
+    },
   });
   return { ...parsed, databaseFile: resolve(parsed.dataDir, 'gavel.db') };
 }

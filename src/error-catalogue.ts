@@ -22,9 +22,12 @@ export const errorCatalogue = {
   CANCEL_NOT_ALLOWED: { status: 409, title: 'The auction can no longer be cancelled' },
   PAYMENT_NOT_DUE: { status: 409, title: 'No payment is due on this auction now' },
   NO_OFFER_PENDING: { status: 409, title: 'No second-chance offer is open on this auction now' },
+  REQUEST_TIMEOUT: { status: 408, title: 'The request was not received in time' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests: slow down and retry after the time given in Retry-After' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not accepting this request right now' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -25,10 +25,15 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     auctionCacheSize: config.auctionCacheSize,
     scryptCost: { N: config.scryptN, r: 8, p: 1 },
     uploadsDir: join(config.dataDir, 'uploads'),
+    limits: { ...config.limits, enabled: config.rateLimits === 'on' },
+    trustProxy: config.trustProxy,
   });
   const { app } = gavel;
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ database: config.databaseFile, groupCommit: config.groupCommit }, 'gavel is serving');
+  logger.info(
+    { database: config.databaseFile, groupCommit: config.groupCommit, rateLimits: config.rateLimits },
+    'gavel is serving',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

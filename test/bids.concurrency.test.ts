@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { allBids, call } from './support/child-server.ts';
-import { type TestApp, type TestUser, baseUrl, createAuction, createUser, startTestApp } from './support/harness.ts';
+import {
+  BURST_LIMITS,
+  type TestApp,
+  type TestUser,
+  baseUrl,
+  createAuction,
+  createUser,
+  startTestApp,
+} from './support/harness.ts';
 
 /**
  * Strong consistency over real HTTP: many bidders hit one auction at once.
@@ -16,7 +24,7 @@ let seller: TestUser;
 let bidders: TestUser[];
 
 before(async () => {
-  app = await startTestApp({ listen: true });
+  app = await startTestApp({ listen: true, limits: BURST_LIMITS });
   base = baseUrl(app.app);
   seller = await createUser(app.app, 'seller');
   bidders = await Promise.all(Array.from({ length: 24 }, () => createUser(app.app, 'bidder')));

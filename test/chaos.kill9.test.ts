@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { allBids, call, httpUser, startChildServer, type ChildServer } from './support/child-server.ts';
+
+/** A bid storm is a load test: the per-user bid limit (20/s) is off, as for every load test. */
+const STORM = { GAVEL_RATE_LIMITS: 'off' };
 import { tempDir } from './support/harness.ts';
 
 /**
@@ -26,7 +29,7 @@ interface Sent {
 }
 
 test('no acknowledged bid is lost when the server is killed with SIGKILL mid-storm', { timeout: 90_000 }, async () => {
-  server = await startChildServer(dir.path);
+  server = await startChildServer(dir.path, STORM);
   const base = server.url;
   const seller = await httpUser(base, 'kill9_seller');
   const bidders = await Promise.all(Array.from({ length: 24 }, (_, i) => httpUser(base, `kill9_bidder_${i}`)));
@@ -85,7 +88,7 @@ test('no acknowledged bid is lost when the server is killed with SIGKILL mid-sto
   await killing;
   assert.ok(acknowledged >= killAfter, `only ${acknowledged} bids were acknowledged before the kill`);
 
-  server = await startChildServer(dir.path);
+  server = await startChildServer(dir.path, STORM);
   const restarted = server.url;
   const history = await allBids(restarted, auctionId);
   const byId = new Map(history.map((b) => [b.id, b]));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { allBids, call } from './support/child-server.ts';
 import {
+  BURST_LIMITS,
   type AuctionBody,
   ManualClock,
   baseUrl,
@@ -111,7 +112,7 @@ test('soft close: a late accepted bid extends the end; a rejected late bid does 
 });
 
 test('the closer closes on time (extended end included) and publishes `closed` within a second', async () => {
-  const app = await startTestApp({ listen: true });
+  const app = await startTestApp({ listen: true, limits: BURST_LIMITS });
   try {
     const seller = await createUser(app.app, 'seller');
     const bidder = await createUser(app.app, 'bidder');
@@ -237,7 +238,7 @@ test('an auction that ended while the server was down is closed at start-up', as
 });
 
 test('graceful shutdown: bids in flight are answered and stored; later ones get 503 and are not stored', async () => {
-  const app = await startTestApp({ listen: true });
+  const app = await startTestApp({ listen: true, limits: BURST_LIMITS });
   const base = baseUrl(app.app);
   const seller = await createUser(app.app, 'seller');
   const bidders = await Promise.all(Array.from({ length: 8 }, () => createUser(app.app, 'bidder')));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { call } from './support/child-server.ts';
 import {
+  BURST_LIMITS,
   type AuctionBody,
   type TestApp,
   type TestUser,
@@ -20,7 +21,7 @@ let seller: TestUser;
 let bidders: TestUser[];
 
 before(async () => {
-  app = await startTestApp({ listen: true, heartbeatMs: 200 });
+  app = await startTestApp({ listen: true, heartbeatMs: 200, limits: BURST_LIMITS });
   base = baseUrl(app.app);
   seller = await createUser(app.app, 'seller');
   bidders = await Promise.all(Array.from({ length: 4 }, () => createUser(app.app, 'bidder')));

@@ -6,6 +6,7 @@ import type { BusListener } from '../src/bus/index.ts';
 import type { StoredEvent } from '../src/store/index.ts';
 import { call } from './support/child-server.ts';
 import {
+  BURST_LIMITS,
   type AuctionBody,
   type TestApp,
   type TestUser,
@@ -65,7 +66,7 @@ let bidders: TestUser[];
 
 before(async () => {
   bus = new ReplayingBus(pino({ level: 'silent' }));
-  app = await startTestApp({ listen: true, heartbeatMs: 200, bus });
+  app = await startTestApp({ listen: true, heartbeatMs: 200, bus, limits: BURST_LIMITS });
   base = baseUrl(app.app);
   seller = await createUser(app.app, 'seller');
   bidders = await Promise.all(Array.from({ length: 3 }, () => createUser(app.app, 'bidder')));

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import type { LightMyRequestResponse } from 'fastify';
 import { type ErrorCode, errorCatalogue } from '../src/error-catalogue.ts';
 import {
+  BURST_LIMITS,
   type AuctionBody,
   type TestApp,
   type TestUser,
@@ -545,7 +546,7 @@ describe('bad input never breaks the API', () => {
   let requests = 0;
 
   before(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({ limits: BURST_LIMITS });
     user = await createUser(testApp.app, 'fuzz');
     seller = await createUser(testApp.app, 'fuzzseller');
     const revoked = await testApp.app.inject({

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import {
+  BURST_LIMITS,
   type AuctionBody,
   type BidBody,
   ManualClock,
@@ -50,7 +51,7 @@ describe('bids over HTTP', () => {
   let carol: TestUser;
 
   before(async () => {
-    testApp = await startTestApp({ clock });
+    testApp = await startTestApp({ clock, limits: BURST_LIMITS });
     seller = await createUser(testApp.app, 'seller');
     alice = await createNamedUser(testApp.app, 'Alice A.');
     bob = await createNamedUser(testApp.app, 'Bob B.');

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { allBids, call } from './support/child-server.ts';
-import { type AuctionBody, type TestApp, type TestUser, baseUrl, createUser, startTestApp } from './support/harness.ts';
+import {
+  BURST_LIMITS,
+  type AuctionBody,
+  type TestApp,
+  type TestUser,
+  baseUrl,
+  createUser,
+  startTestApp,
+} from './support/harness.ts';
 import { ProxyModel, modelStandardIncrement } from './support/proxy-model.ts';
 import { SseClient } from './support/sse-client.ts';
 
@@ -22,7 +30,7 @@ let seller: TestUser;
 let users: TestUser[];
 
 before(async () => {
-  app = await startTestApp({ listen: true });
+  app = await startTestApp({ listen: true, limits: BURST_LIMITS });
   base = baseUrl(app.app);
   seller = await createUser(app.app, 'seller');
   users = await Promise.all(Array.from({ length: 22 }, () => createUser(app.app, 'bidder')));

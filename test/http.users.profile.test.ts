@@ -12,6 +12,14 @@ interface WireUser {
   createdAt: string;
 }
 
+/** What anyone sees of a user: no username (a login name), a tag to tell same display names apart. */
+interface PublicUser {
+  id: string;
+  displayName: string;
+  tag: string;
+  createdAt: string;
+}
+
 describe('GET /api/v1/users/:id (public profile)', () => {
   let testApp: TestApp;
   before(async () => {
@@ -24,7 +32,7 @@ describe('GET /api/v1/users/:id (public profile)', () => {
   const profile = (id: string, headers: Record<string, string> = {}) =>
     testApp.app.inject({ method: 'GET', url: `/api/v1/users/${encodeURIComponent(id)}`, headers });
 
-  test('200 { user } with exactly id, username, displayName, createdAt, the same as at sign-up; no session needed', async () => {
+  test('200 { user } with exactly id, displayName, tag, createdAt, as at sign-up but without the username; no session needed', async () => {
     const signUp = await testApp.app.inject({
       method: 'POST',
       url: '/api/v1/users',
@@ -36,13 +44,16 @@ describe('GET /api/v1/users/:id (public profile)', () => {
     const res = await profile(created.id);
     assert.equal(res.statusCode, 200, res.body);
     assert.match(String(res.headers['content-type']), /^application\/json/);
-    const body = res.json() as { user: WireUser };
+    const body = res.json() as { user: PublicUser };
     assert.deepEqual(Object.keys(body), ['user']);
-    assert.deepEqual(Object.keys(body.user).sort(), ['createdAt', 'displayName', 'id', 'username']);
-    assert.deepEqual(body.user, created);
+    assert.deepEqual(Object.keys(body.user).sort(), ['createdAt', 'displayName', 'id', 'tag']);
+    const { username, ...rest } = created;
+    assert.deepEqual({ ...body.user, tag: undefined }, { ...rest, tag: undefined });
     assert.equal(body.user.displayName, 'Ada L.');
+    assert.match(body.user.tag, /^[0-9A-HJKMNP-TV-Z]{6}$/);
     assert.match(body.user.createdAt, ISO_MS);
     assert.ok(!/password|scrypt|token/i.test(res.body), 'nothing private in a profile');
+    assert.ok(!res.body.includes(username), 'the login username is not public');
   });
 
   test('resolves the seller and bidder ids an auction and its bid history carry', async () => {
@@ -59,11 +70,13 @@ describe('GET /api/v1/users/:id (public profile)', () => {
     const history = (
       await testApp.app.inject({ method: 'GET', url: `/api/v1/auctions/${auction.id}/bids` })
     ).json() as { items: { bidderId: string }[] };
-    const names = async (id: string) => ((await profile(id)).json() as { user: WireUser }).user.username;
-    assert.equal(await names(auction.sellerId), seller.username);
-    assert.equal(await names(history.items[0]!.bidderId), bidder.username);
-    // Someone else's session makes no difference: a profile is public.
-    assert.equal(((await profile(seller.id, bidder.auth)).json() as { user: WireUser }).user.username, seller.username);
+    const ids = async (id: string) => ((await profile(id)).json() as { user: PublicUser }).user.id;
+    assert.equal(await ids(auction.sellerId), seller.id);
+    assert.equal(await ids(history.items[0]!.bidderId), bidder.id);
+    // Someone else's session makes no difference: a profile is public (and still without a username).
+    const seen = (await profile(seller.id, bidder.auth)).json() as { user: PublicUser };
+    assert.deepEqual(seen, (await profile(seller.id)).json());
+    assert.equal('username' in seen.user, false);
   });
 
   test('404 USER_NOT_FOUND for unknown ids, including ids of other things and odd characters', async () => {

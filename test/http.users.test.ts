@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ManualClock, type TestApp, type TestUser, createUser, startTestApp, tempDir } from './support/harness.ts';
+import {
+  BURST_LIMITS,
+  ManualClock,
+  type TestApp,
+  type TestUser,
+  createUser,
+  startTestApp,
+  tempDir,
+} from './support/harness.ts';
 import { ISO_MS, expectProblem } from './support/problem.ts';
 
 const PASSWORD = 'correct horse battery';
@@ -18,7 +26,7 @@ interface WireUser {
 describe('users and sessions over HTTP', () => {
   let testApp: TestApp;
   before(async () => {
-    testApp = await startTestApp();
+    testApp = await startTestApp({ limits: BURST_LIMITS });
   });
   after(async () => {
     await testApp.dispose();

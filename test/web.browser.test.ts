@@ -202,6 +202,50 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
     await page.getByText('<script>window.__pwned=2</script>').waitFor();
   });
 
+  test('other people are named with their tag: a seller and a bidder both called "Twin" are told apart', async () => {
+    /** Signs up through the API with a chosen display name; answers the bearer headers and the public tag. */
+    const twin = async (prefix: string) => {
+      const username = `${prefix}_${process.pid}_${++counter}`.slice(0, 32);
+      const password = 'correct horse battery';
+      const created = await call(`${base}/api/v1/users`, 'POST', { username, password, displayName: 'Twin' });
+      assert.equal(created.status, 201);
+      const session = await call(`${base}/api/v1/sessions`, 'POST', { username, password });
+      const id = (session.body.user as { id: string }).id;
+      const profile = await call(`${base}/api/v1/users/${id}`, 'GET');
+      return {
+        username,
+        auth: { authorization: `Bearer ${session.body.token as string}` },
+        tag: (profile.body.user as { tag: string }).tag,
+      };
+    };
+    const seller = await twin('web_twin_s');
+    const bidder = await twin('web_twin_b');
+    assert.notEqual(seller.tag, bidder.tag);
+    const created = await call(
+      `${base}/api/v1/auctions`,
+      'POST',
+      {
+        item: { name: `Twins ${process.pid}` },
+        startingPrice: 1000,
+        endDate: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+      seller.auth,
+    );
+    const auctionId = (created.body.auction as { id: string }).id;
+    const bid = await call(`${base}/api/v1/auctions/${auctionId}/bids`, 'POST', { amount: 1000 }, bidder.auth);
+    assert.equal(bid.status, 201);
+
+    const page = await newPage();
+    await page.goto(`${base}/#/auction/${auctionId}`);
+    await page.getByText(`Sold by Twin #${seller.tag}`).waitFor();
+    await page.getByTestId('bid-history').getByText(`Twin #${bidder.tag}`).waitFor();
+    await page.getByTestId('leader').getByText(`Twin #${bidder.tag}`).waitFor();
+    await page.locator('.leaderboard').getByText(`Twin #${bidder.tag}`).waitFor();
+    // Login names are nowhere on the page.
+    const text = (await page.locator('main').textContent()) ?? '';
+    assert.ok(!text.includes(seller.username) && !text.includes(bidder.username), text);
+  });
+
   test('cards on the browse page follow bids live', async () => {
     const seller = await createUser(app.app, 'web_s');
     const bidder = await createUser(app.app, 'web_b');

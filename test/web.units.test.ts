@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Auction } from '../src/web/api.ts';
 import { displayStatus, newer, priceOf } from '../src/web/auction-state.ts';
-import { formatRemaining } from '../src/web/format.ts';
+import { formatPublicName, formatRemaining } from '../src/web/format.ts';
 import { fractionDigits, parseMoney, toMajorInput } from '../src/web/money.ts';
 import { parseRoute } from '../src/web/router.ts';
 
@@ -129,4 +129,15 @@ test('routes: hash routes, with encoded ids and queries', () => {
   assert.deepEqual(parseRoute('#/login?next=%23%2Fsell'), { name: 'login', next: '#/sell' });
   assert.deepEqual(parseRoute('#/account/selling'), { name: 'account', tab: 'selling' });
   assert.equal(parseRoute('#/nope/x/y').name, 'not_found');
+});
+
+test('other users: the display name with the tag that tells same names apart', () => {
+  assert.equal(formatPublicName({ displayName: 'alice', tag: 'K3F9QZ' }), 'alice #K3F9QZ');
+  assert.notEqual(
+    formatPublicName({ displayName: 'alice', tag: 'K3F9QZ' }),
+    formatPublicName({ displayName: 'alice', tag: '7RW2ME' }),
+    'an impersonator with the same display name reads differently',
+  );
+  // Not known (the profile could not be read): the name alone, never a dangling "#".
+  assert.equal(formatPublicName({ displayName: 'a bidder', tag: null }), 'a bidder');
 });

@@ -1,4 +1,5 @@
 import { type IncrementTable, incrementAt } from './increments.ts';
+import { MAX_AMOUNT } from './money.ts';
 
 /**
  * The auction as the domain sees it. Pure data: times are epoch milliseconds,
@@ -108,10 +109,16 @@ export function statusAt(auction: Auction, now: number): AuctionStatus {
   return 'open';
 }
 
+/**
+ * The smallest amount that would be accepted now. INVARIANT: never above
+ * MAX_AMOUNT, the largest amount a request may carry. Near the top the
+ * increment is capped to what is left, so that a price below MAX_AMOUNT can
+ * always still be beaten; at MAX_AMOUNT itself this is the price, which
+ * `placeBid` refuses (a bid must be above the price).
+ */
 export function minNextBid(auction: Auction): number {
-  return auction.currentPrice === null
-    ? auction.startingPrice
-    : auction.currentPrice + incrementAt(auction, auction.currentPrice);
+  if (auction.currentPrice === null) return auction.startingPrice;
+  return Math.min(MAX_AMOUNT, auction.currentPrice + incrementAt(auction, auction.currentPrice));
 }
 
 /**

@@ -60,6 +60,8 @@ function rejectionReason(auction: Auction, bid: BidAttempt, now: number): BidRej
   if (status === 'closed') return 'AUCTION_CLOSED';
   if (bid.bidderId === auction.sellerId) return 'SELF_BIDDING';
   if (bid.amount < minNextBid(auction)) return 'BID_TOO_LOW';
+  // minNextBid is capped at MAX_AMOUNT, so at the top it equals the price: matching the price never wins.
+  if (auction.currentPrice !== null && bid.amount <= auction.currentPrice) return 'BID_TOO_LOW';
   // Proxy: a leader may only raise their own maximum.
   if (auction.proxyBidding && auction.highestBid?.bidderId === bid.bidderId && bid.amount <= auction.leaderMax!)
     return 'BID_TOO_LOW';

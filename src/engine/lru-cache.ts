@@ -29,6 +29,11 @@ export class LruCache<K, V> {
     this.map.delete(key);
   }
 
+  /** Deletes every entry whose value matches (a full scan: for rare operations such as "log out everywhere"). */
+  deleteWhere(matches: (value: V, key: K) => boolean): void {
+    for (const [key, value] of this.map) if (matches(value, key)) this.map.delete(key);
+  }
+
   get size(): number {
     return this.map.size;
   }

@@ -4,17 +4,31 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
 import { SseHub } from '../realtime/index.ts';
-import { Closer } from '../scheduler/index.ts';
+import { Closer, Retention } from '../scheduler/index.ts';
 import type { Store } from '../store/index.ts';
 import { Authenticator, SESSION_COOKIE } from './auth.ts';
 import type { RouteContext } from './context.ts';
-import { DEFAULT_SCRYPT_COST, type ScryptCost } from './passwords.ts';
+import {
+  BODY_TIMEOUT_MS,
+  DEFAULT_LIMITS,
+  HEADERS_TIMEOUT_MS,
+  type LimitSettings,
+  LoginThrottle,
+  StreamLimiter,
+  capConnectionsPerAddress,
+  clientErrorHandler,
+  registerRateLimits,
+  routeRateLimits,
+  trustedProxies,
+} from './limits/index.ts';
+import { DEFAULT_SCRYPT_COST, PasswordWork, type ScryptCost } from './passwords.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import { auctionActionRoutes } from './routes/auction-actions.ts';
 import { auctionRoutes } from './routes/auctions.ts';
@@ -38,18 +52,29 @@ export interface AppDependencies {
   sessionTtlMs?: number;
   /** SSE keep-alive interval, ms. Default 15,000. */
   heartbeatMs?: number;
+  /** A stream whose client has not read for this long is closed, ms. Default 30,000. */
+  streamStallTimeoutMs?: number;
   /** Auctions kept in the sequencer's memory. Default 100,000. */
   auctionCacheSize?: number;
   /** Password hashing cost. Default N = 2^15. */
   scryptCost?: ScryptCost;
   /** Where uploaded item pictures are stored (main.ts: `<data dir>/uploads`). Without it, uploads are off. */
   uploadsDir?: string;
+  /** What a client may spend (contract "Limits and abuse"). Default: the contract's defaults, on. */
+  limits?: Partial<LimitSettings>;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For is believed. Default: none. */
+  trustProxy?: readonly string[];
+  /** Shares rate-limit counters between nodes. Without it, each node counts alone. */
+  redis?: Redis;
+  /** How long a session read from the store is trusted before asking again, ms. Default 4,000 (< 5 s). */
+  sessionCacheTtlMs?: number;
 }
 
 export interface GavelApp {
   app: FastifyInstance;
   sequencer: Sequencer;
   closer: Closer;
+  retention: Retention;
   hub: SseHub;
 }
 
@@ -72,20 +97,31 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     cacheSize: deps.auctionCacheSize ?? 100_000,
   });
   const closer = new Closer({ store, sequencer, clock, logger });
-  const hub = new SseHub({ bus, store, sequencer, clock, logger, metrics, heartbeatMs: deps.heartbeatMs ?? 15_000 });
-  const ctx: RouteContext = {
+  const retention = new Retention({ store, clock, logger, uploadsDir: deps.uploadsDir });
+  const hub = new SseHub({
+    bus,
     store,
-    clock,
-    metrics,
     sequencer,
-    hub,
-    auth: new Authenticator(store, clock),
-    sessionTtlMs: deps.sessionTtlMs ?? 30 * 24 * 3600 * 1000,
-    scryptCost: deps.scryptCost ?? DEFAULT_SCRYPT_COST,
-  };
+    clock,
+    logger,
+    metrics,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    stallTimeoutMs: deps.streamStallTimeoutMs,
+  });
+  const limits: LimitSettings = { ...DEFAULT_LIMITS, ...deps.limits };
+  const proxies = trustedProxies(deps.trustProxy ?? []);
+  const auth = new Authenticator(store, clock, { cacheTtlMs: deps.sessionCacheTtlMs });
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
+    // Slow clients are cut however slowly they drip (contract: headers 10 s, body 30 s). Node checks these
+    // timers every `connectionsCheckingInterval`; its default (30 s) would let a request live twice as long.
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    requestTimeout: BODY_TIMEOUT_MS,
+    // What the HTTP parser refuses (timeouts, bad framing) is answered as a problem document too.
+    clientErrorHandler,
+    // The client address is the connection's, unless it comes from a trusted proxy (GAVEL_TRUST_PROXY).
+    trustProxy: proxies.list.length > 0 ? proxies.list : false,
     // On close, drop idle keep-alive sockets; requests in flight finish. SSE streams are ended in preClose.
     forceCloseConnections: 'idle',
     bodyLimit: 64 * 1024,
@@ -98,6 +134,33 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     // Requests arriving during shutdown get our own 503 problem document (onRequest hook below).
     return503OnClosing: false,
   });
+  if (limits.enabled)
+    capConnectionsPerAddress(app.server, {
+      max: limits.connectionsPerAddress,
+      isTrustedProxy: (address) => proxies.includes(address),
+      onRefused: (address) => logger.warn({ address }, 'connection refused: too many from one address'),
+    });
+  await registerRateLimits(app, { redis: deps.redis });
+  const ctx: RouteContext = {
+    store,
+    clock,
+    metrics,
+    sequencer,
+    hub,
+    auth,
+    sessionTtlMs: deps.sessionTtlMs ?? 30 * 24 * 3600 * 1000,
+    scryptCost: deps.scryptCost ?? DEFAULT_SCRYPT_COST,
+    limits,
+    rateLimits: routeRateLimits(limits, (request) => auth.userIdOf(request)),
+    loginThrottle: new LoginThrottle(app, limits),
+    passwordWork: new PasswordWork(),
+    streams: new StreamLimiter({
+      enabled: limits.enabled,
+      perAddress: limits.streamsPerAddress,
+      perUser: limits.streamsPerUser,
+    }),
+  };
+
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
   app.removeContentTypeParser(['text/plain']);
   app.setValidatorCompiler(validatorCompiler);
@@ -138,7 +201,13 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // The documentation page runs the swagger-ui bundle served from our own origin: nothing else may load,
+    // and no other site may frame it.
+    staticCSP:
+      "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+  });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   userRoutes(app, ctx);
@@ -164,11 +233,13 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   app.addHook('onReady', async () => {
     await closer.start();
+    retention.start();
   });
   app.addHook('preClose', async () => {
     closing = true;
     // The closer first (its round still needs the sequencer), then finish and answer every queued bid.
     await closer.stop();
+    await retention.stop();
     await sequencer.stop();
     hub.closeAll();
   });
@@ -177,5 +248,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await store.close();
   });
 
-  return { app, sequencer, closer, hub };
+  return { app, sequencer, closer, retention, hub };
 }

@@ -20,20 +20,38 @@ export const SESSION_COOKIE = 'gavel_session';
 /** OpenAPI `security` of (auth) routes: either scheme will do (names as in app.ts's securitySchemes). */
 export const SESSION_SECURITY: { [scheme: string]: string[] }[] = [{ bearer: [] }, { sessionCookie: [] }];
 
-// The scheme name is case-insensitive (RFC 9110); the token itself is not.
-const BEARER_SCHEME = /^bearer\b/i;
-const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]{20,128})$/;
+// `Authorization: Bearer <token>`: the scheme is case-insensitive (RFC 9110) and surrounding or repeated
+// spaces are ignored, so every spelling of one token is the same credential. The token itself is exact.
+const BEARER_SCHEME = /^\s*bearer(?:\s|$)/i;
+const BEARER = /^\s*bearer\s+([A-Za-z0-9_-]{20,128})\s*$/i;
 const TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
-
-// Cache keys: a bearer session is cached under the raw Authorization header, a cookie session under this
-// prefix plus its token. NUL cannot occur in an HTTP header value, so no header can hit a cookie entry.
-const COOKIE_KEY_PREFIX = '\0cookie:';
 
 /** Methods that change state: when a cookie authenticates them, they must come from our own origin. */
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Where a request's session comes from. `cacheKey` keys the session cache. */
-type Credential = { kind: 'bearer'; cacheKey: string } | { kind: 'cookie'; cacheKey: string; token: string };
+/**
+ * Where a request's session comes from. `token` is null for a bearer header that is not in the right form
+ * (no credential at all, but it still hides the cookie: the header is what the client chose to send).
+ */
+type Credential = { kind: 'bearer' | 'cookie'; token: string | null };
+
+export interface AuthenticatorOptions {
+  /**
+   * How long a session found in the store is trusted without asking the store again, ms. Default 4,000.
+   * This is how a log-out on one node reaches the others: their cached copy expires within this time
+   * (the contract allows 5 s). The node that ends a session forgets it at once.
+   */
+  cacheTtlMs?: number;
+  /** Sessions kept in memory. Default 50,000. */
+  cacheSize?: number;
+}
+
+interface CachedSession {
+  userId: string;
+  expiresAt: number;
+  /** Clock reading after which the store must be asked again. */
+  checkAfter: number;
+}
 
 /**
  * Resolves a request's session to a user id. Two credentials: an
@@ -42,17 +60,30 @@ type Credential = { kind: 'bearer'; cacheKey: string } | { kind: 'cookie'; cache
  * scheme is judged by that header alone, valid or not; only without one does
  * the cookie count (another scheme, such as a proxy's Basic auth, is ignored).
  *
- * Sessions are stored (they survive restarts); a small cache keeps the hot
- * bid path from reading the sessions table on every request, and honours
- * expiry itself.
+ * Sessions are stored (they survive restarts). A small cache keyed on the
+ * token (never on the header's spelling) keeps the hot bid path from reading
+ * the sessions table on every request; each entry is trusted for a few
+ * seconds only, so a session ended on another node stops working here soon
+ * after, and expiry is honoured on every hit.
  */
 export class Authenticator {
-  private readonly cache = new LruCache<string, { userId: string; expiresAt: number }>(50_000);
+  private readonly cache: LruCache<string, CachedSession>;
+  private readonly cacheTtlMs: number;
   private readonly resolved = new WeakMap<FastifyRequest, { userId: string; credential: Credential }>();
+  /**
+   * Bumped by every revocation on this node. A store lookup that started before a revocation must not put
+   * its (possibly revoked) answer into the cache afterwards: it compares the generation it started with.
+   */
+  private generation = 0;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
-  ) {}
+    options: AuthenticatorOptions = {},
+  ) {
+    this.cache = new LruCache(options.cacheSize ?? 50_000);
+    this.cacheTtlMs = options.cacheTtlMs ?? 4_000;
+  }
 
   /**
    * The caller's user id, or null when there is no valid session. Throws
@@ -75,18 +106,29 @@ export class Authenticator {
     return (await this.requireSession(request)).userId;
   }
 
-  /** Log-out: revokes the credential that authenticated this request (bearer token or cookie). */
+  /** Log-out: ends the session that authenticated this request (bearer token or cookie), on every spelling. */
   async revoke(request: FastifyRequest): Promise<void> {
     const { credential } = await this.requireSession(request);
-    const token = tokenOf(credential);
-    if (token !== null) {
-      await this.store.deleteSession(hashToken(token));
-      // One token can be cached under several keys (a client may send it as a header and as the cookie):
-      // drop the forms clients send, or the other one would keep working until it fell out of the cache.
-      this.cache.delete(`Bearer ${token}`);
-      this.cache.delete(COOKIE_KEY_PREFIX + token);
-    }
-    this.cache.delete(credential.cacheKey);
+    const token = credential.token!;
+    this.generation++;
+    this.cache.delete(token);
+    await this.store.deleteSession(hashToken(token));
+    // A lookup that raced with the delete above may have cached it again meanwhile.
+    this.cache.delete(token);
+  }
+
+  /** "Log out everywhere": ends every session of the user of this request. */
+  async revokeAll(request: FastifyRequest): Promise<void> {
+    const { userId } = await this.requireSession(request);
+    await this.revokeAllOf(userId);
+  }
+
+  /** Ends every session of a user (log out everywhere, password reset). */
+  async revokeAllOf(userId: string): Promise<void> {
+    this.generation++;
+    this.cache.deleteWhere((entry) => entry.userId === userId);
+    await this.store.deleteSessionsOfUser(userId);
+    this.cache.deleteWhere((entry) => entry.userId === userId);
   }
 
   private async requireSession(request: FastifyRequest): Promise<{ userId: string; credential: Credential }> {
@@ -106,48 +148,61 @@ export class Authenticator {
       // origins and browsers without SameSite. Bearer requests cannot be forged this way.
       throw new AppError('CROSS_SITE_REQUEST', 'A change authenticated by the session cookie must come from this site');
     }
-    const now = this.clock.now();
-    // A hit (every request after the first) skips the SHA-256 and the store.
-    // Raw tokens live only in this process's memory; the store only ever sees their hash.
-    const cached = this.cache.get(credential.cacheKey);
-    let userId: string;
-    if (cached) {
-      if (cached.expiresAt <= now) {
-        this.cache.delete(credential.cacheKey);
-        return null;
-      }
-      userId = cached.userId;
-    } else {
-      const token = tokenOf(credential);
-      if (token === null) return null;
-      const session = await this.store.findSession(hashToken(token), now);
-      if (!session) return null;
-      this.cache.set(credential.cacheKey, { userId: session.userId, expiresAt: session.expiresAt });
-      userId = session.userId;
-    }
+    const userId = await this.userIdForToken(credential.token);
+    if (userId === null) return null;
     const resolved = { userId, credential };
     this.resolved.set(request, resolved);
     return resolved;
+  }
+
+  /**
+   * The user of a token, or null. A cache hit (every request after the first, for a few seconds) skips
+   * the SHA-256 and the store. Raw tokens live only in this process's memory; the store sees their hash.
+   */
+  async userIdForToken(token: string | null): Promise<string | null> {
+    if (token === null) return null;
+    const now = this.clock.now();
+    const cached = this.cache.get(token);
+    if (cached && cached.checkAfter > now) {
+      if (cached.expiresAt > now) return cached.userId;
+      this.cache.delete(token);
+      return null;
+    }
+    const generation = this.generation;
+    const session = await this.store.findSession(hashToken(token), now);
+    if (!session) {
+      this.cache.delete(token);
+      return null;
+    }
+    if (generation === this.generation)
+      this.cache.set(token, {
+        userId: session.userId,
+        expiresAt: session.expiresAt,
+        checkAfter: now + this.cacheTtlMs,
+      });
+    return session.userId;
   }
 }
 
 function credentialOf(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && BEARER_SCHEME.test(header)) return { kind: 'bearer', cacheKey: header };
-  // Parsed only here, not by a hook on every request: bearer clients (every bid of an API client) never pay
-  // for it. A malformed value is no credential, so it cannot fill the cache either.
-  const cookies = request.headers.cookie;
-  if (typeof cookies !== 'string' || !cookies.includes(SESSION_COOKIE)) return null;
-  const token = request.server.parseCookie(cookies)[SESSION_COOKIE];
-  if (token === undefined || !TOKEN.test(token)) return null;
-  return { kind: 'cookie', cacheKey: COOKIE_KEY_PREFIX + token, token };
+  if (typeof header === 'string' && BEARER_SCHEME.test(header))
+    return { kind: 'bearer', token: BEARER.exec(header)?.[1] ?? null };
+  return cookieCredential(request.headers.cookie, (text) => request.server.parseCookie(text));
 }
 
-/** The token of a credential, or null when a bearer header is not in the right form. */
-function tokenOf(credential: Credential): string | null {
-  if (credential.kind === 'cookie') return credential.token;
-  const match = BEARER.exec(credential.cacheKey);
-  return match ? match[1]! : null;
+/**
+ * The session cookie's token, parsed only here and only when there is no bearer header: bearer clients
+ * (every bid of an API client) never pay for cookie parsing. A malformed value is no credential.
+ */
+export function cookieCredential(
+  cookies: string | undefined,
+  parse: (text: string) => Record<string, string | undefined>,
+): Credential | null {
+  if (typeof cookies !== 'string' || !cookies.includes(SESSION_COOKIE)) return null;
+  const token = parse(cookies)[SESSION_COOKIE];
+  if (token === undefined || !TOKEN.test(token)) return null;
+  return { kind: 'cookie', token };
 }
 
 /**

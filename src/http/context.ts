@@ -4,7 +4,8 @@ import type { Metrics } from '../metrics.ts';
 import type { SseHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Authenticator } from './auth.ts';
-import type { ScryptCost } from './passwords.ts';
+import type { LimitSettings, LoginThrottle, StreamLimiter, routeRateLimits } from './limits/index.ts';
+import type { PasswordWork, ScryptCost } from './passwords.ts';
 
 /** What route handlers may use. Built once per app in app.ts; nothing here is global. */
 export interface RouteContext {
@@ -16,4 +17,10 @@ export interface RouteContext {
   auth: Authenticator;
   sessionTtlMs: number;
   scryptCost: ScryptCost;
+  limits: LimitSettings;
+  /** Per-route `config` entries for @fastify/rate-limit (empty when the limits are off). */
+  rateLimits: ReturnType<typeof routeRateLimits>;
+  loginThrottle: LoginThrottle;
+  passwordWork: PasswordWork;
+  streams: StreamLimiter;
 }

@@ -45,3 +45,37 @@ export function unknownUserHash(cost: ScryptCost): string {
   const zeros = (n: number) => Buffer.alloc(n).toString('base64url');
   return ['scrypt', cost.N, cost.r, cost.p, zeros(16), zeros(KEY_LENGTH)].join('$');
 }
+
+/**
+ * Bounds the password hashing a node does at once. scrypt runs on libuv's
+ * thread pool, off the event loop, but each hash takes tens of milliseconds
+ * of a core: a flood of log-ins computing them four at a time would take both
+ * cores from the bid path. One at a time (default) leaves a core to bids; a
+ * bounded queue answers the overflow at once (429) instead of letting waits
+ * grow without limit.
+ */
+export class PasswordWork {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(
+    private readonly concurrency = 1,
+    private readonly maxWaiting = 32,
+  ) {}
+
+  /** Runs `work` when a slot is free; null (nothing run) when the queue is full. */
+  async run<T>(work: () => Promise<T>): Promise<{ value: T } | null> {
+    if (this.running >= this.concurrency) {
+      if (this.waiting.length >= this.maxWaiting) return null;
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.running++;
+    try {
+      return { value: await work() };
+    } finally {
+      const next = this.waiting.shift();
+      // The slot passes straight to the next waiter (running stays the same), or is freed.
+      if (next) next();
+      else this.running--;
+    }
+  }
+}

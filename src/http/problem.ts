@@ -3,6 +3,19 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorCatalogue, toError } from '../error-catalogue.ts';
 import { InvalidCursorError, StoreUnavailableError } from '../store/index.ts';
 
+/** The RFC 9457 problem document for a catalogue code. */
+export function problemDocument(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
+  const entry = errorCatalogue[code];
+  return {
+    type: `https://gavel.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`,
+    title: entry.title,
+    status: entry.status,
+    code,
+    detail: detail ?? entry.title,
+    ...extra,
+  };
+}
+
 /** Sends an RFC 9457 problem document for a catalogue code. */
 export function sendProblem(
   reply: FastifyReply,
@@ -10,18 +23,10 @@ export function sendProblem(
   detail?: string,
   extra: Record<string, unknown> = {},
 ): FastifyReply {
-  const entry = errorCatalogue[code];
   return reply
-    .code(entry.status)
+    .code(errorCatalogue[code].status)
     .type('application/problem+json')
-    .send({
-      type: `https://gavel.dev/errors/${code.toLowerCase().replaceAll('_', '-')}`,
-      title: entry.title,
-      status: entry.status,
-      code,
-      detail: detail ?? entry.title,
-      ...extra,
-    });
+    .send(problemDocument(code, detail, extra));
 }
 
 /** Fastify's own 4xx errors, by their code, mapped onto the catalogue. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, MIN_AMOUNT } from '../domain/index.ts';
+import { isCommonPassword } from './common-passwords.ts';
+import { isCurrency } from './currencies.ts';
 
 /** Stored upload names are ours alone (a UUIDv7 and the checked kind): nothing the client sent reaches a path. */
 export const UPLOAD_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp)$/;
@@ -29,12 +31,71 @@ const isoDate = z.iso
 const id = z.string().min(1).max(128);
 const isoOut = z.string().describe('ISO 8601 UTC with milliseconds');
 
+/**
+ * A whole number in a querystring, spelled as plain decimal digits and nothing
+ * else. `z.coerce.number()` goes through `Number()`, which also reads "0x10",
+ * "1e1", "+10", " 10" and "10.0": one value with many spellings slips past
+ * caches, logs and rules that look at the text. Every numeric query parameter
+ * goes through here.
+ */
+function queryInteger(range: { min: number; max: number; default: number }) {
+  return z
+    .string()
+    .regex(/^[0-9]+$/, 'must be plain decimal digits')
+    .transform(Number)
+    .pipe(z.number().int().min(range.min).max(range.max))
+    .default(range.default)
+    .describe(`${range.min}–${range.max}, default ${range.default}`);
+}
+
+// ---------- text that people read ----------
+
+/**
+ * Characters that have no place in a name: C0 and C1 controls (NUL, TAB, CR,
+ * LF, DEL, NEL, …), line and paragraph separators (they break a name over
+ * lines just as LF does) and lone surrogates (not text at all).
+ */
+const CONTROL_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]/u;
+/**
+ * Bidirectional controls (embeddings, overrides, isolates, the LRM/RLM/ALM
+ * marks): they reorder the text around them, so "alice\u202Egnp.exe" shows as
+ * "aliceexe.png". Right-to-left scripts need none of them in a name.
+ */
+const BIDI_CONTROLS = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+/**
+ * What renders as nothing: whitespace, format characters (zero-width space
+ * and joiners, word joiner, BOM, soft hyphen) and other default-ignorable code
+ * points (Hangul fillers). Allowed inside a name (a ZWJ builds an emoji), but a
+ * name made only of them would show as a blank.
+ */
+const INVISIBLE = /[\s\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
+const hasVisibleCharacter = (s: string) => s.replace(INVISIBLE, '').length > 0;
+
+/** A display name, as other users will see it: NFC, trimmed, 1–64 characters, nothing hidden or reordering. */
+export const displayName = z
+  .string()
+  .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters (tabs and line breaks included)')
+  .refine((s) => !BIDI_CONTROLS.test(s), 'must not contain bidirectional control characters')
+  // NFC first, so that "e" + combining acute and "é" are one name of one length.
+  .transform((s) => s.normalize('NFC').trim())
+  .pipe(z.string().min(1).max(64).refine(hasVisibleCharacter, 'must contain a visible character'))
+  .describe(
+    'Shown to everyone: NFC-normalised and trimmed, then 1–64 characters with a visible one; no control or bidirectional characters',
+  );
+
 // ---------- users and sessions ----------
 
 export const createUserBody = z.strictObject({
   username: z.string().regex(/^[a-z0-9_]{3,32}$/, 'lowercase letters, digits and _, 3–32 characters'),
-  password: z.string().min(8).max(128),
-  displayName: z.string().trim().min(1).max(64).optional(),
+  password: z
+    .string()
+    .min(8)
+    .max(128)
+    .refine(hasVisibleCharacter, 'must not be only whitespace')
+    // The first guesses of any attacker; the message does not repeat the password.
+    .refine((p) => !isCommonPassword(p), 'is one of the most common breached passwords; choose another')
+    .describe('8–128 characters, not only whitespace, not one of the 10,000 most common breached passwords'),
+  displayName: displayName.optional(),
 });
 
 export const createSessionBody = z.strictObject({
@@ -42,7 +103,15 @@ export const createSessionBody = z.strictObject({
   password: z.string().max(256),
 });
 
+/** The signed-in user's own view (sign-up, log-in, `GET /me`): the only one that carries the username. */
 export const user = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoOut });
+
+const publicTag = z
+  .string()
+  .describe('Short stable public discriminator derived from the user id (6 Crockford base32 characters)');
+
+/** Anyone's view of a user (`GET /users/:id`): never the username, which is a login name. */
+export const publicUser = z.object({ id: z.string(), displayName: z.string(), tag: publicTag, createdAt: isoOut });
 
 export const userParams = z.object({ id });
 
@@ -69,8 +138,9 @@ export const createAuctionBody = z.strictObject({
   startingPrice: amount,
   currency: z
     .string()
-    .regex(/^[A-Z]{3}$/, 'an ISO 4217 code such as USD')
-    .default('USD'),
+    .refine(isCurrency, 'must be an ISO 4217 currency code such as USD')
+    .default('USD')
+    .describe('ISO 4217 code (XXX and XTS are not currencies)'),
   startDate: isoDate.optional().describe('Defaults to now'),
   endDate: isoDate,
   minIncrement: amount.default(1),
@@ -177,7 +247,7 @@ export const listAuctionsQuery = z.object({
   sellerId: id.optional(),
   q: z.string().max(200).optional(),
   sort: z.enum(['ending_soon', 'newest', 'price_asc', 'price_desc']).default('ending_soon'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInteger({ min: 1, max: 100, default: 20 }),
   cursor: z.string().max(512).optional(),
 });
 
@@ -207,18 +277,19 @@ export const bid = z.object({
 });
 
 export const listBidsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  limit: queryInteger({ min: 1, max: 100, default: 50 }),
   cursor: z.string().max(512).optional(),
   status: z.enum(['accepted', 'all']).default('accepted'),
 });
 
 export const leaderboardQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(20).default(3),
+  limit: queryInteger({ min: 1, max: 20, default: 3 }),
 });
 
 export const leaderboardEntry = z.object({
   bidderId: z.string(),
   displayName: z.string(),
+  bidderTag: publicTag,
   amount: z.number().int(),
   bidAt: isoOut,
 });
@@ -243,7 +314,7 @@ export const myBid = z.object({
 });
 
 export const pageQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: queryInteger({ min: 1, max: 100, default: 20 }),
   cursor: z.string().max(512).optional(),
 });
 

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
@@ -7,6 +8,7 @@ import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store, StoredEvent } from '../store/index.ts';
+import { SnapshotCache } from './snapshot-cache.ts';
 import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
 
 export interface SseHubOptions {
@@ -20,6 +22,12 @@ export interface SseHubOptions {
   heartbeatMs?: number;
   /** Events read from the store per page while a client catches up. Default 500. */
   historyPageSize?: number;
+  /**
+   * A stream whose socket stays full (the client does not read) for this long is closed, ms. Default
+   * 30,000. Until then it holds only the newest state, never a growing queue; when it reconnects it
+   * resumes from its Last-Event-ID.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** One event of a stream: `version` is its SSE id (an auction's version, or a user notification's seq). */
@@ -59,7 +67,10 @@ const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\
  * the socket drains (states merged under load, the latest always arrives).
  */
 export class SseHub {
-  private readonly options: Required<Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize'>> & SseHubOptions;
+  private readonly options: Required<Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize' | 'stallTimeoutMs'>> &
+    SseHubOptions;
+  /** Auction snapshots, serialized once per state for every stream that starts on it. */
+  private readonly snapshots = new SnapshotCache((state, now) => auctionView(state, now, null));
   private readonly watchersByKey = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
   /** Watch lists by auction: one bus subscription per auction however many lists include it. */
   private readonly watchListsByAuction = new Map<
@@ -71,7 +82,12 @@ export class SseHub {
   private closing = false;
 
   constructor(options: SseHubOptions) {
-    this.options = { heartbeatMs: 15_000, historyPageSize: 500, ...options };
+    this.options = {
+      ...options,
+      heartbeatMs: options.heartbeatMs ?? 15_000,
+      historyPageSize: options.historyPageSize ?? 500,
+      stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+    };
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
   }
@@ -85,6 +101,7 @@ export class SseHub {
   /** Streams one auction (the caller has checked it exists): snapshot or resume, then live events. */
   attachAuction(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
     const { bus, store, sequencer, clock } = this.options;
+    const snapshots = this.snapshots;
     return this.attach(res, lastEventId, {
       key: `auction:${auctionId}`,
       contiguous: true,
@@ -99,7 +116,7 @@ export class SseHub {
       async start() {
         const state = await sequencer.getAuction(auctionId);
         if (!state) return null;
-        const data = JSON.stringify({ auction: auctionView(state, clock.now(), null) });
+        const data = snapshots.data(state, clock.now());
         return { version: state.version, text: `id: ${state.version}\nevent: snapshot\ndata: ${data}\n\n` };
       },
     });
@@ -262,11 +279,19 @@ export class SseHub {
     }
   }
 
+  /** Keep-alive comments, and the end of streams whose client stopped reading long ago. */
   private beat(): void {
+    const stalledSince = performance.now() - this.options.stallTimeoutMs;
     for (const entry of this.watchersByKey.values()) {
-      for (const watcher of entry.watchers) watcher.comment('keep-alive');
+      for (const watcher of entry.watchers) {
+        if (watcher.congestedSince !== null && watcher.congestedSince < stalledSince) watcher.drop();
+        else watcher.comment('keep-alive');
+      }
     }
-    for (const stream of this.watchLists) stream.comment('keep-alive');
+    for (const stream of this.watchLists) {
+      if (stream.congestedSince !== null && stream.congestedSince < stalledSince) stream.drop();
+      else stream.comment('keep-alive');
+    }
   }
 }
 
@@ -281,6 +306,8 @@ class Watcher {
   /** Newest event held back while the socket is full. */
   private heldBack: { event: FeedEvent; text: string } | null = null;
   private congested = false;
+  /** When the socket last filled up (performance.now()), while it stays full; null when it drains. */
+  congestedSince: number | null = null;
 
   constructor(
     private readonly res: ServerResponse,
@@ -378,14 +405,27 @@ class Watcher {
     this.res.end();
   }
 
+  /**
+   * Closes the connection without flushing: for a client that stopped reading, whose full buffer would
+   * otherwise keep the socket (and its memory) until the kernel gives up.
+   */
+  drop(): void {
+    this.closed = true;
+    this.res.destroy();
+  }
+
   private write(text: string, version: number): void {
     if (this.closed) return;
     this.lastSent = version;
-    if (!this.res.write(text)) this.congested = true;
+    if (!this.res.write(text) && !this.congested) {
+      this.congested = true;
+      this.congestedSince = performance.now();
+    }
   }
 
   private onDrain(): void {
     this.congested = false;
+    this.congestedSince = null;
     const held = this.heldBack;
     this.heldBack = null;
     if (held && held.event.version > this.lastSent) this.write(held.text, held.event.version);

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { Auction } from '../domain/index.ts';
 import { auctionView } from '../domain/index.ts';
 import type { StoredEvent } from '../store/index.ts';
@@ -49,10 +50,13 @@ export class WatchListStream {
   private readonly unsubscribes = new Map<string, () => void>();
   private live = false;
   private congested = false;
+  /** When the socket last filled up (performance.now()), while it stays full; null when it drains. */
+  congestedSince: number | null = null;
 
   constructor(private readonly options: WatchListStreamOptions) {
     options.res.on('drain', () => {
       this.congested = false;
+      this.congestedSince = null;
       this.flush();
     });
   }
@@ -98,6 +102,12 @@ export class WatchListStream {
     this.options.res.end();
   }
 
+  /** Closes the connection without flushing (a client that stopped reading: its buffer would never drain). */
+  drop(): void {
+    if (!this.closed) this.dispose();
+    this.options.res.destroy();
+  }
+
   /** Stops listening (the client went away, or end()). */
   dispose(): void {
     this.closed = true;
@@ -133,6 +143,9 @@ export class WatchListStream {
   private write(auctionId: string, version: number, frame: string): void {
     if (this.closed) return;
     this.sent.set(auctionId, version);
-    if (!this.options.res.write(frame)) this.congested = true;
+    if (!this.options.res.write(frame) && !this.congested) {
+      this.congested = true;
+      this.congestedSince = performance.now();
+    }
   }
 }

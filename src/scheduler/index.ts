@@ -1,2 +1,3 @@
-/** Closes auctions (and, later, settlement deadlines) from the store's due-time index. */
+/** Time-driven work: closing and settlement deadlines from the due-time index; retention sweeps. */
 export { Closer, type CloserOptions } from './closer.ts';
+export { Retention, type RetentionOptions } from './retention.ts';

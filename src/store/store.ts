@@ -23,6 +23,24 @@ export interface Store {
   insertSession(session: SessionRecord): Promise<void>;
   findSession(tokenHash: string, now: number): Promise<SessionRecord | null>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Ends every session of one user ("log out everywhere"). */
+  deleteSessionsOfUser(userId: string): Promise<void>;
+  /**
+   * Retention: deletes sessions expired at `now` and idempotency records created before
+   * `idempotencyBefore`, at most `limit` of each per call (callers loop: short write transactions keep
+   * the bid path's commits from waiting behind a big delete). Returns how many of each went.
+   */
+  deleteExpired(input: { now: number; idempotencyBefore: number; limit: number }): Promise<RetentionResult>;
+
+  /** Records an uploaded picture (before its file is written). */
+  insertUpload(upload: UploadRecord): Promise<void>;
+  /** How many pictures a user uploaded at or after `since` (the per-user quota). */
+  countUploadsSince(userId: string, since: number): Promise<number>;
+  /** Marks an upload as used by an auction; false when there is no such upload of this user. */
+  attachUpload(name: string, userId: string, at: number): Promise<boolean>;
+  /** Uploads no auction took that were created before `before`, oldest first. */
+  unattachedUploadsBefore(before: number, limit: number): Promise<string[]>;
+  deleteUploads(names: readonly string[]): Promise<void>;
 
   insertAuction(auction: Auction): Promise<void>;
   loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>>;
@@ -65,6 +83,19 @@ export interface SessionRecord {
   userId: string;
   createdAt: number;
   expiresAt: number;
+}
+
+export interface UploadRecord {
+  /** The stored file's name (server-chosen). */
+  name: string;
+  userId: string;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface RetentionResult {
+  sessions: number;
+  idempotencyKeys: number;
 }
 
 /** A stored bid: the domain's facts about it (see `BidFacts` for each field). */

@@ -12,11 +12,26 @@ export type Auction = AuctionView;
 export type Bid = BidView;
 export type { Standing };
 
+/** The signed-in user's own view: the only one with the login username. */
 export interface User {
   id: string;
   username: string;
   displayName: string;
   createdAt: string;
+}
+
+/** Anyone's view of a user: no username; `tag` tells apart two people showing the same display name. */
+export interface PublicUser {
+  id: string;
+  displayName: string;
+  tag: string;
+  createdAt: string;
+}
+
+/** How another user is named on the page: their display name and, once known, their tag. */
+export interface PublicName {
+  displayName: string;
+  tag: string | null;
 }
 
 export interface Page<T> {
@@ -27,6 +42,7 @@ export interface Page<T> {
 export interface LeaderboardEntry {
   bidderId: string;
   displayName: string;
+  bidderTag: string;
   amount: number;
   bidAt: string;
 }
@@ -158,7 +174,7 @@ export const api = {
     request<{ user: User; expiresAt: string }>('/sessions', { method: 'POST', body: { username, password } }),
   logOut: () => request<void>('/sessions/current', { method: 'DELETE' }),
   me: () => request<{ user: User }>('/me'),
-  user: (id: string) => request<{ user: User }>(`/users/${encodeURIComponent(id)}`),
+  user: (id: string) => request<{ user: PublicUser }>(`/users/${encodeURIComponent(id)}`),
 
   auctions: (query: {
     q?: string;
@@ -191,17 +207,17 @@ export const api = {
   myAuctions: (cursor?: string | null) => request<Page<Auction>>(`/me/auctions${qs({ limit: 50, cursor })}`),
 };
 
-const names = new Map<string, Promise<string>>();
+const names = new Map<string, Promise<PublicName>>();
 
-/** A user's display name, fetched once per page load (bid history carries only ids). */
-export function displayNameOf(userId: string): Promise<string> {
+/** A user's display name and tag, fetched once per page load (bid history carries only ids). */
+export function publicNameOf(userId: string): Promise<PublicName> {
   let name = names.get(userId);
   if (!name) {
     name = api.user(userId).then(
-      (r) => r.user.displayName,
+      (r) => ({ displayName: r.user.displayName, tag: r.user.tag }),
       () => {
         names.delete(userId); // try again next time
-        return 'a bidder';
+        return { displayName: 'a bidder', tag: null };
       },
     );
     names.set(userId, name);

@@ -25,3 +25,11 @@ export function toLocalInput(ms: number): string {
   const d = new Date(ms);
   return new Date(ms - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
+
+/**
+ * Another user as text: "alice #K3F9QZ". Display names are not unique (anyone
+ * may call themselves "alice"); the tag, derived from the user id, is.
+ */
+export function formatPublicName(name: { displayName: string; tag: string | null }): string {
+  return name.tag ? `${name.displayName} #${name.tag}` : name.displayName;
+}

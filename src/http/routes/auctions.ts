@@ -14,6 +14,11 @@ export function searchTerms(q: string | undefined): string[] {
   return (q.normalize('NFKC').match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8).map((t) => t.slice(0, 64));
 }
 
+/** The stored name of an `/uploads/…` picture URL, or null for an outside URL (or none). */
+function uploadNameOf(imageUrl: string | null): string | null {
+  return imageUrl?.startsWith('/uploads/') ? imageUrl.slice('/uploads/'.length) : null;
+}
+
 /** Create, read and list auctions. */
 export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -22,6 +27,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions',
     {
       onRequest: ctx.auth.required,
+      config: ctx.rateLimits.createAuction,
       schema: {
         tags: ['auctions'],
         summary: 'Put an item up for auction (the caller is the seller)',
@@ -58,6 +64,12 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       if (!result.ok)
         throw new AppError('VALIDATION_FAILED', result.message, {
           errors: [{ in: 'body', path: `/${result.field}`, message: result.message }],
+        });
+      const upload = uploadNameOf(body.item.imageUrl);
+      // A picture uploaded here must be the seller's own: it is then kept (no longer an orphan to sweep).
+      if (upload !== null && !(await ctx.store.attachUpload(upload, sellerId, now)))
+        throw new AppError('VALIDATION_FAILED', 'imageUrl is not a picture you uploaded', {
+          errors: [{ in: 'body', path: '/item/imageUrl', message: 'not a picture you uploaded' }],
         });
       await ctx.sequencer.createAuction(result.auction);
       return reply.code(201).send({ auction: auctionView(result.auction, ctx.clock.now(), sellerId) });

@@ -5,9 +5,10 @@ import { bidView } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { idempotencyKeyOfHeaders } from '../idempotency-key.ts';
 import { sendProblem } from '../problem.ts';
+import { publicTag } from '../public-user.ts';
 import {
-  IDEMPOTENCY_KEY,
   auctionParams,
   bid,
   leaderboardEntry,
@@ -25,6 +26,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/bids',
     {
       onRequest: ctx.auth.required,
+      config: ctx.rateLimits.bids,
       schema: {
         tags: ['bids'],
         summary: 'Place a bid. Answered only once the bid is durable; rejected bids are stored too (409).',
@@ -34,7 +36,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
           'idempotency-key': z
             .string()
             .optional()
-            .describe('1–64 printable ASCII characters; a retry returns the first answer'),
+            .describe('1–64 printable ASCII characters, sent at most once; a retry returns the first answer'),
         }),
         body: placeBidBody,
         response: {
@@ -49,16 +51,16 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
     },
     async (request, reply) => {
       const bidderId = await ctx.auth.requireUserId(request);
-      const key = request.headers['idempotency-key'];
-      if (key !== undefined && !IDEMPOTENCY_KEY.test(key))
-        throw new AppError('VALIDATION_FAILED', 'Idempotency-Key must be 1–64 printable ASCII characters', {
-          errors: [{ in: 'headers', path: '/idempotency-key', message: 'must be 1–64 printable ASCII characters' }],
+      const key = idempotencyKeyOfHeaders(request.raw.rawHeaders, request.headers['idempotency-key']);
+      if (!key.ok)
+        throw new AppError('VALIDATION_FAILED', `Idempotency-Key ${key.message}`, {
+          errors: [{ in: 'headers', path: '/idempotency-key', message: key.message }],
         });
       const outcome = await ctx.sequencer.placeBid({
         auctionId: request.params.id,
         bidderId,
         amount: request.body.amount,
-        idempotencyKey: key ?? null,
+        idempotencyKey: key.key,
       });
       if (outcome.kind === 'auction_not_found') throw new AppError('AUCTION_NOT_FOUND');
       if (outcome.kind === 'idempotency_key_reused') throw new AppError('IDEMPOTENCY_KEY_REUSED');
@@ -122,7 +124,13 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
       const state = await ctx.sequencer.getAuction(request.params.id);
       if (!state) throw new AppError('AUCTION_NOT_FOUND');
       const rows = await ctx.store.leaderboard(state.id, request.query.limit);
-      return { items: rows.map((row) => ({ ...row, bidAt: new Date(row.bidAt).toISOString() })) };
+      return {
+        items: rows.map((row) => ({
+          ...row,
+          bidderTag: publicTag(row.bidderId),
+          bidAt: new Date(row.bidAt).toISOString(),
+        })),
+      };
     },
   );
 }

@@ -1,9 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { refuseWithRateLimit } from '../limits/index.ts';
 import { auctionParams, problem, watchListQuery } from '../schemas.ts';
 
 const VERSION = /^\d{1,15}$/;
@@ -12,6 +13,30 @@ const VERSION = /^\d{1,15}$/;
 function lastEventIdOf(header: string | string[] | undefined, query: string | undefined): number | null {
   const raw = typeof header === 'string' ? header.trim() : query;
   return raw !== undefined && VERSION.test(raw) ? Number(raw) : null;
+}
+
+/**
+ * Takes a stream slot for the caller (contract: 50 open streams per client address, 20 per signed-in user)
+ * and hands the response over to the hub. Answers HEAD at once with the stream's headers and no body: a
+ * HEAD must not hold a connection open the way the stream does. False when the caller must not stream.
+ */
+async function takeStream(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  userId: string | null,
+): Promise<boolean> {
+  if (request.method === 'HEAD') {
+    reply.hijack();
+    reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+    reply.raw.end();
+    return false;
+  }
+  const slot = ctx.streams.acquire(request.ip, userId);
+  if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
+  reply.hijack();
+  reply.raw.once('close', slot.release);
+  return true;
 }
 
 /**
@@ -45,7 +70,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       const userId = await ctx.auth.requireUserId(request);
       const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
-      reply.hijack();
+      if (!(await takeStream(ctx, request, reply, userId))) return;
       await ctx.hub.attachUser(reply.raw, userId, lastEventId);
     },
   );
@@ -72,7 +97,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       const state = await ctx.sequencer.getAuction(request.params.id);
       if (!state) throw new AppError('AUCTION_NOT_FOUND');
       const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
-      reply.hijack();
+      if (!(await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request)))) return;
       await ctx.hub.attachAuction(reply.raw, state.id, lastEventId);
     },
   );
@@ -91,7 +116,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       // Ids are opaque: a repeated one is watched once, in the place it first appears.
       const auctionIds = [...new Set(request.query.auctions.split(','))];
-      reply.hijack();
+      if (!(await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request)))) return;
       await ctx.hub.attachWatchList(reply.raw, auctionIds);
     },
   );

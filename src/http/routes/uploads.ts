@@ -7,7 +7,10 @@ import { AppError } from '../../error-catalogue.ts';
 import { newId } from '../../ids.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { refuseWithRateLimit } from '../limits/index.ts';
 import { UPLOAD_NAME, problem } from '../schemas.ts';
+
+const DAY = 24 * 3600_000;
 
 /** Largest accepted image, bytes. */
 export const MAX_UPLOAD_BYTES = 5 * 1024 * 1024;
@@ -51,19 +54,35 @@ export function uploadRoutes(app: FastifyInstance, ctx: RouteContext, uploadsDir
         bodyLimit: MAX_UPLOAD_BYTES,
         schema: {
           tags: ['uploads'],
-          summary: 'Upload an item picture: the raw bytes of a JPEG, PNG or WebP image (at most 5 MiB)',
+          summary:
+            'Upload an item picture: the raw bytes of a JPEG, PNG or WebP image (at most 5 MiB, 50 per user per day); one that no auction of yours uses within 24 hours is deleted',
           security: SESSION_SECURITY,
-          response: { 201: z.object({ url: z.string() }), 400: problem, 401: problem, 413: problem, 415: problem },
+          response: {
+            201: z.object({ url: z.string() }),
+            400: problem,
+            401: problem,
+            413: problem,
+            415: problem,
+            429: problem,
+          },
         },
       },
       async (request, reply) => {
-        await ctx.auth.requireUserId(request);
+        const userId = await ctx.auth.requireUserId(request);
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0)
           throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the image bytes as image/jpeg, image/png or image/webp');
         const kind = (Object.keys(kinds) as Kind[]).find((k) => kinds[k].matches(body));
         if (!kind) throw new AppError('VALIDATION_FAILED', 'The body is not a JPEG, PNG or WebP image');
+        const now = ctx.clock.now();
+        if (ctx.limits.enabled) {
+          const max = ctx.limits.uploadsPerUserPerDay;
+          if ((await ctx.store.countUploadsSince(userId, now - DAY)) >= max)
+            throw refuseWithRateLimit(reply, max, 3600);
+        }
         const name = `${newId()}.${kind}`;
+        // The row first, then the file: a file never exists without a row, so the sweep finds every orphan.
+        await ctx.store.insertUpload({ name, userId, bytes: body.length, createdAt: now });
         await fs.writeFile(join(uploadsDir, name), body, { flag: 'wx' });
         return reply.code(201).send({ url: `/uploads/${name}` });
       },

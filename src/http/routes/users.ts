@@ -1,5 +1,5 @@
 import { newId } from '../../ids.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
@@ -13,9 +13,12 @@ import {
   setSessionCookie,
 } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { refuseWithRateLimit } from '../limits/index.ts';
 import { hashPassword, unknownUserHash, verifyPassword } from '../passwords.ts';
-import { createSessionBody, createUserBody, problem, user, userParams } from '../schemas.ts';
+import { publicUserView } from '../public-user.ts';
+import { createSessionBody, createUserBody, problem, publicUser, user, userParams } from '../schemas.ts';
 
+/** The user's own view, for that user only: it carries the login username (others get `publicUserView`). */
 export function userView(record: UserRecord) {
   return {
     id: record.id,
@@ -32,6 +35,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
   r.post(
     '/api/v1/users',
     {
+      config: ctx.rateLimits.signUp,
       schema: {
         tags: ['users'],
         summary: 'Sign up',
@@ -45,7 +49,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
         id: newId(),
         username,
         displayName: displayName ?? username,
-        passwordHash: await hashPassword(password, ctx.scryptCost),
+        passwordHash: await hashWithinLimits(ctx, reply, password),
         createdAt: ctx.clock.now(),
       };
       if ((await ctx.store.insertUser(record)) === 'username_taken') throw new AppError('USERNAME_TAKEN');
@@ -58,15 +62,15 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       schema: {
         tags: ['users'],
-        summary: 'A user’s public profile (bidder and seller names)',
+        summary: 'A user’s public profile (bidder and seller names, with a tag that tells same names apart)',
         params: userParams,
-        response: { 200: z.object({ user }), 400: problem, 404: problem },
+        response: { 200: z.object({ user: publicUser }), 400: problem, 404: problem },
       },
     },
     async (request) => {
       const record = (await ctx.store.findUsersByIds([request.params.id])).get(request.params.id);
       if (!record) throw new AppError('USER_NOT_FOUND');
-      return { user: userView(record) };
+      return { user: publicUserView(record) };
     },
   );
 
@@ -85,11 +89,22 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       },
     },
     async (request, reply) => {
+      // A token must never be kept by a cache between the client and us.
+      reply.header('cache-control', 'no-store');
       const { username, password } = request.body;
+      await ctx.loginThrottle.check(request, reply);
       const record = await ctx.store.findUserByUsername(username);
-      // Verify against a dummy hash for unknown users so response time does not reveal who exists.
-      const ok = await verifyPassword(password, record?.passwordHash ?? unknownUserHash(ctx.scryptCost));
-      if (!record || !ok) throw new AppError('INVALID_CREDENTIALS');
+      const checked = await ctx.passwordWork.run(async () => {
+        // Again inside the slot: attempts that queued behind others are refused without hashing.
+        await ctx.loginThrottle.check(request, reply);
+        // Verify against a dummy hash for unknown users so response time does not reveal who exists.
+        return verifyPassword(password, record?.passwordHash ?? unknownUserHash(ctx.scryptCost));
+      });
+      if (checked === null) throw refuseWithRateLimit(reply, 1, 1);
+      if (!record || !checked.value) {
+        await ctx.loginThrottle.recordFailure(request);
+        throw new AppError('INVALID_CREDENTIALS');
+      }
       const token = newToken();
       const now = ctx.clock.now();
       const expiresAt = now + ctx.sessionTtlMs;
@@ -105,13 +120,33 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       onRequest: ctx.auth.required,
       schema: {
         tags: ['users'],
-        summary: 'Log out: revoke the session of this request (bearer token or cookie) and clear the cookie',
+        summary:
+          'Log out: end the session of this request (bearer token or cookie, however the header is spelled) and clear the cookie',
         security: SESSION_SECURITY,
         response: { 204: z.null(), 401: problem, 403: problem },
       },
     },
     async (request, reply) => {
       await ctx.auth.revoke(request);
+      clearSessionCookie(reply);
+      return reply.code(204).send(null);
+    },
+  );
+
+  r.delete(
+    '/api/v1/sessions',
+    {
+      onRequest: ctx.auth.required,
+      schema: {
+        tags: ['users'],
+        summary:
+          'Log out everywhere: end every session of this user (refused at once on this node, within 5 s on every other)',
+        security: SESSION_SECURITY,
+        response: { 204: z.null(), 401: problem, 403: problem },
+      },
+    },
+    async (request, reply) => {
+      await ctx.auth.revokeAll(request);
       clearSessionCookie(reply);
       return reply.code(204).send(null);
     },
@@ -135,4 +170,11 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       return { user: userView(record) };
     },
   );
+}
+
+/** Sign-up's password hash, within the node's password work limit (429 when its queue is full). */
+async function hashWithinLimits(ctx: RouteContext, reply: FastifyReply, password: string): Promise<string> {
+  const hashed = await ctx.passwordWork.run(() => hashPassword(password, ctx.scryptCost));
+  if (hashed === null) throw refuseWithRateLimit(reply, 1, 1);
+  return hashed.value;
 }

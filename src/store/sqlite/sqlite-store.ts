@@ -13,9 +13,11 @@ import {
   type IdempotencyRecord,
   type LeaderboardRow,
   type Page,
+  type RetentionResult,
   type SessionRecord,
   type Store,
   type StoredEvent,
+  type UploadRecord,
   type UserEvent,
   type UserRecord,
   StoreUnavailableError,
@@ -104,6 +106,34 @@ export class SqliteStore implements Store {
 
   deleteSession(tokenHash: string): Promise<void> {
     return this.writer.call({ op: 'deleteSession', args: [tokenHash] });
+  }
+
+  deleteSessionsOfUser(userId: string): Promise<void> {
+    return this.writer.call({ op: 'deleteSessionsOfUser', args: [userId] });
+  }
+
+  deleteExpired(input: { now: number; idempotencyBefore: number; limit: number }): Promise<RetentionResult> {
+    return this.writer.call({ op: 'deleteExpired', args: [input] });
+  }
+
+  insertUpload(upload: UploadRecord): Promise<void> {
+    return this.writer.call({ op: 'insertUpload', args: [upload] });
+  }
+
+  async countUploadsSince(userId: string, since: number): Promise<number> {
+    return (this.statements.countUploadsSince.get(userId, since) as { n: number }).n;
+  }
+
+  attachUpload(name: string, userId: string, at: number): Promise<boolean> {
+    return this.writer.call({ op: 'attachUpload', args: [name, userId, at] });
+  }
+
+  async unattachedUploadsBefore(before: number, limit: number): Promise<string[]> {
+    return (this.statements.unattachedUploadsBefore.all(before, limit) as { name: string }[]).map((r) => r.name);
+  }
+
+  deleteUploads(names: readonly string[]): Promise<void> {
+    return this.writer.call({ op: 'deleteUploads', args: [names] });
   }
 
   insertAuction(auction: Auction): Promise<void> {
@@ -279,6 +309,8 @@ const readStatements = [
   'lastUserEventSeq',
   'nextDueTime',
   'dueAuctionIds',
+  'countUploadsSince',
+  'unattachedUploadsBefore',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];
 

@@ -3,7 +3,9 @@ import { type Auction, dueAt } from '../../domain/index.ts';
 import {
   type CommitBatch,
   type CommitResult,
+  type RetentionResult,
   type SessionRecord,
+  type UploadRecord,
   type UserRecord,
   VersionConflictError,
 } from '../store.ts';
@@ -19,6 +21,12 @@ export class SqliteWriter {
     | 'insertUser'
     | 'insertSession'
     | 'deleteSession'
+    | 'deleteSessionsOfUser'
+    | 'deleteExpiredSessions'
+    | 'deleteOldIdempotency'
+    | 'insertUpload'
+    | 'attachUpload'
+    | 'deleteUpload'
     | 'insertAuction'
     | 'updateAuction'
     | 'insertBid'
@@ -36,6 +44,12 @@ export class SqliteWriter {
       insertUser: db.prepare(sql.insertUser),
       insertSession: db.prepare(sql.insertSession),
       deleteSession: db.prepare(sql.deleteSession),
+      deleteSessionsOfUser: db.prepare(sql.deleteSessionsOfUser),
+      deleteExpiredSessions: db.prepare(sql.deleteExpiredSessions),
+      deleteOldIdempotency: db.prepare(sql.deleteOldIdempotency),
+      insertUpload: db.prepare(sql.insertUpload),
+      attachUpload: db.prepare(sql.attachUpload),
+      deleteUpload: db.prepare(sql.deleteUpload),
       insertAuction: db.prepare(sql.insertAuction),
       updateAuction: db.prepare(sql.updateAuction),
       insertBid: db.prepare(sql.insertBid),
@@ -64,6 +78,34 @@ export class SqliteWriter {
 
   deleteSession(tokenHash: string): void {
     this.s.deleteSession.run(tokenHash);
+  }
+
+  deleteSessionsOfUser(userId: string): void {
+    this.s.deleteSessionsOfUser.run(userId);
+  }
+
+  /** Two short statements, each its own transaction: retention never holds the writer for long. */
+  deleteExpired(input: { now: number; idempotencyBefore: number; limit: number }): RetentionResult {
+    const sessions = this.s.deleteExpiredSessions.run({ now: input.now, limit: input.limit }).changes;
+    const idempotencyKeys = this.s.deleteOldIdempotency.run({
+      before: input.idempotencyBefore,
+      limit: input.limit,
+    }).changes;
+    return { sessions, idempotencyKeys };
+  }
+
+  insertUpload(upload: UploadRecord): void {
+    this.s.insertUpload.run(upload);
+  }
+
+  attachUpload(name: string, userId: string, at: number): boolean {
+    return this.s.attachUpload.run({ name, userId, at }).changes === 1;
+  }
+
+  deleteUploads(names: readonly string[]): void {
+    this.db.transaction(() => {
+      for (const name of names) this.s.deleteUpload.run(name);
+    })();
   }
 
   insertAuction(auction: Auction): void {

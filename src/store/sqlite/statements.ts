@@ -15,6 +15,18 @@ export const sql = {
     'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (@tokenHash, @userId, @createdAt, @expiresAt)',
   findSession: 'SELECT * FROM sessions WHERE token_hash = ? AND expires_at > ?',
   deleteSession: 'DELETE FROM sessions WHERE token_hash = ?',
+  deleteSessionsOfUser: 'DELETE FROM sessions WHERE user_id = ?',
+  deleteExpiredSessions:
+    'DELETE FROM sessions WHERE token_hash IN (SELECT token_hash FROM sessions WHERE expires_at <= @now ORDER BY expires_at LIMIT @limit)',
+  deleteOldIdempotency: `DELETE FROM idempotency_keys WHERE (bidder_id, auction_id, key) IN
+    (SELECT bidder_id, auction_id, key FROM idempotency_keys WHERE created_at < @before ORDER BY created_at LIMIT @limit)`,
+
+  insertUpload: 'INSERT INTO uploads (name, user_id, bytes, created_at) VALUES (@name, @userId, @bytes, @createdAt)',
+  countUploadsSince: 'SELECT COUNT(*) AS n FROM uploads WHERE user_id = ? AND created_at >= ?',
+  attachUpload: 'UPDATE uploads SET attached_at = COALESCE(attached_at, @at) WHERE name = @name AND user_id = @userId',
+  unattachedUploadsBefore:
+    'SELECT name FROM uploads WHERE attached_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?',
+  deleteUpload: 'DELETE FROM uploads WHERE name = ?',
 
   insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,

@@ -11,6 +11,11 @@ export type WriteRequest =
   | { id: number; op: 'insertUser'; args: Parameters<SqliteWriter['insertUser']> }
   | { id: number; op: 'insertSession'; args: Parameters<SqliteWriter['insertSession']> }
   | { id: number; op: 'deleteSession'; args: Parameters<SqliteWriter['deleteSession']> }
+  | { id: number; op: 'deleteSessionsOfUser'; args: Parameters<SqliteWriter['deleteSessionsOfUser']> }
+  | { id: number; op: 'deleteExpired'; args: Parameters<SqliteWriter['deleteExpired']> }
+  | { id: number; op: 'insertUpload'; args: Parameters<SqliteWriter['insertUpload']> }
+  | { id: number; op: 'attachUpload'; args: Parameters<SqliteWriter['attachUpload']> }
+  | { id: number; op: 'deleteUploads'; args: Parameters<SqliteWriter['deleteUploads']> }
   | { id: number; op: 'insertAuction'; args: Parameters<SqliteWriter['insertAuction']> }
   | { id: number; op: 'commitBatch'; args: Parameters<SqliteWriter['commitBatch']> }
   | { id: number; op: 'close'; args: [] };
@@ -36,6 +41,21 @@ port.on('message', (request: WriteRequest) => {
         break;
       case 'deleteSession':
         writer.deleteSession(...request.args);
+        break;
+      case 'deleteSessionsOfUser':
+        writer.deleteSessionsOfUser(...request.args);
+        break;
+      case 'deleteExpired':
+        result = writer.deleteExpired(...request.args);
+        break;
+      case 'insertUpload':
+        writer.insertUpload(...request.args);
+        break;
+      case 'attachUpload':
+        result = writer.attachUpload(...request.args);
+        break;
+      case 'deleteUploads':
+        writer.deleteUploads(...request.args);
         break;
       case 'insertAuction':
         writer.insertAuction(...request.args);

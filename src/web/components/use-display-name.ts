@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'preact/hooks';
-import { displayNameOf } from '../api.ts';
+import { type PublicName, publicNameOf } from '../api.ts';
 
-/** A user's display name (fetched once per page load, shared by every component that asks). */
-export function useDisplayName(userId: string | null | undefined): string | null {
-  const [name, setName] = useState<string | null>(null);
+/** A user's display name and tag (fetched once per page load, shared by every component that asks). */
+export function usePublicName(userId: string | null | undefined): PublicName | null {
+  const [name, setName] = useState<PublicName | null>(null);
   useEffect(() => {
     setName(null);
     if (!userId) return;
     let live = true;
-    void displayNameOf(userId).then((n) => live && setName(n));
+    void publicNameOf(userId).then((n) => live && setName(n));
     return () => {
       live = false;
     };

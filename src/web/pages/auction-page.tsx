@@ -6,8 +6,9 @@ import { BidForm } from '../components/bid-form.tsx';
 import { Countdown } from '../components/countdown.tsx';
 import { FormError, errorMessage } from '../components/form-error.tsx';
 import { ItemImage } from '../components/item-image.tsx';
+import { PublicName } from '../components/public-name.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
-import { useDisplayName } from '../components/use-display-name.ts';
+import { usePublicName } from '../components/use-display-name.ts';
 import { useServerNow } from '../components/use-now.ts';
 import { formatDateTime, formatTime } from '../format.ts';
 import { type LiveState, LiveStream } from '../live-stream.ts';
@@ -254,7 +255,7 @@ export function AuctionPage({ id }: { id: string }) {
                   <li key={entry.bidderId} class={entry.bidderId === user?.id ? 'is-me' : undefined}>
                     <span class="leaderboard__rank">{i + 1}</span>
                     <span class="leaderboard__name">
-                      {entry.displayName}
+                      <PublicName name={{ displayName: entry.displayName, tag: entry.bidderTag }} />
                       {entry.bidderId === user?.id ? ' (you)' : ''}
                     </span>
                     <span class="leaderboard__amount">{formatMoney(entry.amount, auction.currency)}</span>
@@ -290,14 +291,14 @@ export function AuctionPage({ id }: { id: string }) {
 }
 
 function Seller({ sellerId, isMe }: { sellerId: string; isMe: boolean }) {
-  const name = useDisplayName(sellerId);
-  return <p class="muted">Sold by {isMe ? 'you' : (name ?? '…')}</p>;
+  const name = usePublicName(sellerId);
+  return <p class="muted">Sold by {isMe ? 'you' : <PublicName name={name} />}</p>;
 }
 
 function PricePanel({ auction, userId }: { auction: Auction; userId: string | null }) {
   const price = priceOf(auction);
   const leaderId = auction.highestBid?.bidderId ?? null;
-  const leaderName = useDisplayName(leaderId);
+  const leaderName = usePublicName(leaderId);
   return (
     <div class="price-panel__price">
       <span class="muted small" id="price-heading">
@@ -307,9 +308,14 @@ function PricePanel({ auction, userId }: { auction: Auction; userId: string | nu
         {price.text}
       </strong>
       <p class="leader" data-testid="leader">
-        {leaderId === null
-          ? 'No bids yet'
-          : `${auction.status === 'closed' ? 'Winner' : 'Leading'}: ${leaderId === userId ? 'you' : (leaderName ?? '…')}`}
+        {leaderId === null ? (
+          'No bids yet'
+        ) : (
+          <>
+            {auction.status === 'closed' ? 'Winner' : 'Leading'}:{' '}
+            {leaderId === userId ? 'you' : <PublicName name={leaderName} />}
+          </>
+        )}
         {' · '}
         {auction.bidCount} {auction.bidCount === 1 ? 'bid' : 'bids'}
       </p>
@@ -523,8 +529,8 @@ function Details({ auction }: { auction: Auction }) {
 }
 
 function BidRow({ bid, currency, userId }: { bid: Bid; currency: string; userId: string | null }) {
-  const name = useDisplayName(bid.bidderId);
-  const who = bid.bidderId === userId ? 'You' : (name ?? '…');
+  const name = usePublicName(bid.bidderId);
+  const who = bid.bidderId === userId ? 'You' : <PublicName name={name} />;
   return (
     <li class={`bid-row${bid.bidderId === userId ? ' is-me' : ''}`}>
       <span class="bid-row__who">

@@ -1,0 +1,115 @@
+import rateLimit, { type RateLimitPluginOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { LruCache } from '../../engine/index.ts';
+import { AppError } from '../../error-catalogue.ts';
+import type { LimitSettings } from './limit-settings.ts';
+
+/** A route's `config.rateLimit`, as @fastify/rate-limit reads it (absent: the route is not limited). */
+type RouteRateLimit = {
+  max: number;
+  timeWindow: number;
+  keyGenerator: (request: FastifyRequest) => Promise<string> | string;
+};
+
+type StoreCallback = (error: Error | null, result: { current: number; ttl: number }) => void;
+
+/**
+ * The in-process counter store: fixed windows per key, in a bounded LRU.
+ *
+ * Why not the plugin's own LocalStore: it hands every caller the *same*
+ * mutable counter object, and the plugin reads it only after an `await`. A
+ * burst of requests arriving together then all read the final count: 30
+ * concurrent bids from one user were all refused, instead of 20 accepted and
+ * 10 refused. This store answers each caller with its own snapshot.
+ */
+class SnapshotStore {
+  private readonly windows: LruCache<string, { count: number; startedAt: number }>;
+
+  constructor(private readonly capacity = 100_000) {
+    this.windows = new LruCache(capacity);
+  }
+
+  incr(key: string, callback: StoreCallback, timeWindow: number): void {
+    const now = Date.now();
+    let window = this.windows.get(key);
+    if (!window || window.startedAt + timeWindow <= now) window = { count: 0, startedAt: now };
+    window.count++;
+    this.windows.set(key, window);
+    callback(null, { current: window.count, ttl: window.startedAt + timeWindow - now });
+  }
+
+  read(key: string, callback: StoreCallback, timeWindow: number): void {
+    const now = Date.now();
+    const window = this.windows.get(key);
+    if (!window || window.startedAt + timeWindow <= now) callback(null, { current: 0, ttl: 0 });
+    else callback(null, { current: window.count, ttl: window.startedAt + timeWindow - now });
+  }
+
+  /** The plugin asks each route for a child store: routes count separately (their keys differ anyway). */
+  child(): SnapshotStore {
+    return new SnapshotStore(this.capacity);
+  }
+}
+
+/**
+ * Registers @fastify/rate-limit for the routes that ask for it (`global: false`), with the contract's
+ * answer: `429 RATE_LIMITED` as a problem document, `Retry-After` and the IETF `RateLimit-Limit`,
+ * `RateLimit-Remaining`, `RateLimit-Reset` headers. The counters live in this process, or in Redis when a
+ * client is given, so that every node shares them (scale-out mode). Must be registered before the routes.
+ */
+export async function registerRateLimits(app: FastifyInstance, options: { redis?: Redis }): Promise<void> {
+  await app.register(rateLimit, {
+    global: false,
+    enableDraftSpec: true,
+    // Room for many keys: an LRU that is too small lets an attacker reset a victim's counter by spraying keys.
+    ...(options.redis
+      ? { redis: options.redis, nameSpace: 'gavel:rate:' }
+      : { store: SnapshotStore as unknown as NonNullable<RateLimitPluginOptions['store']> }),
+    errorResponseBuilder: (_request, context) =>
+      new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, {
+        retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
+      }),
+  });
+}
+
+/**
+ * The per-route limits of the contract, ready to spread into a route's `config`. With the limits off
+ * every entry is `{}` (no hook at all on the route, so the bid path pays nothing).
+ */
+export function routeRateLimits(
+  settings: LimitSettings,
+  userIdOf: (request: FastifyRequest) => Promise<string | null>,
+) {
+  const perUser =
+    (purpose: string) =>
+    async (request: FastifyRequest): Promise<string> => {
+      // Runs after the route's own auth hook, so the session is already resolved (no second lookup).
+      const userId = await userIdOf(request);
+      return userId === null ? `${purpose}:addr:${request.ip}` : `${purpose}:user:${userId}`;
+    };
+  const limit = (rule: RouteRateLimit): { rateLimit?: RouteRateLimit } => (settings.enabled ? { rateLimit: rule } : {});
+  return {
+    bids: limit({ max: settings.bidsPerUserPerSecond, timeWindow: 1000, keyGenerator: perUser('bid') }),
+    createAuction: limit({
+      max: settings.auctionsPerUserPerHour,
+      timeWindow: 3_600_000,
+      keyGenerator: perUser('auction'),
+    }),
+    signUp: limit({
+      max: settings.signupsPerAddressPerHour,
+      timeWindow: 3_600_000,
+      keyGenerator: (request) => `signup:addr:${request.ip}`,
+    }),
+  };
+}
+
+/** Sets the contract's headers on a 429 that is not produced by the plugin (log-in throttle, stream caps). */
+export function refuseWithRateLimit(reply: FastifyReply, limit: number, retryAfterSeconds: number): AppError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  reply.header('retry-after', seconds);
+  reply.header('ratelimit-limit', limit);
+  reply.header('ratelimit-remaining', 0);
+  reply.header('ratelimit-reset', seconds);
+  return new AppError('RATE_LIMITED', `Too many requests; retry in ${seconds} s`, { retryAfterSeconds: seconds });
+}

@@ -1,0 +1,94 @@
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../clock.ts';
+import { toError } from '../error-catalogue.ts';
+import type { Store } from '../store/index.ts';
+
+export interface RetentionOptions {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** Where uploaded pictures live; without it, uploads are not swept. */
+  uploadsDir?: string;
+  /** Time between sweeps, ms. Default 10 minutes. */
+  intervalMs?: number;
+  /** Idempotency records are kept this long, ms. Default 24 hours (the contract's minimum). */
+  idempotencyTtlMs?: number;
+  /** An upload no auction took within this time is deleted, ms. Default 24 hours. */
+  orphanUploadTtlMs?: number;
+}
+
+const CHUNK = 1000;
+const DAY = 24 * 3600_000;
+
+/**
+ * Deletes what the contract's retention rules say must not pile up: expired
+ * sessions, idempotency records older than 24 hours, pictures uploaded but
+ * never used by an auction. Bids, accepted or rejected, are never deleted:
+ * they are the audit trail. Runs at start-up and then every few minutes, in
+ * small chunks so that the bid path's commits never wait behind a big delete.
+ * Every node may run it at once: each step is an idempotent delete.
+ */
+export class Retention {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly options: Required<Omit<RetentionOptions, 'uploadsDir'>> & RetentionOptions;
+
+  constructor(options: RetentionOptions) {
+    this.options = { intervalMs: 10 * 60_000, idempotencyTtlMs: DAY, orphanUploadTtlMs: DAY, ...options };
+  }
+
+  start(): void {
+    void this.sweep();
+    this.timer = setInterval(() => void this.sweep(), this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    if (this.running) await this.running;
+  }
+
+  /** One sweep; concurrent calls share it. Failures are logged and retried at the next sweep. */
+  sweep(): Promise<void> {
+    this.running ??= this.sweepOnce()
+      .catch((error) => this.options.logger.warn({ err: toError(error) }, 'retention sweep failed'))
+      .finally(() => {
+        this.running = null;
+      });
+    return this.running;
+  }
+
+  private async sweepOnce(): Promise<void> {
+    const { store, clock, logger, uploadsDir } = this.options;
+    const now = clock.now();
+    let sessions = 0;
+    let idempotencyKeys = 0;
+    for (;;) {
+      const done = await store.deleteExpired({
+        now,
+        idempotencyBefore: now - this.options.idempotencyTtlMs,
+        limit: CHUNK,
+      });
+      sessions += done.sessions;
+      idempotencyKeys += done.idempotencyKeys;
+      if (done.sessions < CHUNK && done.idempotencyKeys < CHUNK) break;
+    }
+    let uploads = 0;
+    if (uploadsDir !== undefined) {
+      for (;;) {
+        const names = await store.unattachedUploadsBefore(now - this.options.orphanUploadTtlMs, CHUNK);
+        if (names.length === 0) break;
+        // The file first, then its row: a crash in between leaves a row without a file, swept next time.
+        await Promise.all(names.map((name) => unlink(join(uploadsDir, name)).catch(() => undefined)));
+        await store.deleteUploads(names);
+        uploads += names.length;
+        if (names.length < CHUNK) break;
+      }
+    }
+    if (sessions + idempotencyKeys + uploads > 0)
+      logger.info({ sessions, idempotencyKeys, uploads }, 'retention: deleted expired records');
+  }
+}
