@@ -30,6 +30,11 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
       registers: [registry],
     }),
+    batchRetries: new Counter({
+      name: 'gavel_batch_retries_total',
+      help: 'Batches decided again after a version conflict (another writer committed first)',
+      registers: [registry],
+    }),
     closed: new Counter({
       name: 'gavel_auctions_closed_total',
       help: 'Auctions closed, by result',

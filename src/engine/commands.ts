@@ -41,14 +41,22 @@ export type ActionOutcome =
   | { kind: 'refused'; code: ActionRefusal; auction: AuctionView }
   | { kind: 'auction_not_found' };
 
-export type EngineCommand =
-  | ({ type: 'bid'; enqueuedAt: number; bidId: string; proxyBidId: string; requestHash: string } & PlaceBidInput &
-      Deferred<BidOutcome>)
-  | ({ type: 'tick'; auctionId: string } & Deferred<boolean>)
-  | ({
-      type: 'action';
-      action: ActionKind;
-      auctionId: string;
-      userId: string;
-      bidId: string;
-    } & Deferred<ActionOutcome>);
+/** What every queued command carries: its arrival order, and how often a conflict sent it back. */
+interface Queued {
+  seq: number;
+  attempts?: number;
+}
+
+export type EngineCommand = Queued &
+  (
+    | ({ type: 'bid'; enqueuedAt: number; bidId: string; proxyBidId: string; requestHash: string } & PlaceBidInput &
+        Deferred<BidOutcome>)
+    | ({ type: 'tick'; auctionId: string } & Deferred<boolean>)
+    | ({
+        type: 'action';
+        action: ActionKind;
+        auctionId: string;
+        userId: string;
+        bidId: string;
+      } & Deferred<ActionOutcome>)
+  );

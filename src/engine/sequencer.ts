@@ -2,30 +2,26 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import {
-  type Auction,
-  type AuctionView,
-  type BidView,
-  type Candidate,
-  acceptOffer,
-  auctionView,
-  bidView,
-  buyNow,
-  cancelAuction,
-  closeIfDue,
-  declineOffer,
-  dueAt,
-  expireSettlement,
-  pay,
-  placeBid,
-} from '../domain/index.ts';
+import { type Auction, type AuctionView, type BidView, type Candidate, dueAt } from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
-import type { BidRecord, CommitBatch, IdempotencyRecord, Store, StoredEvent } from '../store/index.ts';
+import { type CommitBatch, type Store, VersionConflictError } from '../store/index.ts';
 import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
+import { type BatchDecision, auctionsNeedingCandidates, commitBatchOf, decideBatch } from './decide-batch.ts';
 import { LruCache } from './lru-cache.ts';
-import { type Notification, notificationsFor } from './notifications.ts';
+
+/** A command re-decided this many times after version conflicts is answered 503 instead. */
+const MAX_ATTEMPTS = 5;
+
+/** Merges two queues that are each in arrival order (`seq`) into one. */
+function mergeBySeq(a: EngineCommand[], b: EngineCommand[]): EngineCommand[] {
+  const out: EngineCommand[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) out.push(a[i]!.seq <= b[j]!.seq ? a[i++]! : b[j++]!);
+  return out.concat(a.slice(i), b.slice(j));
+}
 
 export interface SequencerOptions {
   store: Store;
@@ -78,6 +74,8 @@ export class Sequencer {
   private readonly cache: LruCache<string, Auction>;
   private readonly idempotencyInFlight = new Map<string, IdempotencyFlight>();
   private queue: EngineCommand[] = [];
+  /** Arrival order of commands: a re-decided batch goes back to the queue in its place, not at the end. */
+  private nextSeq = 0;
   /**
    * States decided by a batch whose commit is still in flight. The next batch
    * is decided on top of them (pipelining), but nobody reads them: reads and
@@ -174,6 +172,7 @@ export class Sequencer {
     if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
     return new Promise<BidOutcome>((resolve, reject) => {
       this.queue.push({
+        seq: this.nextSeq++,
         type: 'bid',
         ...input,
         bidId: newId(),
@@ -194,7 +193,7 @@ export class Sequencer {
    */
   tick(auctionId: string): Promise<boolean> {
     return new Promise<boolean>((resolve, reject) => {
-      this.queue.push({ type: 'tick', auctionId, resolve, reject });
+      this.queue.push({ seq: this.nextSeq++, type: 'tick', auctionId, resolve, reject });
       this.scheduleDrain();
     });
   }
@@ -208,7 +207,16 @@ export class Sequencer {
   act(action: ActionKind, auctionId: string, userId: string): Promise<ActionOutcome> {
     if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
     return new Promise<ActionOutcome>((resolve, reject) => {
-      this.queue.push({ type: 'action', action, auctionId, userId, bidId: newId(), resolve, reject });
+      this.queue.push({
+        seq: this.nextSeq++,
+        type: 'action',
+        action,
+        auctionId,
+        userId,
+        bidId: newId(),
+        resolve,
+        reject,
+      });
       this.scheduleDrain();
     });
   }
@@ -266,17 +274,36 @@ export class Sequencer {
     }
   }
 
+  /**
+   * A batch that did not commit. A version conflict (another writer committed to one of its auctions
+   * first, or an earlier batch it was decided on top of failed) is not the callers' problem: their
+   * commands go back to the front of the queue, in arrival order, and are decided again on states
+   * reloaded from the store. Anything else, or too many conflicts, is answered 503: nothing was stored.
+   */
   private failBatch(batch: EngineCommand[], error: unknown): void {
     const err = toError(error);
-    this.logger.error({ err, size: batch.length }, 'batch commit failed');
     // Forget every copy of these auctions that is not known durable: the next batch reloads from the store.
     for (const command of batch) {
       this.decided.delete(command.auctionId);
       this.cache.delete(command.auctionId);
     }
+    const retry = err instanceof VersionConflictError && this.accepting;
+    const again: EngineCommand[] = [];
+    for (const command of batch) {
+      command.attempts = (command.attempts ?? 0) + 1;
+      if (retry && command.attempts < MAX_ATTEMPTS) again.push(command);
+    }
+    if (again.length > 0) {
+      this.logger.debug({ auctionId: (err as VersionConflictError).auctionId, size: again.length }, 'batch re-decided');
+      this.metrics.batchRetries.inc();
+      this.queue = mergeBySeq(again, this.queue);
+      this.scheduleDrain();
+    }
+    if (again.length === batch.length) return;
+    this.logger.error({ err, size: batch.length - again.length }, 'batch commit failed');
     const answer =
       err instanceof AppError ? err : new AppError('SERVICE_UNAVAILABLE', 'Storage did not accept the write');
-    for (const command of batch) command.reject(answer);
+    for (const command of batch) if (!again.includes(command)) command.reject(answer);
   }
 
   /**
@@ -287,200 +314,24 @@ export class Sequencer {
    */
   private async runBatch(commands: EngineCommand[]): Promise<{ commit: Promise<void> }> {
     const working = await this.loadWorkingSet(commands);
-    const candidates = await this.loadCandidates(commands, working);
-    const bids: BidRecord[] = [];
-    const events: StoredEvent[] = [];
-    const idempotency: IdempotencyRecord[] = [];
-    const answers: (() => void)[] = [];
-    const outcomes: string[] = [];
-    const closedResults: string[] = [];
-    const notes: (Notification & { at: number })[] = [];
-    const notice = (before: Auction, after: Auction, actorId: string | null, at: number) => {
-      for (const n of notificationsFor(before, after, actorId)) notes.push({ ...n, at });
-    };
-
-    for (const command of commands) {
-      const entry = working.get(command.auctionId);
-      if (!entry) {
-        answers.push(() => {
-          if (command.type === 'bid') command.resolve({ kind: 'auction_not_found' });
-          else if (command.type === 'action') command.resolve({ kind: 'auction_not_found' });
-          else command.resolve(false);
-        });
-        continue;
-      }
-      const now = this.clock.now();
-
-      if (command.type === 'tick') {
-        const wasActive = entry.state.lifecycle === 'active';
-        let next = closeIfDue(entry.state, now).auction;
-        if (next === entry.state)
-          next = expireSettlement(entry.state, now, candidates.get(command.auctionId) ?? []).auction;
-        const changed = next !== entry.state;
-        if (changed) {
-          notice(entry.state, next, null, now);
-          entry.state = next;
-          if (wasActive) closedResults.push(next.outcome!.result);
-          events.push(
-            this.event(next, wasActive ? 'closed' : 'settlement', now, { auction: auctionView(next, now, null) }),
-          );
-        }
-        answers.push(() => command.resolve(changed));
-        continue;
-      }
-
-      if (command.type === 'action') {
-        const result = this.applyAction(
-          command.action,
-          entry.state,
-          command,
-          now,
-          candidates.get(command.auctionId) ?? [],
-        );
-        if (result.ok) {
-          notice(entry.state, result.auction, command.userId, now);
-          entry.state = result.auction;
-          if (result.bid) bids.push(result.bid);
-          const bid = result.bid ? bidView(result.bid, null) : null;
-          const data = bid
-            ? { auction: auctionView(result.auction, now, null), bid }
-            : { auction: auctionView(result.auction, now, null) };
-          events.push(this.event(result.auction, result.event, now, data));
-          if (result.event === 'closed') closedResults.push(result.auction.outcome!.result);
-          const view = auctionView(result.auction, now, command.userId);
-          answers.push(() => command.resolve({ kind: 'done', auction: view, bid }));
-        } else {
-          const view = auctionView(entry.state, now, command.userId);
-          answers.push(() => command.resolve({ kind: 'refused', code: result.code, auction: view }));
-        }
-        continue;
-      }
-
-      const decision = placeBid(
-        entry.state,
-        { id: command.bidId, bidderId: command.bidderId, amount: command.amount, proxyBidId: command.proxyBidId },
-        now,
-      );
-      const proxy = entry.state.proxyBidding;
-      if (decision.accepted) notice(entry.state, decision.auction, command.bidderId, now);
-      entry.state = decision.auction;
-      let own: BidRecord;
-      let openAnswer: { bid: BidView; auction: AuctionView } | null = null;
-      if (decision.accepted) {
-        for (const step of decision.steps) {
-          const record: BidRecord = {
-            id: step.bidId,
-            auctionId: command.auctionId,
-            bidderId: step.bidderId,
-            amount: step.amount,
-            kind: step.kind,
-            maxAmount: step.bidId === command.bidId && proxy ? command.amount : null,
-            status: 'accepted',
-            reason: null,
-            createdAt: now,
-            auctionVersion: step.auction.version,
-          };
-          bids.push(record);
-          // Events carry the public views: no maximum, no reserve.
-          const publicBid = bidView(record, null);
-          const publicAuction = auctionView(step.auction, now, null);
-          if (!proxy) openAnswer = { bid: publicBid, auction: publicAuction };
-          const data = JSON.stringify({ bid: publicBid, auction: publicAuction });
-          events.push({
-            auctionId: command.auctionId,
-            version: step.auction.version,
-            type: 'bid',
-            data,
-            createdAt: now,
-          });
-        }
-        own = bids.find((b) => b.id === command.bidId)!;
-        if (decision.extended) this.announceDueTime(decision.auction.endDate);
-      } else {
-        own = {
-          id: command.bidId,
-          auctionId: command.auctionId,
-          bidderId: command.bidderId,
-          amount: command.amount,
-          kind: 'bid',
-          // On a proxy auction the amount is a maximum: kept private (out of the public history).
-          maxAmount: proxy ? command.amount : null,
-          status: 'rejected',
-          reason: decision.reason,
-          createdAt: now,
-          auctionVersion: decision.auction.version,
-        };
-        bids.push(own);
-      }
-      // An accepted open bid's own view is the public one (the bidder is not the seller and has no maximum).
-      const bid = openAnswer?.bid ?? bidView(own, command.bidderId);
-      const auction = openAnswer?.auction ?? auctionView(decision.auction, now, command.bidderId);
-      const leading = decision.accepted && decision.leading;
-      // Open bidding: the answer is exactly the event already serialized (the bidder is never the seller here).
-      const json =
-        decision.accepted && !proxy
-          ? events[events.length - 1]!.data
-          : JSON.stringify(proxy ? { bid, auction, leading } : { bid, auction });
-      const statusCode = decision.accepted ? 201 : 409;
-      if (command.idempotencyKey !== null) {
-        idempotency.push({
-          bidderId: command.bidderId,
-          auctionId: command.auctionId,
-          key: command.idempotencyKey,
-          requestHash: command.requestHash,
-          statusCode,
-          bidId: command.bidId,
-          response: json,
-          createdAt: now,
-        });
-      }
-      outcomes.push(decision.accepted ? 'accepted' : decision.reason);
-      const enqueuedAt = command.enqueuedAt;
-      answers.push(() => {
-        this.metrics.bidLatency.observe((performance.now() - enqueuedAt) / 1000);
-        command.resolve({ kind: 'decided', statusCode, bid, auction, leading, replayed: false, json });
-      });
-    }
-
-    const changed = [...working.values()].filter((e) => e.state.version !== e.before);
-    const batch: CommitBatch = {
-      bids,
-      auctions: changed.map((e) => ({ before: e.before, after: e.state })),
-      events,
-      idempotency,
-      notifications: mergeNotifications(notes).map((n) => ({
-        userId: n.userId,
-        type: n.type,
-        data: JSON.stringify({
-          type: n.type,
-          ...n.data,
-          deadline: n.data.deadline == null ? n.data.deadline : new Date(n.data.deadline).toISOString(),
-        }),
-        createdAt: n.at,
-      })),
-    };
-    // Auctions this batch read but did not change: their version is checked too, so that a rejection judged
-    // against a state that never became durable (its batch failed) cannot be stored.
-    batch.unchanged = [...working.values()]
-      .filter((e) => e.state.version === e.before)
-      .map((e) => ({ auctionId: e.state.id, version: e.before }));
-    for (const entry of changed) this.decided.set(entry.state.id, entry.state);
-    const commit = this.commitAndAnswer(commands.length, batch, changed, this.lastCommit, {
-      answers,
-      events,
-      outcomes,
-      closedResults,
-    });
+    const candidates = new Map<string, Candidate[]>();
+    for (const id of auctionsNeedingCandidates(commands, working))
+      candidates.set(id, await this.store.settlementCandidates(id));
+    const decision = decideBatch(commands, working, this.clock.now(), candidates);
+    const batch = commitBatchOf(decision);
+    const changed = batch.auctions.map((a) => a.after);
+    for (const state of changed) this.decided.set(state.id, state);
+    const commit = this.commitAndAnswer(commands, batch, decision, changed, this.lastCommit);
     this.lastCommit = commit;
     return { commit };
   }
 
   private async commitAndAnswer(
-    size: number,
+    commands: EngineCommand[],
     batch: CommitBatch,
-    changed: { state: Auction }[],
+    decision: BatchDecision,
+    changed: Auction[],
     previous: Promise<void>,
-    after: { answers: (() => void)[]; events: StoredEvent[]; outcomes: string[]; closedResults: string[] },
   ): Promise<void> {
     let notificationSeqs: number[] = [];
     // INVARIANT: an answer never rests on a state that is not durable. A batch that writes nothing (only
@@ -491,103 +342,44 @@ export class Sequencer {
       const started = performance.now();
       ({ notificationSeqs } = await this.store.commitBatch(batch));
       this.metrics.commitDuration.observe((performance.now() - started) / 1000);
-      this.metrics.commitBatchSize.observe(size);
+      this.metrics.commitBatchSize.observe(commands.length);
     }
 
     // Durable from here on: install the new states, answer, publish.
-    for (const { state } of changed) {
+    for (const state of changed) {
       this.cache.set(state.id, state);
       if (this.decided.get(state.id) === state) this.decided.delete(state.id);
     }
-    for (const outcome of after.outcomes) this.metrics.bids.inc({ outcome });
-    for (const result of after.closedResults) this.metrics.closed.inc({ result });
-    for (const answer of after.answers) answer();
-    for (const event of after.events) this.bus.publish(event);
+    for (const outcome of decision.bidOutcomes) this.metrics.bids.inc({ outcome });
+    for (const result of decision.closedResults) this.metrics.closed.inc({ result });
+    const answeredAt = performance.now();
+    commands.forEach((command, i) => {
+      if (command.type === 'bid') this.metrics.bidLatency.observe((answeredAt - command.enqueuedAt) / 1000);
+      (command.resolve as (value: unknown) => void)(decision.answers[i]);
+    });
+    for (const event of batch.events) this.bus.publish(event);
     batch.notifications.forEach((n, i) => this.bus.publishToUser({ ...n, seq: notificationSeqs[i]! }));
-    for (const { state } of changed) {
+    // The closer re-arms if a due time (an end, a payment or offer deadline) now comes before its timer.
+    for (const state of changed) {
       const due = dueAt(state);
-      if (due !== null && state.lifecycle !== 'active') this.announceDueTime(due);
+      if (due !== null) this.announceDueTime(due);
     }
   }
 
-  private applyAction(
-    action: ActionKind,
-    state: Auction,
-    command: { userId: string; bidId: string; auctionId: string },
-    now: number,
-    candidates: Candidate[],
-  ):
-    | { ok: true; auction: Auction; event: StoredEvent['type']; bid: BidRecord | null }
-    | { ok: false; code: Exclude<ActionOutcome, { kind: 'done' } | { kind: 'auction_not_found' }>['code'] } {
-    switch (action) {
-      case 'buy_now': {
-        const d = buyNow(state, { bidId: command.bidId, buyerId: command.userId }, now);
-        if (!d.bought) return { ok: false, code: d.reason === 'SELF_BIDDING' ? 'SELF_BIDDING' : 'BUY_NOW_UNAVAILABLE' };
-        const bid: BidRecord = {
-          id: command.bidId,
-          auctionId: command.auctionId,
-          bidderId: command.userId,
-          amount: d.auction.currentPrice!,
-          kind: 'buy_now',
-          maxAmount: null,
-          status: 'accepted',
-          reason: null,
-          createdAt: now,
-          auctionVersion: d.auction.version,
-        };
-        return { ok: true, auction: d.auction, event: 'closed', bid };
-      }
-      case 'cancel': {
-        const d = cancelAuction(state, command.userId, now);
-        return d.cancelled
-          ? { ok: true, auction: d.auction, event: 'cancelled', bid: null }
-          : { ok: false, code: d.reason };
-      }
-      case 'pay':
-      case 'accept_offer':
-      case 'decline_offer': {
-        const d =
-          action === 'pay'
-            ? pay(state, command.userId, now)
-            : action === 'accept_offer'
-              ? acceptOffer(state, command.userId, now)
-              : declineOffer(state, command.userId, now, candidates);
-        if (d.changed) return { ok: true, auction: d.auction, event: 'settlement', bid: null };
-        return { ok: false, code: d.reason ?? 'PAYMENT_NOT_DUE' };
-      }
-    }
-  }
-
-  /** Second-chance candidates, read only for the commands that may pass the item down the list. */
-  private async loadCandidates(commands: EngineCommand[], working: Map<string, { state: Auction }>) {
-    const ids = new Set<string>();
-    for (const c of commands) {
-      const needs = c.type === 'tick' || (c.type === 'action' && c.action === 'decline_offer');
-      if (needs && working.get(c.auctionId)?.state.settlement) ids.add(c.auctionId);
-    }
-    const candidates = new Map<string, Candidate[]>();
-    for (const id of ids) candidates.set(id, await this.store.settlementCandidates(id));
-    return candidates;
-  }
-
-  private async loadWorkingSet(commands: EngineCommand[]) {
-    const working = new Map<string, { before: number; state: Auction }>();
+  private async loadWorkingSet(commands: EngineCommand[]): Promise<Map<string, Auction>> {
+    const working = new Map<string, Auction>();
     const missing: string[] = [];
     for (const command of commands) {
       if (working.has(command.auctionId)) continue;
       const cached = this.decided.get(command.auctionId) ?? this.cache.get(command.auctionId);
-      if (cached) working.set(command.auctionId, { before: cached.version, state: cached });
+      if (cached) working.set(command.auctionId, cached);
       else missing.push(command.auctionId);
     }
     if (missing.length > 0) {
       const loaded = await this.store.loadAuctions([...new Set(missing)]);
-      for (const [id, state] of loaded) working.set(id, { before: state.version, state });
+      for (const [id, state] of loaded) working.set(id, state);
     }
     return working;
-  }
-
-  private event(auction: Auction, type: StoredEvent['type'], now: number, data: object): StoredEvent {
-    return { auctionId: auction.id, version: auction.version, type, data: JSON.stringify(data), createdAt: now };
   }
 
   private announceDueTime(endDate: number): void {
@@ -599,23 +391,6 @@ export class Sequencer {
       }
     }
   }
-}
-
-/**
- * Under load one batch can outbid the same user, or tell the same seller of a
- * bid, many times over on one auction: those notices are states, not
- * history, so only the last of each (user, auction, type) is kept. Settlement
- * notices (won, offer_received, …) are never merged.
- */
-function mergeNotifications<T extends Notification>(notes: T[]): T[] {
-  const mergeable = new Set(['outbid', 'leading', 'bid_received']);
-  const lastIndex = new Map<string, number>();
-  notes.forEach((n, i) => {
-    if (mergeable.has(n.type)) lastIndex.set(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`, i);
-  });
-  return notes.filter(
-    (n, i) => !mergeable.has(n.type) || lastIndex.get(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`) === i,
-  );
 }
 
 function asReplay(outcome: BidOutcome): BidOutcome {

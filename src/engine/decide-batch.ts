@@ -1,0 +1,133 @@
+import type { Auction, BidFacts, Candidate } from '../domain/index.ts';
+import type { CommitBatch, IdempotencyRecord, StoredEvent } from '../store/index.ts';
+import { type CommandHandler, handlers } from './command-handlers.ts';
+import type { EngineCommand } from './commands.ts';
+import { type Notification, notificationsFor } from './notifications.ts';
+
+/** A batch of commands decided against a set of auction states: what to store, and what to answer. */
+export interface BatchDecision {
+  /** Every auction the batch read: the state it was judged from, and the state after the batch. */
+  auctions: Map<string, { before: Auction; after: Auction }>;
+  bids: BidFacts[];
+  events: StoredEvent[];
+  idempotency: IdempotencyRecord[];
+  notifications: CommitBatch['notifications'];
+  /** One answer per command, in the order of `commands`. */
+  answers: unknown[];
+  /** For metrics. */
+  bidOutcomes: string[];
+  closedResults: string[];
+}
+
+/**
+ * Decides a batch: applies every command, in order, to the latest state of
+ * its auction with the pure rules (one handler per command kind). Pure and
+ * re-runnable: the same commands on the same states at the same `now` give
+ * the same decision, so a batch whose commit found another writer first is
+ * simply decided again on the fresh states.
+ *
+ * `states` holds the auctions the commands name (an id missing from it is
+ * an unknown auction); `candidates` the second-chance lists of the auctions
+ * whose commands need them (see `needsCandidates`).
+ */
+export function decideBatch(
+  commands: readonly EngineCommand[],
+  states: ReadonlyMap<string, Auction>,
+  now: number,
+  candidates: ReadonlyMap<string, Candidate[]>,
+): BatchDecision {
+  const auctions = new Map<string, { before: Auction; after: Auction }>();
+  for (const [id, state] of states) auctions.set(id, { before: state, after: state });
+  const decision: BatchDecision = {
+    auctions,
+    bids: [],
+    events: [],
+    idempotency: [],
+    notifications: [],
+    answers: [],
+    bidOutcomes: [],
+    closedResults: [],
+  };
+  const notes: (Notification & { at: number })[] = [];
+  for (const command of commands) {
+    const handler = handlers[command.type] as CommandHandler<EngineCommand, unknown>;
+    const entry = auctions.get(command.auctionId);
+    if (!entry) {
+      decision.answers.push(handler.notFound(command));
+      continue;
+    }
+    const result = handler.decide(entry.after, command, { now, candidates: candidates.get(command.auctionId) ?? [] });
+    if (result.state !== entry.after) {
+      for (const n of notificationsFor(entry.after, result.state, result.actorId)) notes.push({ ...n, at: now });
+      entry.after = result.state;
+    }
+    decision.bids.push(...result.bids);
+    decision.events.push(...result.events);
+    if (result.idempotency) decision.idempotency.push(result.idempotency);
+    if (result.bidOutcome !== undefined) decision.bidOutcomes.push(result.bidOutcome);
+    if (result.closedResult !== undefined) decision.closedResults.push(result.closedResult);
+    decision.answers.push(result.answer);
+  }
+  decision.notifications = mergeNotifications(notes).map((n) => ({
+    userId: n.userId,
+    type: n.type,
+    data: JSON.stringify({
+      type: n.type,
+      ...n.data,
+      deadline: n.data.deadline == null ? n.data.deadline : new Date(n.data.deadline).toISOString(),
+    }),
+    createdAt: n.at,
+  }));
+  return decision;
+}
+
+/** Which auctions of a batch need their second-chance candidates loaded before deciding. */
+export function auctionsNeedingCandidates(
+  commands: readonly EngineCommand[],
+  states: ReadonlyMap<string, Auction>,
+): Set<string> {
+  const ids = new Set<string>();
+  for (const command of commands) {
+    const state = states.get(command.auctionId);
+    const handler = handlers[command.type] as CommandHandler<EngineCommand, unknown>;
+    if (state && handler.needsCandidates(state, command)) ids.add(command.auctionId);
+  }
+  return ids;
+}
+
+/** The rows of a decision, as one store transaction. */
+export function commitBatchOf(decision: BatchDecision): CommitBatch {
+  const changed: CommitBatch['auctions'] = [];
+  const unchanged: NonNullable<CommitBatch['unchanged']> = [];
+  for (const { before, after } of decision.auctions.values()) {
+    if (after.version !== before.version) changed.push({ before: before.version, after });
+    // Auctions judged against without changing them are version-checked too: a rejection judged against a
+    // state that never became durable (its batch failed) must not be stored.
+    else unchanged.push({ auctionId: after.id, version: before.version });
+  }
+  return {
+    bids: decision.bids,
+    auctions: changed,
+    events: decision.events,
+    idempotency: decision.idempotency,
+    notifications: decision.notifications,
+    unchanged,
+  };
+}
+
+/**
+ * Under load one batch can outbid the same user, or tell the same seller of a
+ * bid, many times over on one auction: those notices are states, not
+ * history, so only the last of each (user, auction, type) is kept. Settlement
+ * notices (won, offer_received, …) are never merged.
+ */
+function mergeNotifications<T extends Notification>(notes: T[]): T[] {
+  const mergeable = new Set(['outbid', 'leading', 'bid_received']);
+  const lastIndex = new Map<string, number>();
+  notes.forEach((n, i) => {
+    if (mergeable.has(n.type)) lastIndex.set(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`, i);
+  });
+  return notes.filter(
+    (n, i) => !mergeable.has(n.type) || lastIndex.get(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`) === i,
+  );
+}

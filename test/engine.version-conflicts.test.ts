@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import pino from 'pino';
+import { MemoryBus } from '../src/bus/index.ts';
+import { SystemClock } from '../src/clock.ts';
+import { type GavelApp, buildApp } from '../src/http/index.ts';
+import { createMetrics } from '../src/metrics.ts';
+import { SqliteStore } from '../src/store/index.ts';
+import { TEST_SCRYPT, createAuction, createUser, tempDir } from './support/harness.ts';
+
+/**
+ * Two writers on one store: each node decides on its cached copy of an
+ * auction, and the store's version guard refuses a batch decided on a state
+ * another writer has already moved on from. That batch is not an error for
+ * its callers: the sequencer reloads the auction and decides the commands
+ * again, so a bid that was stale on arrival is judged against the real
+ * current price (accepted above it, refused below it), never answered 503.
+ */
+test('a batch decided on a stale copy is decided again on the stored state, not failed', async () => {
+  const dir = tempDir();
+  const metrics = createMetrics({ defaultMetrics: false });
+  const node = (m = createMetrics({ defaultMetrics: false })) =>
+    buildApp({
+      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
+      bus: new MemoryBus(),
+      clock: new SystemClock(),
+      logger: pino({ level: 'silent' }),
+      metrics: m,
+      scryptCost: TEST_SCRYPT,
+    });
+  const a: GavelApp = await node(metrics);
+  const b: GavelApp = await node();
+  try {
+    await a.app.ready();
+    await b.app.ready();
+    const seller = await createUser(a.app, 'seller');
+    const first = await createUser(a.app, 'first');
+    const second = await createUser(a.app, 'second');
+    const auction = await createAuction(a.app, seller, { startingPrice: 100, minIncrement: 10 });
+    const bid = (app: GavelApp, user: typeof first, amount: number) =>
+      app.app.inject({
+        method: 'POST',
+        url: `/api/v1/auctions/${auction.id}/bids`,
+        headers: user.auth,
+        payload: { amount },
+      });
+
+    assert.equal((await bid(a, first, 100)).statusCode, 201); // node A now caches version 2
+    assert.equal((await bid(b, second, 200)).statusCode, 201); // node B moves the auction to version 3
+
+    // A's copy says 100: 150 looks acceptable there, but the stored price is 200.
+    const stale = await bid(a, first, 150);
+    assert.equal(stale.statusCode, 409, stale.body);
+    assert.equal((stale.json() as { code: string }).code, 'BID_TOO_LOW');
+    const above = await bid(a, first, 300);
+    assert.equal(above.statusCode, 201, above.body);
+    assert.equal((above.json() as { auction: { version: number } }).auction.version, 4);
+
+    const history = await a.app.inject({ method: 'GET', url: `/api/v1/auctions/${auction.id}/bids?status=all` });
+    const items = (history.json() as { items: { amount: number; status: string; auctionVersion: number }[] }).items;
+    assert.deepEqual(
+      items.map((i) => [i.amount, i.status, i.auctionVersion]),
+      [
+        [300, 'accepted', 4],
+        [150, 'rejected', 3],
+        [200, 'accepted', 3],
+        [100, 'accepted', 2],
+      ],
+    );
+    const retries = (await metrics.batchRetries.get()).values[0]?.value ?? 0;
+    assert.ok(retries >= 1, `batches re-decided: ${retries}`);
+  } finally {
+    await a.app.close();
+    await b.app.close();
+    dir.remove();
+  }
+});
