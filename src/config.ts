@@ -33,6 +33,22 @@ const schema = z.object({
     .min(1024)
     .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
     .default(2 ** 15),
+  /**
+   * `GAVEL_STORE`: unset or `sqlite` (the embedded store in GAVEL_DATA_DIR) or a `postgres://` URL
+   * (PostgreSQL is the source of truth; any number of nodes may share it).
+   */
+  store: z
+    .string()
+    .default('sqlite')
+    .refine((s) => s === 'sqlite' || /^postgres(ql)?:\/\//.test(s), 'sqlite or a postgres:// URL'),
+  /**
+   * `GAVEL_BUS`: unset or `memory` (one process) or a `redis://` URL: live events and rate-limit counters
+   * cross nodes through Redis.
+   */
+  bus: z
+    .string()
+    .default('memory')
+    .refine((s) => s === 'memory' || /^rediss?:\/\//.test(s), 'memory or a redis:// URL'),
   /** `GAVEL_RATE_LIMITS`, default on. `off` turns off the rate limits, stream caps and connection caps (load tests only). */
   rateLimits: z.enum(['on', 'off']).default('on'),
   /** `GAVEL_TRUST_PROXY`: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed. */
@@ -72,6 +88,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     heartbeatMs: env.GAVEL_HEARTBEAT_MS || undefined,
     auctionCacheSize: env.GAVEL_AUCTION_CACHE || undefined,
     scryptN: env.GAVEL_SCRYPT_N || undefined,
+    store: env.GAVEL_STORE || undefined,
+    bus: env.GAVEL_BUS || undefined,
     rateLimits: env.GAVEL_RATE_LIMITS || undefined,
     trustProxy: env.GAVEL_TRUST_PROXY || undefined,
     limits: {

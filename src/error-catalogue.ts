@@ -29,6 +29,7 @@ export const errorCatalogue = {
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests: slow down and retry after the time given in Retry-After' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },
+  STORE_UNAVAILABLE: { status: 503, title: 'Storage is unreachable: nothing was stored; retry after Retry-After' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'The service is not accepting this request right now' },
 } as const satisfies Record<string, { status: number; title: string }>;
 

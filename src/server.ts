@@ -1,11 +1,14 @@
 import { join } from 'node:path';
 import pino from 'pino';
-import { MemoryBus } from './bus/index.ts';
+import { Redis } from 'ioredis';
+import { MemoryBus } from './bus/memory/index.ts';
+import { RedisBus } from './bus/redis/index.ts';
 import { SystemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type GavelApp, buildApp } from './http/index.ts';
 import { createMetrics } from './metrics.ts';
-import { SqliteStore } from './store/index.ts';
+import { PostgresStore } from './store/postgres/index.ts';
+import { SqliteStore } from './store/sqlite/index.ts';
 
 /**
  * Builds the real service from a configuration and serves it until SIGTERM
@@ -13,9 +16,23 @@ import { SqliteStore } from './store/index.ts';
  */
 export async function startServer(config: Config): Promise<GavelApp & { url: string }> {
   const logger = pino({ level: config.logLevel });
+  const redisUrl = config.bus === 'memory' ? null : config.bus;
+  const store =
+    config.store === 'sqlite'
+      ? new SqliteStore({ filename: config.databaseFile })
+      : await PostgresStore.open({ url: config.store });
   const gavel = await buildApp({
-    store: new SqliteStore({ filename: config.databaseFile }),
-    bus: new MemoryBus(logger),
+    store,
+    bus: redisUrl === null ? new MemoryBus(logger) : new RedisBus({ url: redisUrl, logger }),
+    // Rate-limit counters shared by every node; while Redis is down, each node counts alone.
+    redis:
+      redisUrl === null
+        ? undefined
+        : new Redis(redisUrl, {
+            enableOfflineQueue: false,
+            maxRetriesPerRequest: 1,
+            retryStrategy: (n) => Math.min(1000, 50 * n),
+          }),
     clock: new SystemClock(),
     logger,
     metrics: createMetrics(),
@@ -31,7 +48,12 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
   const { app } = gavel;
   await app.listen({ port: config.port, host: config.host });
   logger.info(
-    { database: config.databaseFile, groupCommit: config.groupCommit, rateLimits: config.rateLimits },
+    {
+      store: config.store === 'sqlite' ? config.databaseFile : 'postgres',
+      bus: config.bus === 'memory' ? 'memory' : 'redis',
+      groupCommit: config.groupCommit,
+      rateLimits: config.rateLimits,
+    },
     'gavel is serving',
   );
 

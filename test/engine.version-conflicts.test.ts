@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import pino from 'pino';
-import { MemoryBus } from '../src/bus/index.ts';
+import { MemoryBus } from '../src/bus/memory/index.ts';
 import { SystemClock } from '../src/clock.ts';
 import { type GavelApp, buildApp } from '../src/http/index.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore } from '../src/store/index.ts';
+import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { TEST_SCRYPT, createAuction, createUser, tempDir } from './support/harness.ts';
 
 /**
@@ -70,6 +70,73 @@ test('a batch decided on a stale copy is decided again on the stored state, not 
     );
     const retries = (await metrics.batchRetries.get()).values[0]?.value ?? 0;
     assert.ok(retries >= 1, `batches re-decided: ${retries}`);
+  } finally {
+    await a.app.close();
+    await b.app.close();
+    dir.remove();
+  }
+});
+
+/**
+ * The same Idempotency-Key sent to two nodes at once: each looks the key up, finds nothing, and decides
+ * the bid. The store keeps the first to commit; the other batch is refused as a whole (nothing written),
+ * its bid answered with the stored answer and the rest of it decided again.
+ */
+test('one key raced on two nodes: one bid stored, both callers get the same answer', async () => {
+  const dir = tempDir();
+  const node = () =>
+    buildApp({
+      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
+      bus: new MemoryBus(),
+      clock: new SystemClock(),
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      scryptCost: TEST_SCRYPT,
+    });
+  const a: GavelApp = await node();
+  const b: GavelApp = await node();
+  try {
+    await a.app.ready();
+    await b.app.ready();
+    const seller = await createUser(a.app, 'seller');
+    const bidder = await createUser(a.app, 'bidder');
+    const other = await createUser(a.app, 'other');
+    const auction = await createAuction(a.app, seller, { startingPrice: 100 });
+    for (let round = 0; round < 5; round++) {
+      const key = `raced-${round}`;
+      const amount = 1000 + round * 100;
+      const send = (app: GavelApp) =>
+        app.app.inject({
+          method: 'POST',
+          url: `/api/v1/auctions/${auction.id}/bids`,
+          headers: { ...bidder.auth, 'idempotency-key': key },
+          payload: { amount },
+        });
+      // Another bid in B's batch: it must be decided again and stored, not lost with the refused batch.
+      const [fromA, fromB, unrelated] = await Promise.all([
+        send(a),
+        send(b),
+        b.app.inject({
+          method: 'POST',
+          url: `/api/v1/auctions/${auction.id}/bids`,
+          headers: other.auth,
+          payload: { amount: amount + 50 },
+        }),
+      ]);
+      assert.ok([201, 409].includes(fromA.statusCode), fromA.body);
+      assert.equal(fromB.statusCode, fromA.statusCode, fromB.body);
+      const idA = (fromA.json() as { bid: { id: string } }).bid.id;
+      const idB = (fromB.json() as { bid: { id: string } }).bid.id;
+      assert.equal(idA, idB, 'the same stored bid');
+      assert.ok([201, 409].includes(unrelated.statusCode), unrelated.body);
+    }
+    const history = await a.app.inject({
+      method: 'GET',
+      url: `/api/v1/auctions/${auction.id}/bids?status=all&limit=100`,
+    });
+    const items = (history.json() as { items: { bidderId: string }[] }).items;
+    assert.equal(items.filter((i) => i.bidderId === bidder.id).length, 5, 'one bid per key');
+    assert.equal(items.filter((i) => i.bidderId === other.id).length, 5, 'no other bid lost');
   } finally {
     await a.app.close();
     await b.app.close();

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { MemoryBus } from '../src/bus/index.ts';
+import { MemoryBus } from '../src/bus/memory/index.ts';
 import { SystemClock } from '../src/clock.ts';
 import { type Auction, newAuction } from '../src/domain/index.ts';
 import { type GavelApp, buildApp } from '../src/http/index.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore, type SqliteStoreOptions } from '../src/store/index.ts';
+import { SqliteStore, type SqliteStoreOptions } from '../src/store/sqlite/index.ts';
 import { auctionColumns } from '../src/store/sqlite/sqlite-writer.ts';
 import { sql } from '../src/store/sqlite/statements.ts';
 import {
@@ -66,7 +66,7 @@ function wordSource(seed: number) {
     }
     return vocabulary[lo]!;
   };
-  return (chars: number) => {
+  const text = (chars: number) => {
     const words: string[] = [];
     let length = 0;
     while (length < chars) {
@@ -76,11 +76,15 @@ function wordSource(seed: number) {
     }
     return words.join(' ');
   };
+  return { text, vocabulary };
 }
 
-/** Many auctions with long descriptions, written straight into the database in one transaction (fast). */
-function seedAuctions(store: SqliteStore, sellerId: string, count: number, descriptionChars: number): void {
-  const text = wordSource(7);
+/**
+ * Many auctions with long descriptions, written straight into the database in one transaction (fast).
+ * Returns the most frequent words first.
+ */
+function seedAuctions(store: SqliteStore, sellerId: string, count: number, descriptionChars: number): string[] {
+  const { text, vocabulary } = wordSource(7);
   const insert = store.db.prepare(sql.insertAuction);
   const now = Date.now();
   store.db.transaction(() => {
@@ -114,16 +118,20 @@ function seedAuctions(store: SqliteStore, sellerId: string, count: number, descr
       });
     }
   })();
+  return vocabulary;
 }
 
 describe('search cannot block the server', () => {
   let testApp: TestApp;
+  /** Five 3-letter prefixes of the most frequent words: the most expensive search the bounds allow. */
+  let heavy: string;
   before(async () => {
     testApp = await startTestApp();
     const seller = await createUser(testApp.app, 'bulk');
     // Enough text that five one-letter prefix terms (each expanding to thousands of words) took ~0.2 s per
     // request on the event loop before the bounds.
-    seedAuctions(testApp.store, seller.id, 3_000, 10_000);
+    const vocabulary = seedAuctions(testApp.store, seller.id, 3_000, 10_000);
+    heavy = [...new Set(vocabulary.filter((w) => w.length >= 3).map((w) => w.slice(0, 3)))].slice(0, 5).join(' ');
   });
   after(async () => {
     await testApp.dispose();
@@ -140,8 +148,11 @@ describe('search cannot block the server', () => {
       last = now;
     }, 2);
     try {
-      const searches = Array.from({ length: 20 }, () =>
-        testApp.app.inject({ method: 'GET', url: `/api/v1/auctions?limit=20&q=${q}` }),
+      const searches = Array.from({ length: 20 }, (_, i) =>
+        testApp.app.inject({
+          method: 'GET',
+          url: `/api/v1/auctions?limit=20&q=${i % 2 ? q : encodeURIComponent(heavy)}`,
+        }),
       );
       const health = await testApp.app.inject({ method: 'GET', url: '/healthz' });
       assert.equal(health.statusCode, 200);
@@ -280,19 +291,9 @@ describe('reader threads refuse work past their budget with 503', () => {
     };
   }
 
-  test('a listing not answered within the budget is 503 SERVICE_UNAVAILABLE with Retry-After', async () => {
-    // 1 ms: less than it takes to start a reader thread, so the first listing always runs out of time.
-    const { app, dispose } = await appWith({ readBudgetMs: 1 });
-    try {
-      const res = await app.inject({ method: 'GET', url: '/api/v1/auctions' });
-      expectProblem(res, 'SERVICE_UNAVAILABLE');
-      assert.ok(Number(res.headers['retry-after']) >= 1, `retry-after: ${res.headers['retry-after']}`);
-    } finally {
-      await dispose();
-    }
-  });
-
-  test('when every reader is busy and nothing may wait, a listing is refused at once', async () => {
+  // The budget itself (waited or ran too long) is tested on the pool, with scripted threads
+  // (store.sqlite-readers.test.ts): no real listing is slow enough to run out of it on purpose.
+  test('when every reader is busy and nothing may wait, a listing is 503 SERVICE_UNAVAILABLE with Retry-After', async () => {
     const { app, dispose } = await appWith({ readerThreads: 1, readMaxWaiting: 0 });
     try {
       const [first, second] = await Promise.all([
@@ -301,6 +302,7 @@ describe('reader threads refuse work past their budget with 503', () => {
       ]);
       assert.equal(first.statusCode, 200, first.body);
       expectProblem(second, 'SERVICE_UNAVAILABLE');
+      assert.equal(second.headers['retry-after'], '1');
       // Once the reader is free, listings are answered again.
       const third = await app.inject({ method: 'GET', url: '/api/v1/auctions' });
       assert.equal(third.statusCode, 200, third.body);

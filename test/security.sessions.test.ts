@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
-import { MemoryBus } from '../src/bus/index.ts';
+import { MemoryBus } from '../src/bus/memory/index.ts';
 import { SystemClock } from '../src/clock.ts';
 import { buildApp } from '../src/http/index.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore } from '../src/store/index.ts';
+import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { TEST_SCRYPT, type TestApp, createUser, startTestApp, tempDir } from './support/harness.ts';
 import { expectProblem } from './support/problem.ts';
 

@@ -158,3 +158,50 @@ async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+test('a watch list carries summaries: 100 auctions with 10 KB descriptions cost kilobytes, not a megabyte', async () => {
+  const app = await startTestApp({ listen: true, limits: { enabled: false } });
+  try {
+    const base = `http://127.0.0.1:${(app.app.server.address() as { port: number }).port}`;
+    const seller = await createUser(app.app, 'seller');
+    const bidder = await createUser(app.app, 'bidder');
+    const ids: string[] = [];
+    for (let i = 0; i < 100; i++)
+      ids.push(
+        (await createAuction(app.app, seller, { item: { name: `Lot ${i}`, description: 'word '.repeat(2000) } })).id,
+      );
+    const s = await stream(`${base}/api/v1/events?auctions=${ids.join(',')}`, '127.0.0.61');
+    assert.equal(s.status, 200);
+    const bid = await app.app.inject({
+      method: 'POST',
+      url: `/api/v1/auctions/${ids[0]}/bids`,
+      headers: bidder.auth,
+      payload: { amount: 1000 },
+    });
+    assert.equal(bid.statusCode, 201);
+    await new Promise((r) => setTimeout(r, 300));
+    s.close();
+    const body = await s.body;
+    const frames = body.split('\n\n').filter((f) => f.startsWith('event: '));
+    const snapshots = frames.filter((f) => f.startsWith('event: snapshot'));
+    const bids = frames.filter((f) => f.startsWith('event: bid'));
+    assert.equal(snapshots.length, 100);
+    assert.equal(bids.length, 1);
+    for (const frame of [...snapshots, ...bids]) {
+      const data = JSON.parse(frame.slice(frame.indexOf('data: ') + 6)) as {
+        auction: { item: { description: string; descriptionTruncated: boolean } };
+      };
+      assert.ok(data.auction.item.description.length <= 200);
+      assert.equal(data.auction.item.descriptionTruncated, true);
+    }
+    assert.ok(body.length < 150_000, `the whole stream was ${body.length} bytes`);
+    // The auction itself still has the whole description.
+    const full = await app.app.inject({ method: 'GET', url: `/api/v1/auctions/${ids[0]}` });
+    assert.equal(
+      (full.json() as { auction: { item: { description: string } } }).auction.item.description.length,
+      10_000,
+    );
+  } finally {
+    await app.dispose();
+  }
+});

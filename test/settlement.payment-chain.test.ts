@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { SqliteStore, type StoredEvent } from '../src/store/index.ts';
+import { type StoredEvent } from '../src/store/index.ts';
+import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { type ChildServer, call, httpUser, startChildServer } from './support/child-server.ts';
 import { type AuctionBody, baseUrl, startTestApp, tempDir } from './support/harness.ts';
 import { SseClient } from './support/sse-client.ts';

@@ -22,9 +22,12 @@ import {
   type AuctionSort,
   type BidRecord,
   type CommitBatch,
+  IdempotencyKeyConflictError,
   type IdempotencyRecord,
   InvalidCursorError,
   type Page,
+  SEARCH_MAX_TERMS,
+  SEARCH_PREFIX_MIN_LENGTH,
   type Store,
   type StoredEvent,
   type UserRecord,
@@ -285,10 +288,17 @@ function tokens(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).map((t) => t.normalize('NFD').replace(/\p{M}/gu, ''));
 }
 
-/** Each term is a prefix of some word of the name or description (case-insensitive); all terms must match. */
+/**
+ * Each term matches a word of the name or description (case- and accent-insensitively): a term of
+ * SEARCH_PREFIX_MIN_LENGTH characters or more matches every word that starts with it, a shorter one only
+ * the whole word. All terms must match.
+ */
 function matchesTerms(a: Auction, terms: string[]): boolean {
   const words = [...tokens(a.item.name), ...tokens(a.item.description)];
-  return terms.every((t) => words.some((w) => w.startsWith(tokens(t)[0]!)));
+  return terms.every((t) => {
+    const term = tokens(t)[0]!;
+    return [...term].length >= SEARCH_PREFIX_MIN_LENGTH ? words.some((w) => w.startsWith(term)) : words.includes(term);
+  });
 }
 
 function sortKey(a: Auction, sort: AuctionSort): number {
@@ -655,7 +665,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1200, now: T0 + 3, idempotencyKey: 'dup' },
           ]);
           const before = await snapshot(store, [a.id, b.id], batch.idempotency);
-          await assert.rejects(store.commitBatch(batch));
+          await assert.rejects(store.commitBatch(batch), IdempotencyKeyConflictError);
           const after = await snapshot(store, [a.id, b.id], batch.idempotency);
           assert.deepEqual(after, before);
           assert.equal(after.keys[0], null, 'the other key of the failed batch was stored');
@@ -1184,12 +1194,106 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           assert.deepEqual(await search('LEICA'), [leica.id, strap.id].sort());
           assert.deepEqual(await search('leica', 'boxed'), [leica.id]);
           assert.deepEqual(await search('camera'), [strap.id]);
-          assert.deepEqual(await search('le', 'strap'), [strap.id]);
+          assert.deepEqual(await search('lea', 'strap'), [strap.id]);
           assert.deepEqual(await search('eica'), [], 'a match inside a word is not a prefix match');
           assert.deepEqual(await search('pocket', 'leica'), []);
           assert.deepEqual(await search('198'), [leica.id]);
           assert.deepEqual(await search('watch'), [watch.id]);
           assert.deepEqual(await search(), [leica.id, strap.id, watch.id].sort());
+        });
+      });
+
+      test('example: a term shorter than SEARCH_PREFIX_MIN_LENGTH matches whole words only', async () => {
+        assert.equal(SEARCH_PREFIX_MIN_LENGTH, 3);
+        await withBook(async (store, book) => {
+          const leica = await book.create({
+            item: { name: 'Leica M6', description: 'Boxed, a lens cap', imageUrl: null },
+          });
+          const strap = await book.create({ item: { name: 'Leather strap', description: 'Le Mans', imageUrl: null } });
+          const search = async (...terms: string[]) =>
+            (
+              await store.listAuctions({
+                status: null,
+                sellerId: null,
+                terms,
+                sort: 'newest',
+                limit: 50,
+                cursor: null,
+                now: T0,
+              })
+            ).items
+              .map((a) => a.id)
+              .sort();
+          assert.deepEqual(await search('le'), [strap.id], '"le" is a whole word of one description only');
+          assert.deepEqual(await search('LE', 'strap'), [strap.id]);
+          assert.deepEqual(await search('m6'), [leica.id]);
+          assert.deepEqual(await search('M'), []);
+          assert.deepEqual(await search('a', 'cap'), [leica.id]);
+          assert.deepEqual(await search('l'), []);
+          assert.deepEqual(await search('lea'), [strap.id]);
+          assert.deepEqual(await search('lei', 'm6'), [leica.id]);
+        });
+      });
+
+      test('descriptionChars: each item carries the start of its description; the rest is the stored state', async () => {
+        await withBook(async (store, book) => {
+          const long = await book.create({ item: { name: 'Long', description: 'Boxed, 1986', imageUrl: null } });
+          const empty = await book.create({ item: { name: 'Empty', description: '', imageUrl: null } });
+          // A cut after five code units would split the emoji's surrogate pair: it is kept whole.
+          const emoji = await book.create({ item: { name: 'Emoji', description: '1234😀 and more', imageUrl: null } });
+          const page = await store.listAuctions({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 50,
+            cursor: null,
+            now: T0,
+            descriptionChars: 5,
+          });
+          const byId = new Map(page.items.map((a) => [a.id, a]));
+          const expected = (a: Auction, description: string) => ({ ...a, item: { ...a.item, description } });
+          assert.deepEqual(byId.get(long.id), expected(long, 'Boxed'));
+          assert.deepEqual(byId.get(empty.id), expected(empty, ''));
+          assert.deepEqual(byId.get(emoji.id), expected(emoji, '1234😀'));
+          // Without it, whole descriptions.
+          const whole = await store.listAuctions({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 50,
+            cursor: null,
+            now: T0,
+          });
+          assert.deepEqual(
+            whole.items.find((a) => a.id === long.id),
+            long,
+          );
+        });
+      });
+
+      test(`at most SEARCH_MAX_TERMS terms: more are refused with a RangeError (the caller bounds them)`, async () => {
+        assert.equal(SEARCH_MAX_TERMS, 5);
+        await withBook(async (store, book) => {
+          const a = await book.create({
+            item: { name: 'Leica M6 camera', description: 'boxed strap lens cap', imageUrl: null },
+          });
+          const query = (terms: string[]): AuctionListQuery => ({
+            status: null,
+            sellerId: null,
+            terms,
+            sort: 'newest',
+            limit: 50,
+            cursor: null,
+            now: T0,
+          });
+          const five = ['leica', 'm6', 'camera', 'boxed', 'strap'];
+          assert.deepEqual(
+            (await store.listAuctions(query(five))).items.map((x) => x.id),
+            [a.id],
+          );
+          await assert.rejects(store.listAuctions(query([...five, 'lens'])), RangeError);
         });
       });
 
@@ -1289,6 +1393,379 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         } finally {
           await handle.cleanup();
         }
+      });
+    });
+
+    // -----------------------------------------------------------------------
+    // Operations the sections above do not cover, the version guard on `unchanged`, commit order.
+    // -----------------------------------------------------------------------
+    describe('more operations, the version guard and commit order', () => {
+      /** A batch that writes only these rows (the store does not judge them). */
+      const rowsOnly = (rows: Partial<CommitBatch>): CommitBatch => ({
+        bids: [],
+        auctions: [],
+        events: [],
+        idempotency: [],
+        notifications: [],
+        ...rows,
+      });
+      const notification = (userId: string, n: number) => ({
+        userId,
+        type: 'outbid',
+        data: JSON.stringify({ type: 'outbid', n, text: 'Ünïcode “quoted”' }),
+        createdAt: T0 + n,
+      });
+
+      test('auctionVersions: the committed version of each auction that exists; unknown ids are absent', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const b = await book.create();
+          assert.deepEqual(
+            await store.auctionVersions([a.id, 'missing', b.id, a.id]),
+            new Map([
+              [a.id, 1],
+              [b.id, 1],
+            ]),
+          );
+          await book.commit([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1 },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 2 },
+          ]);
+          const versions = await store.auctionVersions([a.id, b.id]);
+          assert.deepEqual(
+            versions,
+            new Map([
+              [a.id, 3],
+              [b.id, 1],
+            ]),
+          );
+          assert.equal(versions.get(a.id), book.state(a.id).version);
+          assert.equal((await store.auctionVersions([])).size, 0);
+          assert.equal((await store.auctionVersions(['missing'])).size, 0);
+        });
+      });
+
+      test('deleteSessionsOfUser ends every session of that user and no other', async () => {
+        await withStore(async (store) => {
+          for (const id of ['u1', 'u2']) await store.insertUser(userRecord(id));
+          const session = (tokenHash: string, userId: string) => ({
+            tokenHash,
+            userId,
+            createdAt: T0,
+            expiresAt: T0 + HOUR,
+          });
+          for (const s of [session('a', 'u1'), session('b', 'u1'), session('c', 'u2')]) await store.insertSession(s);
+          await store.deleteSessionsOfUser('u1');
+          assert.equal(await store.findSession('a', T0), null);
+          assert.equal(await store.findSession('b', T0), null);
+          assert.deepEqual(await store.findSession('c', T0), session('c', 'u2'));
+          await store.deleteSessionsOfUser('u1');
+          await store.deleteSessionsOfUser('nobody');
+          assert.deepEqual(await store.findSession('c', T0), session('c', 'u2'));
+        });
+      });
+
+      test('deleteExpired: sessions expired at now and idempotency records created before, at most limit of each per call', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const session = (tokenHash: string, expiresAt: number) => ({
+            tokenHash,
+            userId: 'alice',
+            createdAt: T0 - HOUR,
+            expiresAt,
+          });
+          const sessions = [session('gone-1', T0 - 5), session('gone-2', T0), session('kept-1', T0 + 1)];
+          for (const s of sessions) await store.insertSession(s);
+          const record = (key: string, createdAt: number): IdempotencyRecord => ({
+            bidderId: 'bob',
+            auctionId: a.id,
+            key,
+            requestHash: 'amount:1',
+            statusCode: 409,
+            bidId: `bid-${key}`,
+            response: '{}',
+            createdAt,
+          });
+          const records = [record('old-1', T0 - 3), record('old-2', T0 - 2), record('kept', T0 - 1), record('new', T0)];
+          await store.commitBatch(rowsOnly({ idempotency: records }));
+
+          const input = { now: T0, idempotencyBefore: T0 - 1, limit: 1 };
+          assert.deepEqual(await store.deleteExpired(input), { sessions: 1, idempotencyKeys: 1 });
+          assert.deepEqual(await store.deleteExpired(input), { sessions: 1, idempotencyKeys: 1 });
+          assert.deepEqual(await store.deleteExpired(input), { sessions: 0, idempotencyKeys: 0 });
+
+          // Read before their expiry, so that only deletion can hide them.
+          assert.equal(await store.findSession('gone-1', T0 - 10), null);
+          assert.equal(await store.findSession('gone-2', T0 - 10), null);
+          assert.deepEqual(await store.findSession('kept-1', T0 - 10), sessions[2]);
+          assert.equal(await store.findIdempotencyRecord('bob', a.id, 'old-1'), null);
+          assert.equal(await store.findIdempotencyRecord('bob', a.id, 'old-2'), null);
+          assert.deepEqual(await store.findIdempotencyRecord('bob', a.id, 'kept'), records[2]);
+          assert.deepEqual(await store.findIdempotencyRecord('bob', a.id, 'new'), records[3]);
+
+          // A larger limit takes everything due in one call.
+          assert.deepEqual(await store.deleteExpired({ now: T0 + 1, idempotencyBefore: T0 + 1, limit: 100 }), {
+            sessions: 1,
+            idempotencyKeys: 2,
+          });
+        });
+      });
+
+      test('uploads: insert, count since, attach (only the uploader’s), unattached before (oldest first), delete', async () => {
+        await withStore(async (store) => {
+          const upload = (name: string, userId: string, at: number) => ({
+            name,
+            userId,
+            bytes: 1_000,
+            createdAt: T0 + at,
+          });
+          for (const u of [upload('a.jpg', 'u1', 0), upload('b.jpg', 'u1', 10), upload('c.jpg', 'u2', 5)])
+            await store.insertUpload(u);
+          await store.insertUpload(upload('d.jpg', 'u1', 20));
+
+          assert.equal(await store.countUploadsSince('u1', T0), 3);
+          assert.equal(await store.countUploadsSince('u1', T0 + 10), 2, 'at or after `since`');
+          assert.equal(await store.countUploadsSince('u1', T0 + 21), 0);
+          assert.equal(await store.countUploadsSince('u2', 0), 1);
+          assert.equal(await store.countUploadsSince('nobody', 0), 0);
+
+          assert.equal(await store.attachUpload('b.jpg', 'u1', T0 + 30), true);
+          assert.equal(await store.attachUpload('b.jpg', 'u1', T0 + 40), true, 'attaching again is fine');
+          assert.equal(await store.attachUpload('c.jpg', 'u1', T0 + 30), false, 'another user’s upload');
+          assert.equal(await store.attachUpload('missing.jpg', 'u1', T0 + 30), false);
+
+          assert.deepEqual(await store.unattachedUploadsBefore(T0 + 21, 10), ['a.jpg', 'c.jpg', 'd.jpg']);
+          assert.deepEqual(await store.unattachedUploadsBefore(T0 + 20, 10), ['a.jpg', 'c.jpg'], 'strictly before');
+          assert.deepEqual(await store.unattachedUploadsBefore(T0 + 21, 1), ['a.jpg']);
+          assert.deepEqual(await store.unattachedUploadsBefore(T0, 10), []);
+
+          await store.deleteUploads(['a.jpg', 'missing.jpg']);
+          await store.deleteUploads([]);
+          assert.deepEqual(await store.unattachedUploadsBefore(T0 + 21, 10), ['c.jpg', 'd.jpg']);
+          assert.equal(await store.countUploadsSince('u1', T0), 2, 'attached uploads still count');
+          assert.equal(await store.attachUpload('a.jpg', 'u1', T0 + 50), false, 'a deleted upload is gone');
+        });
+      });
+
+      test('notifications: seqs come back in batch order; userEventsAfter is per user, seq > after, ascending, limited; lastUserEventSeq', async () => {
+        await withStore(async (store) => {
+          assert.equal(await store.lastUserEventSeq(), 0, 'none yet');
+          assert.deepEqual(await store.userEventsAfter('alice', 0, 10), []);
+
+          const first = [notification('alice', 1), notification('bob', 2), notification('alice', 3)];
+          const { notificationSeqs: seqs } = await store.commitBatch(rowsOnly({ notifications: first }));
+          assert.equal(seqs.length, 3);
+          assert.ok(seqs[0]! > 0 && seqs[0]! < seqs[1]! && seqs[1]! < seqs[2]!, `not ascending: ${seqs.join(',')}`);
+          assert.equal(await store.lastUserEventSeq(), seqs[2]);
+
+          const stored = (n: ReturnType<typeof notification>, seq: number) => ({ seq, ...n });
+          assert.deepEqual(await store.userEventsAfter('alice', 0, 10), [
+            stored(first[0]!, seqs[0]!),
+            stored(first[2]!, seqs[2]!),
+          ]);
+          assert.deepEqual(await store.userEventsAfter('alice', seqs[0]!, 10), [stored(first[2]!, seqs[2]!)]);
+          assert.deepEqual(await store.userEventsAfter('alice', 0, 1), [stored(first[0]!, seqs[0]!)]);
+          assert.deepEqual(await store.userEventsAfter('alice', seqs[2]!, 10), []);
+          assert.deepEqual(await store.userEventsAfter('bob', 0, 10), [stored(first[1]!, seqs[1]!)]);
+          assert.deepEqual(await store.userEventsAfter('nobody', 0, 10), []);
+
+          const { notificationSeqs: later } = await store.commitBatch(
+            rowsOnly({ notifications: [notification('bob', 4)] }),
+          );
+          assert.ok(later[0]! > seqs[2]!, 'a later batch has higher seqs');
+          assert.equal(await store.lastUserEventSeq(), later[0]);
+          assert.deepEqual(await store.commitBatch(rowsOnly({})), { notificationSeqs: [] });
+          assert.equal(await store.lastUserEventSeq(), later[0], 'a batch without notifications takes no seq');
+        });
+      });
+
+      test('resume is exact: every notification committed after lastUserEventSeq() was read has a higher seq, for every user', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ minIncrement: 1 });
+          for (let round = 0; round < 5; round++) {
+            const last = await store.lastUserEventSeq();
+            const { batch, states } = book.build([
+              { type: 'bid', auctionId: a.id, bidderId: 'carol', amount: 1000 + round, now: T0 + round },
+            ]);
+            const users = round % 2 === 0 ? ['seller', 'alice'] : ['bob'];
+            const notifications = users.map((u) => notification(u, round));
+            const { notificationSeqs } = await store.commitBatch({ ...batch, notifications });
+            book.adopt(batch, states);
+            users.forEach((user, i) => assert.ok(notificationSeqs[i]! > last, `${user} in round ${round}`));
+            for (const user of users)
+              assert.deepEqual(
+                (await store.userEventsAfter(user, last, 10)).map((e) => e.seq),
+                notificationSeqs.filter((_, i) => users[i] === user),
+              );
+          }
+        });
+      });
+
+      test('settlementCandidates: each bidder once by their own highest bid (maximum under proxy), highest first, earlier first on ties', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const bid = (bidderId: string, amount: number, maxAmount: number | null, version: number): BidRecord => ({
+            id: uniqueId('bid'),
+            auctionId: a.id,
+            bidderId,
+            amount,
+            kind: maxAmount === null ? 'bid' : 'proxy',
+            maxAmount,
+            status: 'accepted',
+            reason: null,
+            createdAt: T0 + version,
+            auctionVersion: version,
+          });
+          assert.deepEqual(await store.settlementCandidates(a.id), []);
+          await store.commitBatch(
+            rowsOnly({
+              bids: [bid('alice', 1_000, 5_000, 2), bid('bob', 1_500, null, 3), bid('carol', 2_000, 5_000, 4)],
+            }),
+          );
+          await store.commitBatch(
+            rowsOnly({
+              bids: [
+                // A lower maximum later changes nothing, and a refused bid is no candidate.
+                bid('alice', 2_100, 4_000, 5),
+                { ...bid('seller', 9_999, null, 5), status: 'rejected', reason: 'SELF_BIDDING' },
+              ],
+            }),
+          );
+          assert.deepEqual(await store.settlementCandidates(a.id), [
+            { bidderId: 'alice', amount: 5_000 },
+            { bidderId: 'carol', amount: 5_000 },
+            { bidderId: 'bob', amount: 1_500 },
+          ]);
+          await store.commitBatch(rowsOnly({ bids: [bid('bob', 6_000, null, 6)] }));
+          assert.deepEqual(
+            (await store.settlementCandidates(a.id)).map((c) => [c.bidderId, c.amount]),
+            [
+              ['bob', 6_000],
+              ['alice', 5_000],
+              ['carol', 5_000],
+            ],
+          );
+          assert.deepEqual(await store.settlementCandidates('missing'), []);
+        });
+      });
+
+      test('version guard: an `unchanged` entry with a stale version throws VersionConflictError and writes nothing', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const b = await book.create();
+          await book.commit([{ type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1 }]);
+          // A refusal judged against a's first version (a state another writer has since replaced),
+          // next to a state change of b decided correctly.
+          const { batch } = book.build([
+            { type: 'bid', auctionId: b.id, bidderId: 'bob', amount: 1000, now: T0 + 2, idempotencyKey: 'b1' },
+            { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 5, now: T0 + 2, idempotencyKey: 'a1' },
+          ]);
+          assert.deepEqual(
+            batch.auctions.map((x) => x.after.id),
+            [b.id],
+          );
+          const stale: CommitBatch = {
+            ...batch,
+            unchanged: [{ auctionId: a.id, version: 1 }],
+            notifications: [notification('bob', 2)],
+          };
+          const before = await snapshot(store, [a.id, b.id], batch.idempotency);
+          const lastSeq = await store.lastUserEventSeq();
+          await assert.rejects(store.commitBatch(stale), (error: unknown) => {
+            assert.ok(error instanceof VersionConflictError, `expected VersionConflictError, got ${String(error)}`);
+            assert.equal(error.auctionId, a.id);
+            return true;
+          });
+          assert.deepEqual(await snapshot(store, [a.id, b.id], batch.idempotency), before);
+          assert.deepEqual(before.keys, [null, null]);
+          assert.equal(await store.lastUserEventSeq(), lastSeq);
+          assert.deepEqual(await store.userEventsAfter('bob', 0, 10), []);
+
+          // An auction that does not exist has no version to match.
+          await assert.rejects(
+            store.commitBatch(rowsOnly({ unchanged: [{ auctionId: 'missing', version: 1 }] })),
+            VersionConflictError,
+          );
+          // With the current version the same batch commits.
+          await store.commitBatch({ ...stale, unchanged: [{ auctionId: a.id, version: 2 }] });
+          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'a1'))?.statusCode, 409);
+          assert.equal((await store.loadAuctions([b.id])).get(b.id)!.version, 2);
+        });
+      });
+
+      test('version guard: a batch decided from a stale version throws VersionConflictError and writes nothing', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create();
+          const { batch: early } = book.build([
+            { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000, now: T0 + 1, idempotencyKey: 'k' },
+          ]);
+          await book.commit([{ type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1000, now: T0 + 1 }]);
+          const before = await snapshot(store, [a.id], early.idempotency);
+          await assert.rejects(
+            store.commitBatch({ ...early, notifications: [notification('alice', 1)] }),
+            VersionConflictError,
+          );
+          assert.deepEqual(await snapshot(store, [a.id], early.idempotency), before);
+          assert.equal(await store.lastUserEventSeq(), 0);
+          assert.deepEqual((await store.loadAuctions([a.id])).get(a.id), book.state(a.id));
+        });
+      });
+
+      test('commit order: batches on one auction committed one after the other read back in version order', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ minIncrement: 1 });
+          for (let i = 0; i < 4; i++)
+            await book.commit([
+              { type: 'bid', auctionId: a.id, bidderId: i % 2 === 0 ? 'alice' : 'bob', amount: 1000 + i, now: T0 + i },
+            ]);
+          const events = await store.eventsAfter(a.id, 0, 100);
+          assert.deepEqual(
+            events.map((e) => e.version),
+            [2, 3, 4, 5],
+          );
+          assert.deepEqual(events, book.events);
+          const bids = (await store.listBids({ auctionId: a.id, status: 'all', limit: 100, cursor: null })).items;
+          assert.deepEqual(
+            bids.map((b) => b.auctionVersion),
+            [5, 4, 3, 2],
+          );
+          assert.deepEqual(bids, newestFirst(book.bids, a.id, 'all'));
+          assert.deepEqual((await store.loadAuctions([a.id])).get(a.id), book.state(a.id));
+        });
+      });
+
+      test('commit order: a batch decided on top of one still committing (pipelining) commits after it', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ minIncrement: 1 });
+          const b = await book.create({ minIncrement: 1 });
+          const rounds = 16;
+          for (let round = 0; round < rounds; round++) {
+            const first = book.build([
+              { type: 'bid', auctionId: a.id, bidderId: 'alice', amount: 1000 + 2 * round, now: T0 + round },
+              { type: 'bid', auctionId: b.id, bidderId: 'carol', amount: 1000 + round, now: T0 + round },
+            ]);
+            const onTop = new AuctionBook(store);
+            onTop.states.set(a.id, first.states.get(a.id)!);
+            const second = onTop.build([
+              { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1001 + 2 * round, now: T0 + round },
+            ]);
+            // Both calls are made before either commit returns, in this order.
+            await Promise.all([store.commitBatch(first.batch), store.commitBatch(second.batch)]);
+            book.adopt(first.batch, first.states);
+            book.adopt(second.batch, second.states);
+          }
+          assert.equal(book.state(a.id).version, 1 + 2 * rounds);
+          assert.deepEqual((await store.loadAuctions([a.id, b.id])).get(a.id), book.state(a.id));
+          assert.deepEqual(
+            await store.eventsAfter(a.id, 0, 100),
+            book.events.filter((e) => e.auctionId === a.id),
+          );
+          assert.deepEqual(
+            (await store.listBids({ auctionId: a.id, status: 'all', limit: 100, cursor: null })).items,
+            newestFirst(book.bids, a.id, 'all'),
+          );
+          assert.deepEqual(await store.leaderboard(a.id, 10), expectedLeaderboard(book, a.id));
+        });
       });
     });
   });

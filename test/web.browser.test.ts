@@ -50,7 +50,9 @@ const priceText = (page: Page) => page.getByTestId('current-price').textContent(
 
 describe('web app in Chromium', { skip: skip ?? false }, () => {
   before(async () => {
-    app = await startTestApp({ listen: true });
+    // Every person in these tests signs up through the browser from 127.0.0.1, where real users would come
+    // from many addresses: the per-address sign-up limit is raised; every other limit keeps its default.
+    app = await startTestApp({ listen: true, limits: { signupsPerAddressPerHour: 1000 } });
     base = baseUrl(app.app);
     browser = await launchBrowser();
   });

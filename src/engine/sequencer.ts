@@ -1,12 +1,19 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/index.ts';
+import { type Bus, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import { type Auction, type AuctionView, type BidView, type Candidate, dueAt } from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
-import { type CommitBatch, type Store, VersionConflictError } from '../store/index.ts';
+import {
+  type CommitBatch,
+  IdempotencyKeyConflictError,
+  type IdempotencyRecord,
+  type Store,
+  StoreUnavailableError,
+  VersionConflictError,
+} from '../store/index.ts';
 import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
 import { type BatchDecision, auctionsNeedingCandidates, commitBatchOf, decideBatch } from './decide-batch.ts';
 import { LruCache } from './lru-cache.ts';
@@ -152,19 +159,7 @@ export class Sequencer {
 
   private async placeIdempotentBid(input: PlaceBidInput, requestHash: string): Promise<BidOutcome> {
     const stored = await this.store.findIdempotencyRecord(input.bidderId, input.auctionId, input.idempotencyKey!);
-    if (stored) {
-      if (stored.requestHash !== requestHash) return { kind: 'idempotency_key_reused' };
-      const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView; leading?: boolean };
-      return {
-        kind: 'decided',
-        statusCode: stored.statusCode as 201 | 409,
-        bid: body.bid,
-        auction: body.auction,
-        leading: body.leading ?? body.bid.status === 'accepted',
-        replayed: true,
-        json: stored.response,
-      };
-    }
+    if (stored) return replayOf(stored, requestHash);
     return this.enqueueBid(input, requestHash);
   }
 
@@ -287,11 +282,17 @@ export class Sequencer {
       this.decided.delete(command.auctionId);
       this.cache.delete(command.auctionId);
     }
-    const retry = err instanceof VersionConflictError && this.accepting;
+    const retry = (err instanceof VersionConflictError || err instanceof IdempotencyKeyConflictError) && this.accepting;
     const again: EngineCommand[] = [];
     for (const command of batch) {
       command.attempts = (command.attempts ?? 0) + 1;
-      if (retry && command.attempts < MAX_ATTEMPTS) again.push(command);
+      if (!retry || command.attempts >= MAX_ATTEMPTS) continue;
+      if (command.type === 'bid' && err instanceof IdempotencyKeyConflictError && conflicts(err, command)) {
+        // Its key was stored by a request that committed first (another node): it gets that stored answer.
+        this.answerFromStoredKey(command);
+        continue;
+      }
+      again.push(command);
     }
     if (again.length > 0) {
       this.logger.debug({ auctionId: (err as VersionConflictError).auctionId, size: again.length }, 'batch re-decided');
@@ -299,11 +300,26 @@ export class Sequencer {
       this.queue = mergeBySeq(again, this.queue);
       this.scheduleDrain();
     }
-    if (again.length === batch.length) return;
+    if (retry && batch.every((c) => c.attempts! < MAX_ATTEMPTS)) return;
     this.logger.error({ err, size: batch.length - again.length }, 'batch commit failed');
     const answer =
-      err instanceof AppError ? err : new AppError('SERVICE_UNAVAILABLE', 'Storage did not accept the write');
-    for (const command of batch) if (!again.includes(command)) command.reject(answer);
+      err instanceof AppError || err instanceof StoreUnavailableError
+        ? err
+        : new AppError('SERVICE_UNAVAILABLE', 'Storage did not accept the write');
+    for (const command of batch) if (!retry || command.attempts! >= MAX_ATTEMPTS) command.reject(answer);
+  }
+
+  /** Answers a keyed bid with the answer stored under its key (or decides it again if there is none). */
+  private answerFromStoredKey(command: Extract<EngineCommand, { type: 'bid' }>): void {
+    this.store
+      .findIdempotencyRecord(command.bidderId, command.auctionId, command.idempotencyKey!)
+      .then((stored) => {
+        if (stored === null) {
+          this.queue = mergeBySeq([command], this.queue);
+          this.scheduleDrain();
+        } else command.resolve(replayOf(stored, command.requestHash));
+      })
+      .catch((error: unknown) => command.reject(toError(error)));
   }
 
   /**
@@ -357,12 +373,24 @@ export class Sequencer {
       if (command.type === 'bid') this.metrics.bidLatency.observe((answeredAt - command.enqueuedAt) / 1000);
       (command.resolve as (value: unknown) => void)(decision.answers[i]);
     });
-    for (const event of batch.events) this.bus.publish(event);
-    batch.notifications.forEach((n, i) => this.bus.publishToUser({ ...n, seq: notificationSeqs[i]! }));
+    this.publish(batch, notificationSeqs);
     // The closer re-arms if a due time (an end, a payment or offer deadline) now comes before its timer.
     for (const state of changed) {
       const due = dueAt(state);
       if (due !== null) this.announceDueTime(due);
+    }
+  }
+
+  /**
+   * Publishes a committed batch's events and notifications. Guarded: the batch is durable and answered, so
+   * a bus that throws is logged and never fails it (subscribers fill the gap from the store).
+   */
+  private publish(batch: CommitBatch, notificationSeqs: number[]): void {
+    try {
+      for (const event of batch.events) this.bus.publish(auctionTopic(event.auctionId), event);
+      batch.notifications.forEach((n, i) => this.bus.publish(userTopic(n.userId), { ...n, seq: notificationSeqs[i]! }));
+    } catch (error) {
+      this.logger.error({ err: toError(error) }, 'publishing a committed batch failed; subscribers will catch up');
     }
   }
 
@@ -391,6 +419,28 @@ export class Sequencer {
       }
     }
   }
+}
+
+/** The stored first answer to a key, as the answer to a retry (or a refusal when the body differs). */
+function replayOf(stored: IdempotencyRecord, requestHash: string): BidOutcome {
+  if (stored.requestHash !== requestHash) return { kind: 'idempotency_key_reused' };
+  const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView; leading?: boolean };
+  return {
+    kind: 'decided',
+    statusCode: stored.statusCode as 201 | 409,
+    bid: body.bid,
+    auction: body.auction,
+    leading: body.leading ?? body.bid.status === 'accepted',
+    replayed: true,
+    json: stored.response,
+  };
+}
+
+/** Whether a key conflict concerns this command's key. */
+function conflicts(error: IdempotencyKeyConflictError, command: Extract<EngineCommand, { type: 'bid' }>): boolean {
+  return error.keys.some(
+    (k) => k.bidderId === command.bidderId && k.auctionId === command.auctionId && k.key === command.idempotencyKey,
+  );
 }
 
 function asReplay(outcome: BidOutcome): BidOutcome {

@@ -54,6 +54,8 @@ export interface AppDependencies {
   heartbeatMs?: number;
   /** A stream whose client has not read for this long is closed, ms. Default 30,000. */
   streamStallTimeoutMs?: number;
+  /** How often the streams are checked against the store for what the bus lost, ms. Default 2,000. */
+  streamSyncMs?: number;
   /** Auctions kept in the sequencer's memory. Default 100,000. */
   auctionCacheSize?: number;
   /** Password hashing cost. Default N = 2^15. */
@@ -107,6 +109,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     metrics,
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     stallTimeoutMs: deps.streamStallTimeoutMs,
+    syncMs: deps.streamSyncMs,
   });
   const limits: LimitSettings = { ...DEFAULT_LIMITS, ...deps.limits };
   const proxies = trustedProxies(deps.trustProxy ?? []);
@@ -143,6 +146,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   await registerRateLimits(app, { redis: deps.redis });
   const ctx: RouteContext = {
     store,
+    bus,
     clock,
     metrics,
     sequencer,
@@ -246,6 +250,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   app.addHook('onClose', async () => {
     await bus.close();
     await store.close();
+    await deps.redis?.quit().catch(() => deps.redis?.disconnect());
   });
 
   return { app, sequencer, closer, retention, hub };

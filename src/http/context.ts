@@ -1,3 +1,4 @@
+import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
@@ -10,6 +11,7 @@ import type { PasswordWork, ScryptCost } from './passwords.ts';
 /** What route handlers may use. Built once per app in app.ts; nothing here is global. */
 export interface RouteContext {
   store: Store;
+  bus: Bus;
   clock: Clock;
   metrics: Metrics;
   sequencer: Sequencer;

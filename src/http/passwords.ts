@@ -47,35 +47,59 @@ export function unknownUserHash(cost: ScryptCost): string {
 }
 
 /**
- * Bounds the password hashing a node does at once. scrypt runs on libuv's
- * thread pool, off the event loop, but each hash takes tens of milliseconds
- * of a core: a flood of log-ins computing them four at a time would take both
- * cores from the bid path. One at a time (default) leaves a core to bids; a
- * bounded queue answers the overflow at once (429) instead of letting waits
- * grow without limit.
+ * Bounds the password hashing a node does at once, fairly between clients.
+ *
+ * scrypt runs on libuv's thread pool, off the event loop, but each hash takes
+ * tens of milliseconds of a core: a flood of log-ins computing them four at a
+ * time would take both cores from the bid path. One at a time (default)
+ * leaves a core to bids. Waiting work is queued per client address and served
+ * round-robin, with at most a few waiting per address and a bounded total, so
+ * a handful of flooding addresses cannot fill the queue ahead of a real user:
+ * their log-in waits for at most one hash per other waiting address. Work
+ * over the bounds is refused at once (429) instead of waiting without limit.
  */
 export class PasswordWork {
   private running = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Waiting work per client address, in arrival order; the Map's order is the round-robin order. */
+  private readonly waiting = new Map<string, (() => void)[]>();
+  private waitingCount = 0;
 
   constructor(
     private readonly concurrency = 1,
-    private readonly maxWaiting = 32,
+    private readonly maxWaiting = 64,
+    private readonly maxWaitingPerClient = 2,
   ) {}
 
-  /** Runs `work` when a slot is free; null (nothing run) when the queue is full. */
-  async run<T>(work: () => Promise<T>): Promise<{ value: T } | null> {
+  /** Runs `work` for `client` when a slot is free; null (nothing run) when its queue is full. */
+  async run<T>(work: () => Promise<T>, client = ''): Promise<{ value: T } | null> {
     if (this.running >= this.concurrency) {
-      if (this.waiting.length >= this.maxWaiting) return null;
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      const queue = this.waiting.get(client) ?? [];
+      if (queue.length >= this.maxWaitingPerClient || this.waitingCount >= this.maxWaiting) return null;
+      await new Promise<void>((resolve) => {
+        queue.push(resolve);
+        this.waiting.set(client, queue);
+        this.waitingCount++;
+      });
     } else this.running++;
     try {
       return { value: await work() };
     } finally {
-      const next = this.waiting.shift();
-      // The slot passes straight to the next waiter (running stays the same), or is freed.
-      if (next) next();
-      else this.running--;
+      this.next();
     }
+  }
+
+  /** Hands the slot to the first waiting client's oldest work, moving that client to the back; or frees it. */
+  private next(): void {
+    const first = this.waiting.entries().next();
+    if (first.done) {
+      this.running--;
+      return;
+    }
+    const [client, queue] = first.value;
+    const resolve = queue.shift()!;
+    this.waitingCount--;
+    this.waiting.delete(client);
+    if (queue.length > 0) this.waiting.set(client, queue);
+    resolve();
   }
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { AppError, type ErrorCode, errorCatalogue, toError } from '../error-catalogue.ts';
-import { InvalidCursorError, StoreUnavailableError } from '../store/index.ts';
+import { InvalidCursorError, StoreBusyError, StoreUnavailableError } from '../store/index.ts';
 
 /** The RFC 9457 problem document for a catalogue code. */
 export function problemDocument(code: ErrorCode, detail?: string, extra: Record<string, unknown> = {}) {
@@ -48,9 +48,15 @@ const fastifyCodes: Record<string, ErrorCode> = {
 export function errorHandler(rawError: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (rawError instanceof AppError) return sendProblem(reply, rawError.code, rawError.message, rawError.extra);
   if (rawError instanceof InvalidCursorError) return sendProblem(reply, 'VALIDATION_FAILED', 'cursor is not valid');
+  if (rawError instanceof StoreBusyError) {
+    reply.header('retry-after', 1);
+    return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'Storage is busy; retry in a second');
+  }
   if (rawError instanceof StoreUnavailableError) {
+    // Nothing was acknowledged that is not committed; the node recovers by itself when storage is back.
     request.log.error({ err: rawError }, 'storage unavailable');
-    return sendProblem(reply, 'SERVICE_UNAVAILABLE', 'Storage is not accepting writes');
+    reply.header('retry-after', 1);
+    return sendProblem(reply, 'STORE_UNAVAILABLE', 'Storage is not answering; retry shortly');
   }
   const error = toError(rawError) as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {

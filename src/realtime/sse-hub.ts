@@ -1,13 +1,13 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/index.ts';
+import { type Bus, type BusMessage, type Unsubscribe, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import { auctionView } from '../domain/index.ts';
+import { auctionSummaryView, auctionView } from '../domain/index.ts';
 import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Store, StoredEvent } from '../store/index.ts';
+import type { Store, StoredEvent, UserEvent } from '../store/index.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
 
@@ -28,6 +28,12 @@ export interface SseHubOptions {
    * resumes from its Last-Event-ID.
    */
   stallTimeoutMs?: number;
+  /**
+   * Every this often, ms, the hub compares what it has delivered with the store and fills in what the bus
+   * lost (a dropped message, a node cut off from Redis, a lost *last* event that no later gap would
+   * reveal). Default 2,000.
+   */
+  syncMs?: number;
 }
 
 /** One event of a stream: `version` is its SSE id (an auction's version, or a user notification's seq). */
@@ -40,14 +46,49 @@ interface FeedEvent {
 /** Where a stream's events come from: the store (history) and the bus (live). */
 interface Feed {
   key: string;
+  /** The bus topic of its live events. */
+  topic: string;
+  /** A bus message as a stream event. */
+  toEvent(message: BusMessage): FeedEvent;
   /** Versions grow by exactly 1 (auction streams): a jump means a lost event, refilled from history. */
   contiguous: boolean;
-  subscribe(listener: (event: FeedEvent) => void): () => void;
+  /** Auction feeds name their auction, so the periodic sync can check all of them in one read. */
+  auctionId?: string;
   history(after: number, limit: number): Promise<FeedEvent[]>;
   /** Whether a client that saw `after` can be caught up from history (`firstPage` = history(after, …)). */
   canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
   /** The first frame of a stream that is not resumed (a snapshot), with its position; null: gone. */
   start(): Promise<{ version: number; text: string } | null>;
+}
+
+/**
+ * One bus subscription shared by every local listener of a topic: taken when the first listener comes,
+ * ended when the last one leaves. `ready` resolves once it is in place (or failed: then the periodic sync
+ * alone keeps the listeners current until the bus is back).
+ */
+class SharedSubscription<L> {
+  readonly listeners = new Set<L>();
+  /** Highest version (or seq) dispatched through this subscription. */
+  lastVersion = 0;
+  readonly ready: Promise<void>;
+  private unsubscribe: Unsubscribe | null = null;
+  private ended = false;
+
+  constructor(bus: Bus, topic: string, onMessage: (message: BusMessage) => void, logger: Logger) {
+    this.ready = bus.subscribe(topic, onMessage).then(
+      (unsubscribe) => {
+        if (this.ended) unsubscribe();
+        else this.unsubscribe = unsubscribe;
+      },
+      (error: unknown) => logger.warn({ err: toError(error), topic }, 'bus subscribe failed; the store sync covers it'),
+    );
+  }
+
+  end(): void {
+    this.ended = true;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+  }
 }
 
 const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
@@ -67,18 +108,22 @@ const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\
  * the socket drains (states merged under load, the latest always arrives).
  */
 export class SseHub {
-  private readonly options: Required<Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize' | 'stallTimeoutMs'>> &
+  private readonly options: Required<
+    Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize' | 'stallTimeoutMs' | 'syncMs'>
+  > &
     SseHubOptions;
   /** Auction snapshots, serialized once per state for every stream that starts on it. */
   private readonly snapshots = new SnapshotCache((state, now) => auctionView(state, now, null));
-  private readonly watchersByKey = new Map<string, { watchers: Set<Watcher>; unsubscribe: () => void }>();
+  /** Watch-list snapshots: summaries (no full description), serialized once per state. */
+  private readonly summaries = new SnapshotCache((state, now) => auctionSummaryView(state, now, null));
+  /** Per stream key: its feed and one shared bus subscription for all its watchers. */
+  private readonly feeds = new Map<string, { feed: Feed; subscription: SharedSubscription<Watcher> }>();
   /** Watch lists by auction: one bus subscription per auction however many lists include it. */
-  private readonly watchListsByAuction = new Map<
-    string,
-    { listeners: Set<WatchListListener>; unsubscribe: () => void }
-  >();
+  private readonly watchListsByAuction = new Map<string, SharedSubscription<WatchListListener>>();
   private readonly watchLists = new Set<WatchListStream>();
   private readonly heartbeat: NodeJS.Timeout;
+  private readonly syncTimer: NodeJS.Timeout;
+  private syncing = false;
   private closing = false;
 
   constructor(options: SseHubOptions) {
@@ -87,25 +132,30 @@ export class SseHub {
       heartbeatMs: options.heartbeatMs ?? 15_000,
       historyPageSize: options.historyPageSize ?? 500,
       stallTimeoutMs: options.stallTimeoutMs ?? 30_000,
+      syncMs: options.syncMs ?? 2_000,
     };
     this.heartbeat = setInterval(() => this.beat(), this.options.heartbeatMs);
     this.heartbeat.unref();
+    this.syncTimer = setInterval(() => void this.sync(), this.options.syncMs);
+    this.syncTimer.unref();
   }
 
   get connectionCount(): number {
     let n = 0;
-    for (const entry of this.watchersByKey.values()) n += entry.watchers.size;
+    for (const { subscription } of this.feeds.values()) n += subscription.listeners.size;
     return n + this.watchLists.size;
   }
 
   /** Streams one auction (the caller has checked it exists): snapshot or resume, then live events. */
   attachAuction(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
-    const { bus, store, sequencer, clock } = this.options;
+    const { store, sequencer, clock } = this.options;
     const snapshots = this.snapshots;
     return this.attach(res, lastEventId, {
       key: `auction:${auctionId}`,
+      topic: auctionTopic(auctionId),
+      toEvent: (message) => message as StoredEvent,
       contiguous: true,
-      subscribe: (listener) => bus.subscribe(auctionId, listener),
+      auctionId,
       history: (after, limit) => store.eventsAfter(auctionId, after, limit),
       async canResume(after, firstPage) {
         if (firstPage.length > 0) return firstPage[0]!.version === after + 1;
@@ -128,12 +178,15 @@ export class SseHub {
    * with `Last-Event-ID` resumes from there and loses nothing.
    */
   attachUser(res: ServerResponse, userId: string, lastEventId: number | null): Promise<void> {
-    const { bus, store } = this.options;
+    const { store } = this.options;
     return this.attach(res, lastEventId, {
       key: `user:${userId}`,
+      topic: userTopic(userId),
+      toEvent: (message) => {
+        const e = message as UserEvent;
+        return { version: e.seq, type: e.type, data: e.data };
+      },
       contiguous: false,
-      subscribe: (listener) =>
-        bus.subscribeUser(userId, (e) => listener({ version: e.seq, type: e.type, data: e.data })),
       history: async (after, limit) =>
         (await store.userEventsAfter(userId, after, limit)).map((e) => ({
           version: e.seq,
@@ -161,6 +214,7 @@ export class SseHub {
       auctionIds,
       subscribe: (auctionId, listener) => this.subscribeWatchList(auctionId, listener),
       loadAuction: (auctionId) => sequencer.getAuction(auctionId),
+      snapshotData: (state, now) => this.summaries.data(state, now),
       now: () => clock.now(),
     });
     this.watchLists.add(stream);
@@ -182,8 +236,9 @@ export class SseHub {
   closeAll(): void {
     this.closing = true;
     clearInterval(this.heartbeat);
-    for (const entry of this.watchersByKey.values()) {
-      for (const watcher of entry.watchers) watcher.end();
+    clearInterval(this.syncTimer);
+    for (const { subscription } of this.feeds.values()) {
+      for (const watcher of subscription.listeners) watcher.end();
     }
     for (const stream of this.watchLists) stream.end();
   }
@@ -213,38 +268,49 @@ export class SseHub {
     return true;
   }
 
-  private subscribeWatchList(auctionId: string, listener: WatchListListener): () => void {
-    let entry = this.watchListsByAuction.get(auctionId);
-    if (!entry) {
-      const listeners = new Set<WatchListListener>();
-      const unsubscribe = this.options.bus.subscribe(auctionId, (event: StoredEvent) => {
-        const text = watchListFrame(event);
-        for (const l of listeners) l(event, text);
-      });
-      entry = { listeners, unsubscribe };
-      this.watchListsByAuction.set(auctionId, entry);
+  private async subscribeWatchList(auctionId: string, listener: WatchListListener): Promise<() => void> {
+    let subscription = this.watchListsByAuction.get(auctionId);
+    if (!subscription) {
+      const created: SharedSubscription<WatchListListener> = new SharedSubscription(
+        this.options.bus,
+        auctionTopic(auctionId),
+        (message) => this.dispatchWatchList(created, message as StoredEvent),
+        this.options.logger,
+      );
+      subscription = created;
+      this.watchListsByAuction.set(auctionId, subscription);
     }
-    const { listeners } = entry;
-    listeners.add(listener);
+    const shared = subscription;
+    shared.listeners.add(listener);
+    await shared.ready;
     return () => {
-      listeners.delete(listener);
-      if (listeners.size === 0 && this.watchListsByAuction.get(auctionId)?.listeners === listeners) {
-        this.watchListsByAuction.get(auctionId)!.unsubscribe();
+      shared.listeners.delete(listener);
+      if (shared.listeners.size === 0 && this.watchListsByAuction.get(auctionId) === shared) {
+        shared.end();
         this.watchListsByAuction.delete(auctionId);
       }
     };
   }
 
+  /** One event to every watch list that includes its auction, formatted once for all of them. */
+  private dispatchWatchList(subscription: SharedSubscription<WatchListListener>, event: StoredEvent): void {
+    if (event.version > subscription.lastVersion) subscription.lastVersion = event.version;
+    const text = watchListFrame(event);
+    for (const listener of subscription.listeners) listener(event, text);
+  }
+
   private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
     if (!this.open(res)) return;
     const watcher = new Watcher(res, feed, this.options.logger, this.options.historyPageSize);
-    this.register(watcher);
+    const ready = this.register(watcher);
     this.options.metrics.sseConnections.inc();
     res.on('close', () => {
       this.unregister(watcher);
       this.options.metrics.sseConnections.dec();
     });
     try {
+      // Subscribed first, history next: nothing published in between is missed.
+      await ready;
       await watcher.catchUp(lastEventId);
     } catch (error) {
       this.options.logger.warn({ err: toError(error), stream: feed.key }, 'sse catch-up failed; closing stream');
@@ -252,38 +318,80 @@ export class SseHub {
     }
   }
 
-  private register(watcher: Watcher): void {
-    const key = watcher.feed.key;
-    let entry = this.watchersByKey.get(key);
+  private register(watcher: Watcher): Promise<void> {
+    const { feed } = watcher;
+    let entry = this.feeds.get(feed.key);
     if (!entry) {
-      const watchers = new Set<Watcher>();
-      const unsubscribe = watcher.feed.subscribe((event) => {
-        const text = frame(event);
-        for (const w of watchers) w.offer(event, text);
-      });
-      entry = { watchers, unsubscribe };
-      this.watchersByKey.set(key, entry);
+      const subscription: SharedSubscription<Watcher> = new SharedSubscription(
+        this.options.bus,
+        feed.topic,
+        (message) => this.dispatch(subscription, feed.toEvent(message)),
+        this.options.logger,
+      );
+      entry = { feed, subscription };
+      this.feeds.set(feed.key, entry);
     }
-    entry.watchers.add(watcher);
+    entry.subscription.listeners.add(watcher);
+    return entry.subscription.ready;
   }
 
   private unregister(watcher: Watcher): void {
     watcher.closed = true;
-    const key = watcher.feed.key;
-    const entry = this.watchersByKey.get(key);
+    const entry = this.feeds.get(watcher.feed.key);
     if (!entry) return;
-    entry.watchers.delete(watcher);
-    if (entry.watchers.size === 0) {
-      entry.unsubscribe();
-      this.watchersByKey.delete(key);
+    entry.subscription.listeners.delete(watcher);
+    if (entry.subscription.listeners.size === 0) {
+      entry.subscription.end();
+      this.feeds.delete(watcher.feed.key);
+    }
+  }
+
+  /** One event to every watcher of its stream, serialized once for all of them. */
+  private dispatch(subscription: SharedSubscription<Watcher>, event: FeedEvent): void {
+    if (event.version > subscription.lastVersion) subscription.lastVersion = event.version;
+    const text = frame(event);
+    for (const watcher of subscription.listeners) watcher.offer(event, text);
+  }
+
+  /**
+   * Fills in what the bus lost: one read of the committed versions of every watched auction, then the
+   * missing events of those that moved past what was delivered; each user stream reads its notifications
+   * after the last one delivered. Delivery is idempotent (watchers drop what they already have), so a
+   * message that arrives both ways is sent once.
+   */
+  private async sync(): Promise<void> {
+    if (this.syncing || this.closing) return;
+    this.syncing = true;
+    const { store, logger, historyPageSize } = this.options;
+    try {
+      const ids = new Set<string>(this.watchListsByAuction.keys());
+      for (const { feed } of this.feeds.values()) if (feed.auctionId) ids.add(feed.auctionId);
+      const versions = ids.size > 0 ? await store.auctionVersions([...ids]) : new Map<string, number>();
+      for (const { feed, subscription } of [...this.feeds.values()]) {
+        let known = subscription.lastVersion;
+        for (const watcher of subscription.listeners) known = Math.max(known, watcher.position);
+        if (feed.auctionId !== undefined && (versions.get(feed.auctionId) ?? 0) <= known) continue;
+        for (const event of await feed.history(known, historyPageSize)) this.dispatch(subscription, event);
+      }
+      for (const [auctionId, subscription] of [...this.watchListsByAuction]) {
+        const stored = versions.get(auctionId) ?? 0;
+        if (stored <= subscription.lastVersion) continue;
+        // A watch list only ever needs an auction's newest state.
+        const [latest] = await store.eventsAfter(auctionId, stored - 1, 1);
+        if (latest) this.dispatchWatchList(subscription, latest);
+      }
+    } catch (error) {
+      logger.warn({ err: toError(error) }, 'stream sync with the store failed; retrying at the next round');
+    } finally {
+      this.syncing = false;
     }
   }
 
   /** Keep-alive comments, and the end of streams whose client stopped reading long ago. */
   private beat(): void {
     const stalledSince = performance.now() - this.options.stallTimeoutMs;
-    for (const entry of this.watchersByKey.values()) {
-      for (const watcher of entry.watchers) {
+    for (const { subscription } of this.feeds.values()) {
+      for (const watcher of subscription.listeners) {
         if (watcher.congestedSince !== null && watcher.congestedSince < stalledSince) watcher.drop();
         else watcher.comment('keep-alive');
       }
@@ -300,6 +408,11 @@ class Watcher {
   closed = false;
   /** Highest id written to the socket. */
   private lastSent = 0;
+
+  /** Where this stream stands (the highest id it has sent). */
+  get position(): number {
+    return this.lastSent;
+  }
   /** While false, live events wait in `backlog` (catch-up or gap fill in progress). */
   private live = false;
   private backlog: FeedEvent[] = [];

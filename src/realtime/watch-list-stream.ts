@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Auction } from '../domain/index.ts';
-import { auctionView } from '../domain/index.ts';
+import { type AuctionView, summarizeDescription } from '../domain/index.ts';
 import type { StoredEvent } from '../store/index.ts';
 
 /** Receives one auction's bus events, with their frame already formatted (once for every stream). */
@@ -11,16 +11,28 @@ export interface WatchListStreamOptions {
   res: ServerResponse;
   /** The auctions to watch, without duplicates. Unknown ones are skipped. */
   auctionIds: readonly string[];
-  /** Subscribes to one auction's events; returns the unsubscribe function. */
-  subscribe(auctionId: string, listener: WatchListListener): () => void;
+  /** Subscribes to one auction's events; resolves once subscribed, with the unsubscribe function. */
+  subscribe(auctionId: string, listener: WatchListListener): Promise<() => void>;
   /** The auction's latest committed state (the sequencer's), or null when there is no such auction. */
   loadAuction(auctionId: string): Promise<Auction | null>;
+  /** A snapshot's data for a state (summaries: no full description), serialized once for every stream. */
+  snapshotData(state: Auction, now: number): string;
   now(): number;
 }
 
-/** A watch-list frame: the event's stored data under its type, and no `id:` (see WatchListStream). */
+/**
+ * A watch-list frame: the event's stored data under its type, with the auction's description cut to a
+ * summary as in the snapshots (a list page shows cards; one event sent to a thousand lists must not carry
+ * ten kilobytes of description each time), and no `id:` (see WatchListStream). Built once per event.
+ */
 export function watchListFrame(event: StoredEvent): string {
-  return `event: ${event.type}\ndata: ${event.data}\n\n`;
+  const data = JSON.parse(event.data) as { auction?: AuctionView & { item: { descriptionTruncated?: boolean } } };
+  const item = data.auction?.item;
+  if (item) {
+    const { text, truncated } = summarizeDescription(item.description);
+    data.auction!.item = { ...item, description: text, descriptionTruncated: truncated };
+  }
+  return `event: ${event.type}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
 /**
@@ -63,14 +75,19 @@ export class WatchListStream {
 
   /** Subscribes, writes the snapshots, then goes live. The caller has written the headers. */
   async start(): Promise<void> {
-    const { auctionIds, subscribe, loadAuction, now } = this.options;
+    const { auctionIds, subscribe, loadAuction, snapshotData, now } = this.options;
     // Subscribe before reading the states: what is published meanwhile waits in `pending`, and the
     // version check drops whatever the snapshot already contains.
-    for (const id of auctionIds)
-      this.unsubscribes.set(
-        id,
-        subscribe(id, (event, frame) => this.offer(event, frame)),
-      );
+    const unsubscribes = await Promise.all(
+      auctionIds.map((id) => subscribe(id, (event, frame) => this.offer(event, frame))),
+    );
+    auctionIds.forEach((id, i) => this.unsubscribes.set(id, unsubscribes[i]!));
+    if (this.closed) {
+      // The client left while we subscribed: dispose() ran before these existed.
+      for (const unsubscribe of unsubscribes) unsubscribe();
+      this.unsubscribes.clear();
+      return;
+    }
     const states = await Promise.all(auctionIds.map((id) => loadAuction(id)));
     if (this.closed) return;
     const at = now();
@@ -83,7 +100,7 @@ export class WatchListStream {
         continue;
       }
       // Every snapshot is written even on a full socket: at most one per watched auction.
-      const data = JSON.stringify({ auction: auctionView(state, at, null) });
+      const data = snapshotData(state, at);
       this.write(id, state.version, `event: snapshot\ndata: ${data}\n\n`);
     }
     this.live = true;

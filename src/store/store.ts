@@ -44,6 +44,13 @@ export interface Store {
 
   insertAuction(auction: Auction): Promise<void>;
   loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>>;
+  /** The committed version of each auction that exists (cheap: no state is read). */
+  auctionVersions(ids: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * Lists and searches auctions. A search is bounded by its shape (see `AuctionListQuery.terms`), so that
+   * no single query is expensive; an adapter may still refuse a listing with `StoreBusyError` when it is
+   * overloaded (too many listings at once), never because of what was asked.
+   */
   listAuctions(query: AuctionListQuery): Promise<Page<Auction>>;
 
   /** Writes a whole batch of decided commands in one durable transaction. */
@@ -155,16 +162,37 @@ export interface Page<T> {
 
 export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc';
 
+/** A search has at most this many terms; more is a caller's bug (the HTTP layer answers 400 first). */
+export const SEARCH_MAX_TERMS = 5;
+/**
+ * A term this long or longer (in characters) matches every word that starts with it; a shorter one only
+ * the whole word. One or two letters would otherwise stand for thousands of words, and expanding them is
+ * what made a search cost hundreds of milliseconds.
+ */
+export const SEARCH_PREFIX_MIN_LENGTH = 3;
+
 export interface AuctionListQuery {
   status: AuctionStatus | null;
   sellerId: string | null;
-  /** Free text, already reduced to search terms by the caller. */
+  /**
+   * Free text, already reduced to search terms by the caller (letters and digits), at most
+   * `SEARCH_MAX_TERMS`. Every term must match a word of the item's name or description, case- and
+   * accent-insensitively: by prefix from `SEARCH_PREFIX_MIN_LENGTH` characters on, else as a whole word.
+   * An adapter may also match a prefix shared by a great many indexed words as a whole word only.
+   */
   terms: string[];
   sort: AuctionSort;
   limit: number;
   cursor: string | null;
   /** Status is computed against this clock reading. */
   now: number;
+  /**
+   * When set, each item's `item.description` is only its first `descriptionChars` UTF-16 code units (one
+   * more where the cut would split a surrogate pair); the rest of each item is the stored state. For lists
+   * that show a summary: a page of 100 auctions otherwise carries up to 1 MB of descriptions around
+   * (measured: copying them from a reader thread costs ~1 ms of the event loop per page). Default: whole.
+   */
+  descriptionChars?: number;
 }
 
 export interface BidListQuery {
@@ -198,11 +226,35 @@ export class VersionConflictError extends Error {
   }
 }
 
+/**
+ * A batch carries an idempotency record whose (bidder, auction, key) is already stored: another request
+ * with that key committed first (on another node, or in an earlier batch). Nothing of the batch was
+ * written; the sequencer answers that command with the stored answer and decides the rest again.
+ */
+export class IdempotencyKeyConflictError extends Error {
+  constructor(readonly keys: { bidderId: string; auctionId: string; key: string }[]) {
+    super(`idempotency key already stored: ${keys.map((k) => k.key).join(', ')}`);
+    this.name = 'IdempotencyKeyConflictError';
+  }
+}
+
 /** The store cannot take writes (its writer is gone, the disk refuses). The HTTP layer answers 503. */
 export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/**
+ * The store has more reads in hand than it can answer in time: a listing waited or ran past its budget, or
+ * too many were waiting already. Nothing is wrong with the request; the HTTP layer answers 503 with
+ * Retry-After.
+ */
+export class StoreBusyError extends StoreUnavailableError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreBusyError';
   }
 }
 

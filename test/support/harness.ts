@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
-import { MemoryBus } from '../../src/bus/index.ts';
+import { MemoryBus } from '../../src/bus/memory/index.ts';
 import { type Clock, SystemClock } from '../../src/clock.ts';
 import { type AppDependencies, type GavelApp, buildApp } from '../../src/http/index.ts';
 import { createMetrics } from '../../src/metrics.ts';
-import { SqliteStore } from '../../src/store/index.ts';
+import { SqliteStore } from '../../src/store/sqlite/index.ts';
 
 /**
  * For tests that send bursts on purpose (ordering under concurrency, validation of many bad inputs in a

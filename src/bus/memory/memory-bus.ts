@@ -1,66 +1,51 @@
 import type { Logger } from 'pino';
-import type { StoredEvent, UserEvent } from '../../store/store.ts';
-import type { Bus, BusListener } from '../bus.ts';
+import type { Bus, BusListener, BusMessage, Unsubscribe } from '../bus.ts';
 
-/** In-process Bus for a single node: synchronous fan-out, one listener's failure isolated from the rest. */
+/**
+ * In-process Bus for a single node: synchronous fan-out, one listener's
+ * failure isolated from the rest. Each subscription is its own entry, so an
+ * unsubscribe (even a repeated one) removes exactly that subscription, never
+ * a newer one that happens to use the same listener function.
+ */
 export class MemoryBus implements Bus {
-  private readonly listeners = new Map<string, Set<BusListener>>();
-  private readonly userListeners = new Map<string, Set<(event: UserEvent) => void>>();
+  private readonly topics = new Map<string, Set<{ listener: BusListener }>>();
+  readonly connected = true;
   constructor(private readonly logger?: Logger) {}
 
-  publish(event: StoredEvent): void {
-    const set = this.listeners.get(event.auctionId);
-    if (!set) return;
-    for (const listener of set) {
+  publish(topic: string, message: BusMessage): void {
+    const entries = this.topics.get(topic);
+    if (!entries) return;
+    for (const entry of entries) {
       try {
-        listener(event);
+        entry.listener(message);
       } catch (error) {
         // A failing subscriber must never break bid processing.
-        this.logger?.error({ err: error, auctionId: event.auctionId }, 'bus listener failed');
+        this.logger?.error({ err: error, topic }, 'bus listener failed');
       }
     }
   }
 
-  subscribe(auctionId: string, listener: BusListener): () => void {
-    let set = this.listeners.get(auctionId);
-    if (!set) {
-      set = new Set();
-      this.listeners.set(auctionId, set);
+  async subscribe(topic: string, listener: BusListener): Promise<Unsubscribe> {
+    let entries = this.topics.get(topic);
+    if (!entries) {
+      entries = new Set();
+      this.topics.set(topic, entries);
     }
-    set.add(listener);
+    const entry = { listener };
+    entries.add(entry);
     return () => {
-      const current = this.listeners.get(auctionId);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.listeners.delete(auctionId);
+      const current = this.topics.get(topic);
+      if (!current?.delete(entry)) return;
+      if (current.size === 0) this.topics.delete(topic);
     };
   }
 
-  publishToUser(event: UserEvent): void {
-    for (const listener of this.userListeners.get(event.userId) ?? []) {
-      try {
-        listener(event);
-      } catch (error) {
-        this.logger?.error({ err: error, userId: event.userId }, 'bus user listener failed');
-      }
-    }
-  }
-
-  subscribeUser(userId: string, listener: (event: UserEvent) => void): () => void {
-    let set = this.userListeners.get(userId);
-    if (!set) {
-      set = new Set();
-      this.userListeners.set(userId, set);
-    }
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.userListeners.delete(userId);
-    };
+  /** Subscriptions open on a topic (tests). */
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0;
   }
 
   async close(): Promise<void> {
-    this.listeners.clear();
-    this.userListeners.clear();
+    this.topics.clear();
   }
 }

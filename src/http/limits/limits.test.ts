@@ -18,7 +18,7 @@ test('the defaults are the contract’s', () => {
 });
 
 test('password work: one hash at a time, a bounded queue, the overflow refused at once', async () => {
-  const work = new PasswordWork(1, 2);
+  const work = new PasswordWork(1, 2, 10);
   let running = 0;
   let most = 0;
   const job = () =>
@@ -65,4 +65,22 @@ test('trusted proxies: exact addresses and CIDR ranges, IPv4-mapped IPv6 include
   assert.equal(some.includes('192.0.2.8'), false);
   assert.equal(some.includes('2001:db8::1'), true);
   assert.throws(() => trustedProxies(['not-an-address']));
+});
+
+test('password work is shared fairly: a client flooding the queue cannot keep another out', async () => {
+  const work = new PasswordWork(1, 64, 2);
+  const order: string[] = [];
+  const job = (client: string) =>
+    work.run(async () => {
+      order.push(client);
+      await new Promise((r) => setTimeout(r, 5));
+      return client;
+    }, client);
+  const flood = Array.from({ length: 10 }, () => job('attacker'));
+  const real = job('real user');
+  const results = await Promise.all([...flood, real]);
+  // The attacker gets one running and two waiting; the rest are refused at once.
+  assert.equal(results.filter((r) => r === null).length, 7);
+  // The real user is served right after the hash that was running and at most one more of the attacker's.
+  assert.ok(order.indexOf('real user') <= 2, order.join(','));
 });

@@ -26,8 +26,9 @@ type StoreCallback = (error: Error | null, result: { current: number; ttl: numbe
 class SnapshotStore {
   private readonly windows: LruCache<string, { count: number; startedAt: number }>;
 
-  constructor(private readonly capacity = 100_000) {
-    this.windows = new LruCache(capacity);
+  /** The plugin constructs stores with its settings object: only a number is taken as the capacity. */
+  constructor(capacity: unknown = 100_000) {
+    this.windows = new LruCache(typeof capacity === 'number' ? capacity : 100_000);
   }
 
   incr(key: string, callback: StoreCallback, timeWindow: number): void {
@@ -46,9 +47,63 @@ class SnapshotStore {
     else callback(null, { current: window.count, ttl: window.startedAt + timeWindow - now });
   }
 
-  /** The plugin asks each route for a child store: routes count separately (their keys differ anyway). */
+  /** The plugin asks each route for a child store: one store serves all (every key names its purpose). */
   child(): SnapshotStore {
-    return new SnapshotStore(this.capacity);
+    return this;
+  }
+}
+
+/** INCR with the window's expiry set on the first hit; answers [count, remaining ms]. One round trip. */
+const INCR_SCRIPT = `
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {current, ttl}`;
+const READ_SCRIPT = `
+local current = redis.call('GET', KEYS[1])
+if not current then return {0, 0} end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = 0 end
+return {tonumber(current), ttl}`;
+
+/**
+ * Counters shared by every node through Redis (scale-out mode), with the
+ * contract's fallback: while Redis does not answer, each node counts alone in
+ * its own memory, so the limits hold (per node) rather than vanish or fail
+ * requests. Fixed windows, like the in-process store.
+ */
+class SharedStore {
+  private readonly local: SnapshotStore;
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+    capacity = 100_000,
+  ) {
+    this.local = new SnapshotStore(capacity);
+  }
+
+  incr(key: string, callback: StoreCallback, timeWindow: number): void {
+    this.run(INCR_SCRIPT, key, timeWindow, callback, () => this.local.incr(key, callback, timeWindow));
+  }
+
+  read(key: string, callback: StoreCallback, timeWindow: number): void {
+    this.run(READ_SCRIPT, key, timeWindow, callback, () => this.local.read(key, callback, timeWindow));
+  }
+
+  child(): SharedStore {
+    return this;
+  }
+
+  private run(script: string, key: string, timeWindow: number, callback: StoreCallback, fallback: () => void): void {
+    if (this.redis.status !== 'ready') return fallback();
+    this.redis.eval(script, 1, this.prefix + key, timeWindow).then(
+      (result) => {
+        const [current, ttl] = result as [number, number];
+        callback(null, { current, ttl });
+      },
+      () => fallback(),
+    );
   }
 }
 
@@ -59,13 +114,19 @@ class SnapshotStore {
  * client is given, so that every node shares them (scale-out mode). Must be registered before the routes.
  */
 export async function registerRateLimits(app: FastifyInstance, options: { redis?: Redis }): Promise<void> {
+  // Redis going away is expected in operation (the counters fall back to this node); log it, never crash.
+  options.redis?.on('error', (error: unknown) => app.log.warn({ err: error }, 'rate-limit counters: redis error'));
   await app.register(rateLimit, {
     global: false,
     enableDraftSpec: true,
     // Room for many keys: an LRU that is too small lets an attacker reset a victim's counter by spraying keys.
-    ...(options.redis
-      ? { redis: options.redis, nameSpace: 'gavel:rate:' }
-      : { store: SnapshotStore as unknown as NonNullable<RateLimitPluginOptions['store']> }),
+    store: (options.redis
+      ? class {
+          constructor() {
+            return new SharedStore(options.redis!, 'gavel:rate:');
+          }
+        }
+      : SnapshotStore) as unknown as NonNullable<RateLimitPluginOptions['store']>,
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, {
         retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),

@@ -46,6 +46,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
           404: problem,
           409: problem,
           422: problem,
+          429: problem,
         },
       },
     },

@@ -34,6 +34,10 @@ async function takeStream(
   }
   const slot = ctx.streams.acquire(request.ip, userId);
   if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
+  // A stream request has no use for a body, but a client may send one: it is read and dropped, because
+  // an unread body leaves the socket paused, and a paused socket never notices that the client hung up
+  // (the stream, and its slot, would then live on until the stall timeout).
+  request.raw.resume();
   reply.hijack();
   reply.raw.once('close', slot.release);
   return true;
@@ -64,7 +68,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
           'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold; id = notification seq',
         security: SESSION_SECURITY,
         querystring: lastEventIdQuery,
-        response: { 200: z.string().describe('text/event-stream'), 401: problem },
+        response: { 200: z.string().describe('text/event-stream'), 401: problem, 429: problem },
       },
     },
     async (request, reply) => {
@@ -90,7 +94,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
             .optional()
             .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
         }),
-        response: { 200: z.string().describe('text/event-stream'), 404: problem },
+        response: { 200: z.string().describe('text/event-stream'), 404: problem, 429: problem },
       },
     },
     async (request, reply) => {
@@ -110,7 +114,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
         summary:
           'Live state of several auctions (text/event-stream), for list pages: a snapshot per known auction (unknown ids skipped), then their bid / closed / cancelled / settlement events with the data of the auction stream; no id: reconnecting gets fresh snapshots; under load only the newest state per auction is kept',
         querystring: watchListQuery,
-        response: { 200: z.string().describe('text/event-stream'), 400: problem },
+        response: { 200: z.string().describe('text/event-stream'), 400: problem, 429: problem },
       },
     },
     async (request, reply) => {

@@ -40,7 +40,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
         tags: ['users'],
         summary: 'Sign up',
         body: createUserBody,
-        response: { 201: z.object({ user }), 400: problem, 409: problem },
+        response: { 201: z.object({ user }), 400: problem, 409: problem, 429: problem },
       },
     },
     async (request, reply) => {
@@ -85,6 +85,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
           201: z.object({ token: z.string(), expiresAt: z.string(), user }),
           400: problem,
           401: problem,
+          429: problem,
         },
       },
     },
@@ -99,7 +100,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
         await ctx.loginThrottle.check(request, reply);
         // Verify against a dummy hash for unknown users so response time does not reveal who exists.
         return verifyPassword(password, record?.passwordHash ?? unknownUserHash(ctx.scryptCost));
-      });
+      }, request.ip);
       if (checked === null) throw refuseWithRateLimit(reply, 1, 1);
       if (!record || !checked.value) {
         await ctx.loginThrottle.recordFailure(request);
@@ -174,7 +175,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
 
 /** Sign-up's password hash, within the node's password work limit (429 when its queue is full). */
 async function hashWithinLimits(ctx: RouteContext, reply: FastifyReply, password: string): Promise<string> {
-  const hashed = await ctx.passwordWork.run(() => hashPassword(password, ctx.scryptCost));
+  const hashed = await ctx.passwordWork.run(() => hashPassword(password, ctx.scryptCost), reply.request.ip);
   if (hashed === null) throw refuseWithRateLimit(reply, 1, 1);
   return hashed.value;
 }

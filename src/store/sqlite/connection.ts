@@ -12,3 +12,14 @@ export function openConnection(filename: string): Database.Database {
   db.pragma('busy_timeout = 5000');
   return db;
 }
+
+/**
+ * Opens a read-only connection to a database that `openConnection` has already set up (it is in WAL
+ * mode, migrated): a reader thread's. It can see every committed transaction and write nothing but its
+ * own `temp` schema.
+ */
+export function openReadOnlyConnection(filename: string): Database.Database {
+  const db = new Database(filename, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}

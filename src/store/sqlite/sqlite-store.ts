@@ -14,6 +14,7 @@ import {
   type LeaderboardRow,
   type Page,
   type RetentionResult,
+  SEARCH_MAX_TERMS,
   type SessionRecord,
   type Store,
   type StoredEvent,
@@ -24,12 +25,21 @@ import {
 } from '../store.ts';
 import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
-import { auctionListing, sql } from './statements.ts';
+import { ReaderPool } from './reader-pool.ts';
+import { sql } from './statements.ts';
 import { WriterClient } from './writer-client.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file (a real file: the reader and the writer thread share it). */
   filename: string;
+  /** Reader threads for listings and searches, started on first use. Default 1 on ≤ 2 cores, else 2. */
+  readerThreads?: number;
+  /** A listing not answered this long after it was asked (waiting included) is refused (503). Default 2,000 ms. */
+  readBudgetMs?: number;
+  /** Listings that may wait for a busy reader thread; more are refused at once (503). Default 64. */
+  readMaxWaiting?: number;
+  /** A search prefix of 4+ characters that more indexed words start with matches the whole word only. Default 5,000. */
+  searchPrefixWordsMax?: number;
 }
 
 type Row = Record<string, unknown>;
@@ -38,18 +48,20 @@ type Row = Record<string, unknown>;
  * The embedded Store: better-sqlite3 in WAL mode with `synchronous=FULL`, so a
  * committed transaction survives a power cut, not just a process crash.
  *
- * Two connections to one file. Reads run synchronously on this thread (WAL:
+ * Connections to one file. Point reads run synchronously on this thread (WAL:
  * they never wait for the writer, and see every committed transaction). All
  * writes go to a dedicated writer thread (writer-thread.ts) and resolve only
  * once committed: an fsync never blocks the event loop, so HTTP parsing and
  * the rules for the next batch overlap the commit of the current one.
+ * Listings and searches, the reads whose cost grows with the data, run on
+ * reader threads (reader-pool.ts) with read-only connections of their own.
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly statements: { [K in ReadStatement]: Database.Statement };
-  private readonly listingStatements = new Map<string, Database.Statement>();
   private readonly writer: WriterClient;
+  private readonly readers: ReaderPool;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.filename), { recursive: true });
@@ -59,6 +71,13 @@ export class SqliteStore implements Store {
       readStatements.map((name) => [name, this.db.prepare(sql[name])]),
     ) as typeof this.statements;
     this.writer = new WriterClient(options.filename);
+    this.readers = new ReaderPool({
+      filename: options.filename,
+      threads: options.readerThreads,
+      budgetMs: options.readBudgetMs,
+      maxWaiting: options.readMaxWaiting,
+      listing: { prefixWordsMax: options.searchPrefixWordsMax },
+    });
   }
 
   async ping(): Promise<void> {
@@ -67,6 +86,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.readers.close();
     await this.writer.close();
     if (this.db.open) this.db.close();
   }
@@ -149,43 +169,29 @@ export class SqliteStore implements Store {
     return found;
   }
 
+  async auctionVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    const rows = this.statements.auctionVersions.all(JSON.stringify(ids)) as { id: string; version: number }[];
+    return new Map(rows.map((r) => [r.id, r.version]));
+  }
+
   async listAuctions(query: AuctionListQuery): Promise<Page<Auction>> {
-    const sort = auctionListing.sort[query.sort];
-    const where: string[] = [];
-    const params: Record<string, unknown> = { now: query.now, limit: query.limit + 1 };
-    if (query.status) where.push(auctionListing.status[query.status]);
-    if (query.sellerId !== null) {
-      where.push(auctionListing.seller);
-      params.sellerId = query.sellerId;
-    }
-    if (query.terms.length > 0) {
-      where.push(auctionListing.text);
-      // Each term is letters/digits only (the caller guarantees it); quoting makes it a literal prefix token.
-      params.match = query.terms.map((t) => `"${t}"*`).join(' ');
-    }
-    if (query.cursor !== null) {
-      const [value, seq] = decodeCursor(query.sort, query.cursor, 2) as [number, number];
-      const cmp = sort.direction === 'ASC' ? '>' : '<';
-      where.push(`(${sort.column} ${cmp} @cursorValue OR (${sort.column} = @cursorValue AND seq ${cmp} @cursorSeq))`);
-      params.cursorValue = value;
-      params.cursorSeq = seq;
-    }
-    const text =
-      `SELECT seq, ${sort.column} AS sort_value, state FROM auctions` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${sort.column} ${sort.direction}, seq ${sort.direction} LIMIT @limit`;
-    let statement = this.listingStatements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.listingStatements.set(text, statement);
-    }
-    const rows = statement.all(params) as { seq: number; sort_value: number; state: string }[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
+    if (query.terms.length > SEARCH_MAX_TERMS)
+      throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
+    const after = query.cursor === null ? null : (decodeCursor(query.sort, query.cursor, 2) as [number, number]);
+    const { status, sellerId, terms, sort, limit, now, descriptionChars } = query;
+    const page = await this.readers.listAuctions({
+      status,
+      sellerId,
+      terms,
+      sort,
+      limit,
+      now,
+      descriptionChars,
+      after,
+    });
     return {
-      items: page.map((r) => JSON.parse(r.state) as Auction),
-      nextCursor: more && last ? encodeCursor(query.sort, [last.sort_value, last.seq]) : null,
+      items: page.items,
+      nextCursor: page.more && page.last ? encodeCursor(query.sort, page.last) : null,
     };
   }
 
@@ -310,6 +316,7 @@ const readStatements = [
   'nextDueTime',
   'dueAuctionIds',
   'countUploadsSince',
+  'auctionVersions',
   'unattachedUploadsBefore',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];

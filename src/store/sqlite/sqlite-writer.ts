@@ -7,6 +7,7 @@ import {
   type SessionRecord,
   type UploadRecord,
   type UserRecord,
+  IdempotencyKeyConflictError,
   VersionConflictError,
 } from '../store.ts';
 import { sql } from './statements.ts';
@@ -138,7 +139,18 @@ export class SqliteWriter {
       if (result.changes !== 1) throw new VersionConflictError(after.id);
     }
     for (const event of batch.events) s.insertEvent.run(event);
-    for (const record of batch.idempotency) s.insertIdempotency.run(record);
+    for (const record of batch.idempotency) {
+      try {
+        s.insertIdempotency.run(record);
+      } catch (error) {
+        // Another request with this key committed first: the whole batch rolls back (thrown inside it).
+        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+          throw new IdempotencyKeyConflictError([
+            { bidderId: record.bidderId, auctionId: record.auctionId, key: record.key },
+          ]);
+        throw error;
+      }
+    }
     const notificationSeqs = batch.notifications.map((n) => Number(s.insertUserEvent.run(n).lastInsertRowid));
     return { notificationSeqs };
   }

@@ -32,6 +32,7 @@ export const sql = {
     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
   loadAuction: 'SELECT state FROM auctions WHERE id = ?',
   auctionVersion: 'SELECT version FROM auctions WHERE id = ?',
+  auctionVersions: 'SELECT id, version FROM auctions WHERE id IN (SELECT value FROM json_each(?))',
   /** Guarded by the version the new state was decided from. */
   updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state
     WHERE id = @id AND version = @before`,

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { StoreUnavailableError, VersionConflictError } from '../store.ts';
+import { IdempotencyKeyConflictError, StoreUnavailableError, VersionConflictError } from '../store.ts';
 import type { WriteRequest, WriteResponse } from './writer-thread.ts';
 
 type Pending = { resolve(value: unknown): void; reject(error: Error): void };
@@ -50,8 +50,10 @@ export class WriterClient {
     if (!pending) return;
     this.pending.delete(response.id);
     if (response.ok) return pending.resolve(response.result);
-    const { name, message, code, auctionId } = response.error;
+    const { name, message, code, auctionId, keys } = response.error;
     if (name === 'VersionConflictError') return pending.reject(new VersionConflictError(auctionId ?? ''));
+    if (name === 'IdempotencyKeyConflictError')
+      return pending.reject(new IdempotencyKeyConflictError(keys as IdempotencyKeyConflictError['keys']));
     pending.reject(Object.assign(new Error(message), { name, code }));
   }
 

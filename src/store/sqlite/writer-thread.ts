@@ -22,7 +22,11 @@ export type WriteRequest =
 
 export type WriteResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { name: string; message: string; code?: string; auctionId?: string } };
+  | {
+      id: number;
+      ok: false;
+      error: { name: string; message: string; code?: string; auctionId?: string; keys?: unknown };
+    };
 
 const port = parentPort!;
 const db = openConnection((workerData as { filename: string }).filename);
@@ -71,11 +75,11 @@ port.on('message', (request: WriteRequest) => {
     }
     response = { id: request.id, ok: true, result: result ?? null };
   } catch (error) {
-    const e = error as Error & { code?: string; auctionId?: string };
+    const e = error as Error & { code?: string; auctionId?: string; keys?: unknown };
     response = {
       id: request.id,
       ok: false,
-      error: { name: e.name, message: e.message, code: e.code, auctionId: e.auctionId },
+      error: { name: e.name, message: e.message, code: e.code, auctionId: e.auctionId, keys: e.keys },
     };
   }
   port.postMessage(response);

@@ -1,0 +1,1 @@
+export { RedisBus, type RedisBusOptions } from './redis-bus.ts';

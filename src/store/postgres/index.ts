@@ -1,0 +1,2 @@
+export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+export { migrate } from './migrate.ts';

@@ -1,0 +1,481 @@
+import { performance } from 'node:perf_hooks';
+import type pg from 'pg';
+import type { Auction, Candidate } from '../../domain/index.ts';
+import { decodeCursor, encodeCursor } from '../cursor.ts';
+import {
+  type AuctionListQuery,
+  type BidderActivity,
+  type BidListQuery,
+  type BidRecord,
+  type CommitBatch,
+  type CommitResult,
+  type IdempotencyRecord,
+  type LeaderboardRow,
+  type Page,
+  type RetentionResult,
+  SEARCH_MAX_TERMS,
+  type SessionRecord,
+  type Store,
+  type StoredEvent,
+  type UploadRecord,
+  type UserEvent,
+  type UserRecord,
+  StoreBusyError,
+  StoreUnavailableError,
+} from '../store.ts';
+import { type ListingRequest, listingPage, listingStatement, searchDocument } from './auction-listing.ts';
+import { type PoolSettings, createPool } from './connection.ts';
+import { migrate } from './migrate.ts';
+import { auctionColumns, PostgresWriter } from './postgres-writer.ts';
+import { AttemptFailure, CONNECT_TIMEOUT, type RetryPolicy, RETRYABLE, failureCode, withRetry } from './retry.ts';
+import { type StatementName, sql } from './statements.ts';
+import { transaction } from './transaction.ts';
+
+export interface PostgresStoreOptions extends PoolSettings {
+  /** Apply pending migrations (under their advisory lock) before the store is used. Default true. */
+  migrate?: boolean;
+  /** `ping` fails (the node is not ready) when `SELECT 1` takes longer. Default 1,000 ms. */
+  pingTimeoutMs?: number;
+  /** Retries of the failures in retry.ts's table. Default: 4 attempts, 20 ms base, 400 ms cap, full jitter. */
+  retry?: RetryPolicy;
+  /**
+   * Connections for listings and searches, a pool of their own so that however many listings run, the
+   * bid path's commits and point reads never wait behind them. Default 2.
+   */
+  readConnections?: number;
+  /**
+   * A listing not answered this long after it was asked (waiting included) is refused with StoreBusyError
+   * (503); the server cancels a listing statement that runs longer. Default 2,000 ms.
+   */
+  readBudgetMs?: number;
+  /** Listings that may wait for a listing connection; more are refused at once (503). Default 64. */
+  readMaxWaiting?: number;
+}
+
+type Row = Record<string, unknown>;
+
+/**
+ * The Store on PostgreSQL, for any number of stateless nodes sharing one database. Every operation has
+ * the meaning the SQLite adapter gives it and passes the same contract suite (test/store.contract.ts).
+ *
+ * Reads and idempotent writes run as single statements on the pool; inserts and commitBatch (one
+ * locking transaction per batch, postgres-writer.ts) run as transactions. All are retried per retry.ts
+ * while that is safe (transaction.ts). An unreachable server, or retries run out, is
+ * StoreUnavailableError (503 STORE_UNAVAILABLE); nothing is answered that is not committed.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  private readonly writer: PostgresWriter;
+  private readonly retry: RetryPolicy;
+  private readonly pingTimeoutMs: number;
+  private readonly readBudgetMs: number;
+  private readonly readMaxWaiting: number;
+  private readonly readConnections: number;
+  /** Listings and searches only (see `readConnections`). */
+  private readonly listingPool: pg.Pool;
+  private closed = false;
+
+  private constructor(
+    readonly pool: pg.Pool,
+    options: PostgresStoreOptions,
+  ) {
+    this.retry = options.retry ?? {};
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 1_000;
+    this.readBudgetMs = options.readBudgetMs ?? 2_000;
+    this.readMaxWaiting = options.readMaxWaiting ?? 64;
+    this.readConnections = options.readConnections ?? 2;
+    this.writer = new PostgresWriter(pool, this.retry);
+    this.listingPool = createPool({
+      ...options,
+      max: this.readConnections,
+      connectionTimeoutMs: this.readBudgetMs,
+      statementTimeoutMs: this.readBudgetMs,
+    });
+  }
+
+  /** Connects (and migrates, unless `migrate: false`). Fails with StoreUnavailableError when the server is unreachable. */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    if (options.migrate ?? true) {
+      try {
+        await withRetry('migrate', options.retry ?? {}, true, () => migrate(options.url));
+      } catch (error) {
+        if (error instanceof StoreUnavailableError) throw error;
+        throw new Error(`PostgreSQL migrations failed: ${error instanceof Error ? error.message : String(error)}`, {
+          cause: error,
+        });
+      }
+    }
+    return new PostgresStore(createPool(options), options);
+  }
+
+  /** `SELECT 1` on a pooled connection, within `pingTimeoutMs`, not retried: /readyz wants the truth now. */
+  async ping(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError(`PostgreSQL did not answer within ${this.pingTimeoutMs} ms`)),
+        this.pingTimeoutMs,
+      );
+    });
+    const query = (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query({ name: 'ping', text: sql.ping });
+        client.release();
+      } catch (error) {
+        client.release(true);
+        throw error;
+      }
+    })();
+    try {
+      await Promise.race([query, timeout]);
+    } catch (error) {
+      if (error instanceof StoreUnavailableError) throw error;
+      throw new StoreUnavailableError(`PostgreSQL is unavailable: ${(error as Error).message}`, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      query.catch(() => {});
+    }
+  }
+
+  /** Ends the pools: waits for checked-out connections to come back, then closes them all. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.pool.end(), this.listingPool.end()]);
+  }
+
+  async insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'> {
+    try {
+      await this.insert('insertUser', [user.id, user.username, user.displayName, user.passwordHash, user.createdAt]);
+      return 'inserted';
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '23505' && constraint === 'users_username_key') return 'username_taken';
+      throw error;
+    }
+  }
+
+  async findUserByUsername(username: string): Promise<UserRecord | null> {
+    const row = (await this.run('findUserByUsername', [username])).rows[0];
+    return row ? toUser(row) : null;
+  }
+
+  async findUsersByIds(ids: readonly string[]): Promise<Map<string, UserRecord>> {
+    const users = new Map<string, UserRecord>();
+    if (ids.length === 0) return users;
+    for (const row of (await this.run('findUsersByIds', [[...new Set(ids)]])).rows)
+      users.set(row.id as string, toUser(row));
+    return users;
+  }
+
+  async insertSession(session: SessionRecord): Promise<void> {
+    await this.insert('insertSession', [session.tokenHash, session.userId, session.createdAt, session.expiresAt]);
+  }
+
+  async findSession(tokenHash: string, now: number): Promise<SessionRecord | null> {
+    const row = (await this.run('findSession', [tokenHash, now])).rows[0];
+    if (!row) return null;
+    return {
+      tokenHash: row.token_hash as string,
+      userId: row.user_id as string,
+      createdAt: row.created_at as number,
+      expiresAt: row.expires_at as number,
+    };
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    await this.run('deleteSession', [tokenHash]);
+  }
+
+  async deleteSessionsOfUser(userId: string): Promise<void> {
+    await this.run('deleteSessionsOfUser', [userId]);
+  }
+
+  /** Two short statements, each its own transaction: retention never holds locks for long. */
+  async deleteExpired(input: { now: number; idempotencyBefore: number; limit: number }): Promise<RetentionResult> {
+    const sessions = (await this.run('deleteExpiredSessions', [input.now, input.limit])).rowCount ?? 0;
+    const idempotencyKeys =
+      (await this.run('deleteOldIdempotency', [input.idempotencyBefore, input.limit])).rowCount ?? 0;
+    return { sessions, idempotencyKeys };
+  }
+
+  async insertUpload(upload: UploadRecord): Promise<void> {
+    await this.insert('insertUpload', [upload.name, upload.userId, upload.bytes, upload.createdAt]);
+  }
+
+  async countUploadsSince(userId: string, since: number): Promise<number> {
+    return (await this.run('countUploadsSince', [userId, since])).rows[0]!.n as number;
+  }
+
+  async attachUpload(name: string, userId: string, at: number): Promise<boolean> {
+    // Idempotent (COALESCE keeps the first time), so a retry answers the same.
+    return (await this.run('attachUpload', [name, userId, at])).rowCount === 1;
+  }
+
+  async unattachedUploadsBefore(before: number, limit: number): Promise<string[]> {
+    return (await this.run('unattachedUploadsBefore', [before, limit])).rows.map((r) => r.name as string);
+  }
+
+  async deleteUploads(names: readonly string[]): Promise<void> {
+    if (names.length > 0) await this.run('deleteUploads', [[...names]]);
+  }
+
+  /** The auction and its search words, in one transaction. */
+  async insertAuction(auction: Auction): Promise<void> {
+    const c = auctionColumns(auction);
+    const row = [
+      auction.id,
+      auction.sellerId,
+      c.lifecycle,
+      auction.startDate,
+      c.endDate,
+      c.dueAt,
+      c.listPrice,
+      auction.createdAt,
+      c.version,
+      auction.item.name,
+      auction.item.description,
+      c.state,
+    ];
+    const words = searchDocument(auction.item.name, auction.item.description);
+    await transaction(this.pool, 'insertAuction', this.retry, async (client) => {
+      await client.query({ name: 'insertAuction', text: sql.insertAuction, values: row });
+      await client.query({ name: 'insertAuctionSearch', text: sql.insertAuctionSearch, values: [auction.id, words] });
+    });
+  }
+
+  async loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>> {
+    const found = new Map<string, Auction>();
+    if (ids.length === 0) return found;
+    for (const row of (await this.run('loadAuctions', [[...new Set(ids)]])).rows)
+      found.set(row.auction_id as string, JSON.parse(row.state as string) as Auction);
+    return found;
+  }
+
+  async auctionVersions(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await this.run('auctionVersions', [[...new Set(ids)]])).rows;
+    return new Map(rows.map((r) => [r.auction_id as string, r.version as number]));
+  }
+
+  /**
+   * Listings and searches run on their own small pool, within the read budget: a listing that waited or
+   * ran past it is refused with StoreBusyError (the server cancels the statement at the same budget), and
+   * beyond `readMaxWaiting` listings waiting for a connection, one is refused at once. A search's cost is
+   * bounded by its shape (at most five terms, short terms whole words only, a GIN index), so a 503 here
+   * means too many listings at once, not an expensive input.
+   */
+  async listAuctions(query: AuctionListQuery): Promise<Page<Auction>> {
+    if (query.terms.length > SEARCH_MAX_TERMS)
+      throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
+    const after = query.cursor === null ? null : (decodeCursor(query.sort, query.cursor, 2) as [number, number]);
+    const { cursor: _cursor, ...rest } = query;
+    const request: ListingRequest = { ...rest, after };
+    const statement = listingStatement(request);
+    if (statement === null) return { items: [], nextCursor: null };
+    if (this.closed) throw new StoreUnavailableError('the store is closed');
+    const pool = this.listingPool;
+    const allBusy = pool.idleCount === 0 && pool.totalCount >= this.readConnections;
+    if (allBusy && pool.waitingCount >= this.readMaxWaiting)
+      throw new StoreBusyError(`${pool.waitingCount} listings are waiting already`);
+    const deadline = performance.now() + this.readBudgetMs;
+    const rows = await this.withinBudget(
+      withRetry('listAuctions', { ...this.retry, deadline }, true, () => this.once(statement, this.listingPool)),
+    );
+    const page = listingPage(request, rows.rows as { seq: number; sort_value: number; state: string }[]);
+    return { items: page.items, nextCursor: page.more && page.last ? encodeCursor(query.sort, page.last) : null };
+  }
+
+  /** Answers within the read budget or refuses with StoreBusyError; a busy server's refusals become StoreBusyError too. */
+  private async withinBudget<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new StoreBusyError(`the listing was not answered within ${this.readBudgetMs} ms`)),
+        this.readBudgetMs,
+      );
+    });
+    try {
+      return await Promise.race([work, budget]);
+    } catch (error) {
+      // Cancelled at statement_timeout, or no listing connection came free in time.
+      const code = failureCode(error instanceof StoreUnavailableError ? error.cause : error);
+      if (code === '57014' || code === CONNECT_TIMEOUT) throw new StoreBusyError(`the listing ran out of its budget`);
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      work.catch(() => {});
+    }
+  }
+
+  commitBatch(batch: CommitBatch): Promise<CommitResult> {
+    return this.writer.commitBatch(batch);
+  }
+
+  async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
+    return (await this.run('userEventsAfter', [userId, afterSeq, limit])).rows.map((r) => ({
+      seq: r.seq as number,
+      userId: r.user_id as string,
+      type: r.type as string,
+      data: r.data as string,
+      createdAt: r.created_at as number,
+    }));
+  }
+
+  async lastUserEventSeq(): Promise<number> {
+    return (await this.run('lastUserEventSeq', [])).rows[0]!.seq as number;
+  }
+
+  async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
+    const row = (await this.run('findIdempotency', [bidderId, auctionId, key])).rows[0];
+    if (!row) return null;
+    return {
+      bidderId: row.bidder_id as string,
+      auctionId: row.auction_id as string,
+      key: row.key as string,
+      requestHash: row.request_hash as string,
+      statusCode: row.status_code as number,
+      bidId: row.bid_id as string,
+      response: row.response as string,
+      createdAt: row.created_at as number,
+    };
+  }
+
+  async listBids(query: BidListQuery): Promise<Page<BidRecord>> {
+    // The tag ties the cursor to this auction's listing: a cursor from another auction is refused.
+    const tag = `bids-${query.status}:${query.auctionId}`;
+    const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
+    const statement = query.status === 'all' ? 'listBidsAll' : 'listBidsAccepted';
+    const rows = (await this.run(statement, [query.auctionId, before, query.limit + 1])).rows;
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page[page.length - 1];
+    return { items: page.map(toBid), nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null };
+  }
+
+  async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
+    return (await this.run('leaderboard', [auctionId, limit])).rows.map((r) => ({
+      bidderId: r.bidder_id as string,
+      displayName: r.display_name as string,
+      amount: r.max_amount as number,
+      bidAt: r.bid_at as number,
+    }));
+  }
+
+  async eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
+    return (await this.run('eventsAfter', [auctionId, afterVersion, limit])).rows.map((r) => ({
+      auctionId: r.auction_id as string,
+      version: r.version as number,
+      type: r.type as StoredEvent['type'],
+      data: r.data as string,
+      createdAt: r.created_at as number,
+    }));
+  }
+
+  async settlementCandidates(auctionId: string): Promise<Candidate[]> {
+    return (await this.run('settlementCandidates', [auctionId])).rows.map((r) => ({
+      bidderId: r.bidder_id as string,
+      amount: r.amount as number,
+    }));
+  }
+
+  async bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>> {
+    const tag = `activity:${bidderId}`;
+    const [beforeAt, beforeSeq] =
+      cursor === null ? [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : decodeCursor(tag, cursor, 2);
+    const rows = (await this.run('bidderActivity', [bidderId, beforeAt, beforeSeq, limit + 1])).rows;
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toBidderActivity),
+      nextCursor: more && last ? encodeCursor(tag, [last.last_bid_at as number, last.seq as number]) : null,
+    };
+  }
+
+  async bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null> {
+    const row = (await this.run('bidderActivityOn', [auctionId, bidderId])).rows[0];
+    return row ? toBidderActivity(row) : null;
+  }
+
+  async nextDueTime(): Promise<number | null> {
+    const row = (await this.run('nextDueTime', [])).rows[0];
+    return row ? (row.due_at as number) : null;
+  }
+
+  async dueAuctionIds(now: number, limit: number): Promise<string[]> {
+    return (await this.run('dueAuctionIds', [now, limit])).rows.map((r) => r.auction_id as string);
+  }
+
+  /** A read, or a write that is harmless to repeat (a delete, an idempotent update): retried on any retryable failure. */
+  private run(name: StatementName, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    return withRetry(name, this.retry, true, () => this.once({ name, text: sql[name], values }));
+  }
+
+  /**
+   * An insert (not harmless to repeat): one statement in its own BEGIN … COMMIT, so that a connection
+   * that turns out dead (after a server restart, say) fails before COMMIT and the insert is retried on a
+   * fresh one; only a failure while COMMIT is in flight is not (see transaction.ts).
+   */
+  private insert(name: StatementName, values: unknown[]): Promise<pg.QueryResult<Row>> {
+    return transaction(this.pool, name, this.retry, (client) => client.query<Row>({ name, text: sql[name], values }));
+  }
+
+  private async once(
+    statement: { name?: StatementName; text: string; values: unknown[] },
+    pool = this.pool,
+  ): Promise<pg.QueryResult<Row>> {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      // Nothing was sent: always safe to try again.
+      throw new AttemptFailure(error, true);
+    }
+    try {
+      const result = await client.query<Row>(statement);
+      client.release();
+      return result;
+    } catch (error) {
+      const code = failureCode(error);
+      // A connection that failed is discarded, not handed to the next caller.
+      client.release(code !== null && RETRYABLE.get(code) === 'connection');
+      throw error;
+    }
+  }
+}
+
+function toUser(row: Row): UserRecord {
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    displayName: row.display_name as string,
+    passwordHash: row.password_hash as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+function toBidderActivity(row: Row): BidderActivity {
+  return {
+    auction: JSON.parse(row.state as string) as Auction,
+    highestBid: row.max_amount as number,
+    maximum: (row.max_bid as number | null) ?? null,
+    lastBidAt: row.last_bid_at as number,
+  };
+}
+
+function toBid(row: Row): BidRecord {
+  return {
+    id: row.id as string,
+    auctionId: row.auction_id as string,
+    bidderId: row.bidder_id as string,
+    amount: row.amount as number,
+    kind: row.kind as BidRecord['kind'],
+    maxAmount: (row.max_amount as number | null) ?? null,
+    status: row.status as BidRecord['status'],
+    reason: (row.reason as BidRecord['reason']) ?? null,
+    createdAt: row.created_at as number,
+    auctionVersion: row.auction_version as number,
+  };
+}

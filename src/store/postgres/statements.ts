@@ -1,0 +1,155 @@
+/**
+ * Every SQL statement the PostgreSQL adapter runs, one named constant per operation (each is prepared
+ * once per connection under its name). Batches pass arrays and expand them with `unnest`, so that one
+ * statement writes all rows of a kind in one round trip. Listing queries are assembled only from the
+ * fixed fragments in `auctionListing` below; no user string ever becomes SQL.
+ *
+ * Every per-auction statement filters on `auction_id` (the distribution column; see migration 001).
+ */
+export const sql = {
+  ping: 'SELECT 1',
+
+  insertUser: 'INSERT INTO users (id, username, display_name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+  findUserByUsername: 'SELECT * FROM users WHERE username = $1',
+  findUsersByIds: 'SELECT * FROM users WHERE id = ANY ($1::text[])',
+
+  insertSession: 'INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)',
+  findSession: 'SELECT * FROM sessions WHERE token_hash = $1 AND expires_at > $2',
+  deleteSession: 'DELETE FROM sessions WHERE token_hash = $1',
+  deleteSessionsOfUser: 'DELETE FROM sessions WHERE user_id = $1',
+  /** SKIP LOCKED: nodes running retention at once share the work instead of waiting for each other. */
+  deleteExpiredSessions: `DELETE FROM sessions WHERE token_hash IN
+    (SELECT token_hash FROM sessions WHERE expires_at <= $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+  deleteOldIdempotency: `DELETE FROM idempotency_keys WHERE (bidder_id, auction_id, key) IN
+    (SELECT bidder_id, auction_id, key FROM idempotency_keys WHERE created_at < $1 ORDER BY created_at LIMIT $2
+     FOR UPDATE SKIP LOCKED)`,
+
+  insertUpload: 'INSERT INTO uploads (name, user_id, bytes, created_at) VALUES ($1, $2, $3, $4)',
+  countUploadsSince: 'SELECT count(*) AS n FROM uploads WHERE user_id = $1 AND created_at >= $2',
+  attachUpload: 'UPDATE uploads SET attached_at = COALESCE(attached_at, $3) WHERE name = $1 AND user_id = $2',
+  unattachedUploadsBefore:
+    'SELECT name FROM uploads WHERE attached_at IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2',
+  deleteUploads: 'DELETE FROM uploads WHERE name = ANY ($1::text[])',
+
+  insertAuction: `INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+  /** The item's words, written with the auction (auction-listing.ts computes the tsvector). */
+  insertAuctionSearch: 'INSERT INTO auction_search (auction_id, words) VALUES ($1, $2::tsvector)',
+  loadAuctions: 'SELECT auction_id, state FROM auctions WHERE auction_id = ANY ($1::text[])',
+  auctionVersions: 'SELECT auction_id, version FROM auctions WHERE auction_id = ANY ($1::text[])',
+
+  // ---- commitBatch, in the order it runs them (postgres-writer.ts) ----
+
+  /**
+   * Locks the batch's auctions IN ID ORDER (PostgreSQL locks the rows as the sorted rows come out), so that
+   * two batches sharing auctions always lock them in the same order and cannot deadlock; returns the
+   * committed versions to check the batch's `before`s against. COLLATE "C": one fixed order on every node.
+   */
+  lockAuctions: `SELECT auction_id, version FROM auctions WHERE auction_id = ANY ($1::text[])
+    ORDER BY auction_id COLLATE "C" FOR UPDATE`,
+  /** Seqs are drawn in the batch's order (ORDER BY ordinality): later in a batch is newer. */
+  insertBids: `INSERT INTO bids (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
+    SELECT auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version
+    FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::integer[])
+      WITH ORDINALITY AS b (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version, n)
+    ORDER BY n`,
+  /** The stored best of the bidders a batch's accepted bids touch (their auctions are locked). */
+  findBidders: `SELECT b.* FROM auction_bidders b
+    JOIN unnest ($1::text[], $2::text[]) AS k (auction_id, bidder_id) ON b.auction_id = k.auction_id AND b.bidder_id = k.bidder_id`,
+  /** The rows already merged with the stored ones (mergeBidder), so the upsert only writes them. */
+  upsertBidders: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at, own_best_version)
+    SELECT * FROM unnest ($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::integer[])
+    ON CONFLICT (auction_id, bidder_id) DO UPDATE SET
+      max_amount = excluded.max_amount, max_bid = excluded.max_bid, bid_at = excluded.bid_at,
+      last_bid_at = excluded.last_bid_at, own_best_version = excluded.own_best_version`,
+  /** Still guarded by `before` (already checked under the lock): the row count must be the batch's. */
+  updateAuctions: `UPDATE auctions AS a SET lifecycle = u.lifecycle, end_date = u.end_date, due_at = u.due_at,
+      list_price = u.list_price, version = u.version, state = u.state
+    FROM unnest ($1::text[], $2::integer[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::integer[], $8::text[])
+      AS u (auction_id, before, lifecycle, end_date, due_at, list_price, version, state)
+    WHERE a.auction_id = u.auction_id AND a.version = u.before`,
+  insertEvents: `INSERT INTO auction_events (auction_id, version, type, data, created_at)
+    SELECT * FROM unnest ($1::text[], $2::integer[], $3::text[], $4::text[], $5::bigint[])`,
+  /**
+   * Two nodes can race on one (bidder, auction, key) (a client retried on another node): the first record
+   * stays, and the keys that were already there come back as the ones NOT returned here.
+   */
+  insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
+    SELECT * FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::bigint[])
+    ON CONFLICT DO NOTHING
+    RETURNING bidder_id, auction_id, key`,
+  /**
+   * The LAST statement of a notifying batch: bumps the one seq row and holds its lock until COMMIT, so that
+   * seqs are handed out in commit order (see migration 001, user_events). The i-th notification gets
+   * (old last_seq) + i.
+   */
+  insertUserEvents: `WITH bump AS (
+      UPDATE user_event_seq SET last_seq = last_seq + cardinality($1::text[]) RETURNING last_seq - cardinality($1::text[]) AS base
+    )
+    INSERT INTO user_events (seq, user_id, type, data, created_at)
+    SELECT bump.base + e.n, e.user_id, e.type, e.data, e.created_at
+    FROM bump, unnest ($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS e (user_id, type, data, created_at, n)
+    RETURNING seq`,
+
+  userEventsAfter: 'SELECT * FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
+  lastUserEventSeq: 'SELECT COALESCE(max(seq), 0) AS seq FROM user_events',
+  findIdempotency: 'SELECT * FROM idempotency_keys WHERE bidder_id = $1 AND auction_id = $2 AND key = $3',
+
+  /** A refused bid on a proxy auction carries a private maximum (max_amount): never in the public history. */
+  listBidsAll: `SELECT * FROM bids WHERE auction_id = $1 AND seq < $2
+    AND NOT (status = 'rejected' AND max_amount IS NOT NULL) ORDER BY seq DESC LIMIT $3`,
+  listBidsAccepted: `SELECT * FROM bids WHERE auction_id = $1 AND status = 'accepted' AND seq < $2 ORDER BY seq DESC LIMIT $3`,
+  leaderboard: `SELECT b.bidder_id, b.max_amount, b.bid_at, u.display_name FROM auction_bidders b JOIN users u ON u.id = b.bidder_id
+    WHERE b.auction_id = $1 ORDER BY b.max_amount DESC, b.bid_at ASC, b.bidder_id COLLATE "C" LIMIT $2`,
+  eventsAfter: 'SELECT * FROM auction_events WHERE auction_id = $1 AND version > $2 ORDER BY version LIMIT $3',
+  /** Second-chance order: highest own bid (maximum under proxy) first, earlier first on ties. */
+  settlementCandidates: `SELECT bidder_id, COALESCE(max_bid, max_amount) AS amount FROM auction_bidders
+    WHERE auction_id = $1 ORDER BY amount DESC, own_best_version ASC, bidder_id COLLATE "C"`,
+  bidderActivity: `SELECT b.max_amount, b.max_bid, b.last_bid_at, a.seq, a.state FROM auction_bidders b
+    JOIN auctions a ON a.auction_id = b.auction_id
+    WHERE b.bidder_id = $1 AND (b.last_bid_at < $2 OR (b.last_bid_at = $2 AND a.seq < $3))
+    ORDER BY b.last_bid_at DESC, a.seq DESC LIMIT $4`,
+  /** One row of the above, by the primary key of auction_bidders. */
+  bidderActivityOn: `SELECT b.max_amount, b.max_bid, b.last_bid_at, a.state FROM auction_bidders b
+    JOIN auctions a ON a.auction_id = b.auction_id
+    WHERE b.auction_id = $1 AND b.bidder_id = $2`,
+
+  /** Both read the partial index auctions_due. */
+  nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
+  dueAuctionIds:
+    'SELECT auction_id FROM auctions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, seq LIMIT $2',
+} as const;
+
+export type StatementName = keyof typeof sql;
+
+type Placeholder = string;
+
+/**
+ * Fixed fragments for `GET /auctions` (auction-listing.ts picks among them and numbers the parameters;
+ * it never splices input). The status fragments read the indexes on (lifecycle, end_date) and the sorts
+ * one index each, with `seq` as the keyset tie-break.
+ */
+export const auctionListing = {
+  /** `now()` numbers the clock reading's parameter when (and only if) the fragment uses it. */
+  status: {
+    open: (now: () => Placeholder) => `lifecycle = 'active' AND start_date <= ${now()} AND end_date > ${now()}`,
+    scheduled: (now: () => Placeholder) => `lifecycle = 'active' AND start_date > ${now()} AND end_date > ${now()}`,
+    closed: (now: () => Placeholder) => `(lifecycle = 'closed' OR (lifecycle = 'active' AND end_date <= ${now()}))`,
+    cancelled: (_now: () => Placeholder) => "lifecycle = 'cancelled'",
+  },
+  seller: (sellerId: Placeholder) => `seller_id = ${sellerId}`,
+  /** The GIN index on auction_search answers whole words and prefixes (`:*`) of the tsquery. */
+  text: (query: Placeholder) =>
+    `auction_id IN (SELECT auction_id FROM auction_search WHERE words @@ ${query}::tsquery)`,
+  sort: {
+    ending_soon: { column: 'end_date', direction: 'ASC' },
+    newest: { column: 'created_at', direction: 'DESC' },
+    price_asc: { column: 'list_price', direction: 'ASC' },
+    price_desc: { column: 'list_price', direction: 'DESC' },
+  },
+  /** The keyset: strictly after the previous page's last (sort value, seq) in the sort's direction. */
+  after: (sort: { column: string; direction: 'ASC' | 'DESC' }, value: Placeholder, seq: Placeholder) => {
+    const cmp = sort.direction === 'ASC' ? '>' : '<';
+    return `(${sort.column} ${cmp} ${value} OR (${sort.column} = ${value} AND seq ${cmp} ${seq}))`;
+  },
+} as const;

@@ -1,0 +1,41 @@
+/**
+ * Entry point of a SQLite reader thread. Owns one read-only connection and answers listing requests one
+ * at a time, so that a listing's query never runs on the event loop that serves HTTP and bids.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import {
+  AuctionListingReader,
+  type ListingOptions,
+  type ListingRequest,
+  type ListingResult,
+} from './auction-listing.ts';
+import { openReadOnlyConnection } from './connection.ts';
+
+export interface ReaderThreadData {
+  filename: string;
+  listing: ListingOptions;
+}
+
+export type ReadRequest = { id: number; op: 'listAuctions'; args: [ListingRequest] };
+
+export type ReadResponse =
+  { id: number; ok: true; result: ListingResult } | { id: number; ok: false; error: { name: string; message: string } };
+
+/** What a reader thread posts: `ready` once, when it can take requests, then one response per request. */
+export type ReaderMessage = { ready: true } | ReadResponse;
+
+const port = parentPort!;
+const data = workerData as ReaderThreadData;
+const reader = new AuctionListingReader(openReadOnlyConnection(data.filename), data.listing);
+
+port.on('message', (request: ReadRequest) => {
+  let response: ReadResponse;
+  try {
+    response = { id: request.id, ok: true, result: reader.list(...request.args) };
+  } catch (error) {
+    const e = error as Error;
+    response = { id: request.id, ok: false, error: { name: e.name, message: e.message } };
+  }
+  port.postMessage(response satisfies ReaderMessage);
+});
+port.postMessage({ ready: true } satisfies ReaderMessage);
