@@ -28,7 +28,7 @@ import {
   routeRateLimits,
   trustedProxies,
 } from './limits/index.ts';
-import { DEFAULT_SCRYPT_COST, PasswordWork, type ScryptCost } from './passwords.ts';
+import { DEFAULT_SCRYPT_COST, PasswordThread, PasswordWork, type ScryptCost } from './passwords.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import { auctionActionRoutes } from './routes/auction-actions.ts';
 import { auctionRoutes } from './routes/auctions.ts';
@@ -114,6 +114,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   const limits: LimitSettings = { ...DEFAULT_LIMITS, ...deps.limits };
   const proxies = trustedProxies(deps.trustProxy ?? []);
   const auth = new Authenticator(store, clock, { cacheTtlMs: deps.sessionCacheTtlMs });
+  const passwordThread = new PasswordThread();
 
   const app = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -137,12 +138,23 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     // Requests arriving during shutdown get our own 503 problem document (onRequest hook below).
     return503OnClosing: false,
   });
-  if (limits.enabled)
+  if (limits.enabled) {
+    // Refusals are counted and logged as one line every 10 s, not one line each: a flood of refused
+    // connections must not become a flood of log writes (a full stdout pipe would block the event loop).
+    const refused = new Map<string, number>();
+    const report = setInterval(() => {
+      if (refused.size === 0) return;
+      logger.warn({ refused: Object.fromEntries(refused) }, 'connections refused: too many from one address');
+      refused.clear();
+    }, 10_000);
+    report.unref();
+    app.addHook('onClose', async () => clearInterval(report));
     capConnectionsPerAddress(app.server, {
       max: limits.connectionsPerAddress,
       isTrustedProxy: (address) => proxies.includes(address),
-      onRefused: (address) => logger.warn({ address }, 'connection refused: too many from one address'),
+      onRefused: (address) => refused.set(address, (refused.get(address) ?? 0) + 1),
     });
+  }
   await registerRateLimits(app, { redis: deps.redis });
   const ctx: RouteContext = {
     store,
@@ -158,6 +170,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     rateLimits: routeRateLimits(limits, (request) => auth.userIdOf(request)),
     loginThrottle: new LoginThrottle(app, limits),
     passwordWork: new PasswordWork(),
+    passwordThread,
     streams: new StreamLimiter({
       enabled: limits.enabled,
       perAddress: limits.streamsPerAddress,
@@ -251,6 +264,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await bus.close();
     await store.close();
     await deps.redis?.quit().catch(() => deps.redis?.disconnect());
+    await passwordThread.close();
   });
 
   return { app, sequencer, closer, retention, hub };

@@ -6,7 +6,7 @@ import type { SseHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Authenticator } from './auth.ts';
 import type { LimitSettings, LoginThrottle, StreamLimiter, routeRateLimits } from './limits/index.ts';
-import type { PasswordWork, ScryptCost } from './passwords.ts';
+import type { PasswordThread, PasswordWork, ScryptCost } from './passwords.ts';
 
 /** What route handlers may use. Built once per app in app.ts; nothing here is global. */
 export interface RouteContext {
@@ -24,5 +24,7 @@ export interface RouteContext {
   rateLimits: ReturnType<typeof routeRateLimits>;
   loginThrottle: LoginThrottle;
   passwordWork: PasswordWork;
+  /** Where password hashes are derived: a low-priority thread of its own. */
+  passwordThread: PasswordThread;
   streams: StreamLimiter;
 }

@@ -32,6 +32,8 @@ export class RedisBus implements Bus {
   /** Local listeners per topic; the Redis channel is subscribed while a topic has at least one. */
   private readonly topics = new Map<string, { entries: Set<{ listener: BusListener }>; ready: Promise<void> }>();
   private closed = false;
+  private failedPublishes = 0;
+  private lastFailureLog = 0;
 
   constructor(options: RedisBusOptions) {
     this.prefix = options.prefix ?? 'gavel:';
@@ -69,10 +71,17 @@ export class RedisBus implements Bus {
       return;
     }
     this.publisher.publish(this.prefix + topic, text).catch((error: unknown) => {
+      // Counted and logged once every 10 s: while Redis is down every committed batch fails here, and one
+      // log line per event would turn an outage into a log flood.
+      this.failedPublishes++;
+      const now = Date.now();
+      if (now - this.lastFailureLog < 10_000) return;
       this.logger.warn(
-        { err: toError(error), topic },
-        'redis publish failed; subscribers will catch up from the store',
+        { err: toError(error), failed: this.failedPublishes },
+        'redis publish failed; subscribers catch up from the store',
       );
+      this.lastFailureLog = now;
+      this.failedPublishes = 0;
     });
   }
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { type ErrorCode, errorCatalogue } from '../../error-catalogue.ts';
 import { problemDocument } from '../problem.ts';
+import { addressKey } from './client-address.ts';
 
 /**
  * Caps the TCP connections one peer address may hold open at once. Without it,
@@ -17,8 +18,9 @@ export function capConnectionsPerAddress(
 ): { openFrom(address: string): number } {
   const open = new Map<string, number>();
   server.on('connection', (socket: Socket) => {
-    const address = socket.remoteAddress;
-    if (address === undefined || options.isTrustedProxy(address)) return;
+    const remote = socket.remoteAddress;
+    if (remote === undefined || options.isTrustedProxy(remote)) return;
+    const address = addressKey(remote);
     const count = open.get(address) ?? 0;
     if (count >= options.max) {
       options.onRefused?.(address);
@@ -63,5 +65,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
       `HTTP/1.1 ${status} ${title}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
-  socket.destroy(error);
+  // Without the error: destroy(error) would emit it again, and building its stack trace for each of
+  // hundreds of connections cut in one sweep stalled the event loop.
+  socket.destroy();
 }

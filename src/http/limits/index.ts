@@ -5,3 +5,4 @@ export { LoginThrottle } from './login-throttle.ts';
 export { StreamLimiter } from './stream-limiter.ts';
 export { capConnectionsPerAddress, clientErrorHandler } from './connection-guard.ts';
 export { trustedProxies } from './trusted-proxies.ts';
+export { addressKey } from './client-address.ts';

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { PasswordWork } from '../passwords.ts';
 import { DEFAULT_LIMITS } from './limit-settings.ts';
 import { StreamLimiter } from './stream-limiter.ts';
+import { addressKey } from './client-address.ts';
 import { trustedProxies } from './trusted-proxies.ts';
 
 test('the defaults are the contract’s', () => {
@@ -83,4 +84,11 @@ test('password work is shared fairly: a client flooding the queue cannot keep an
   assert.equal(results.filter((r) => r === null).length, 7);
   // The real user is served right after the hash that was running and at most one more of the attacker's.
   assert.ok(order.indexOf('real user') <= 2, order.join(','));
+});
+
+test('per-address limits count an IPv6 client by its /64, an IPv4 one (mapped or not) alone', () => {
+  assert.equal(addressKey('2001:db8:1:2:aaaa::1'), addressKey('2001:db8:1:2:ffff:ffff:ffff:ffff'));
+  assert.notEqual(addressKey('2001:db8:1:2::1'), addressKey('2001:db8:1:3::1'));
+  assert.equal(addressKey('::ffff:192.0.2.7'), '192.0.2.7');
+  assert.notEqual(addressKey('192.0.2.7'), addressKey('192.0.2.8'));
 });

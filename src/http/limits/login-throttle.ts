@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addressKey } from './client-address.ts';
 import type { LimitSettings } from './limit-settings.ts';
 import { refuseWithRateLimit } from './rate-limits.ts';
 
@@ -32,7 +33,7 @@ export class LoginThrottle {
       ? app.createRateLimit({
           max: settings.loginFailuresPerAddress,
           timeWindow: settings.loginWindowMs,
-          keyGenerator: (request) => `login:addr:${request.ip}`,
+          keyGenerator: (request) => `login:addr:${addressKey(request.ip)}`,
         })
       : null;
   }

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
 import { LruCache } from '../../engine/index.ts';
 import { AppError } from '../../error-catalogue.ts';
+import { addressKey } from './client-address.ts';
 import type { LimitSettings } from './limit-settings.ts';
 
 /** A route's `config.rateLimit`, as @fastify/rate-limit reads it (absent: the route is not limited). */
@@ -147,7 +148,7 @@ export function routeRateLimits(
     async (request: FastifyRequest): Promise<string> => {
       // Runs after the route's own auth hook, so the session is already resolved (no second lookup).
       const userId = await userIdOf(request);
-      return userId === null ? `${purpose}:addr:${request.ip}` : `${purpose}:user:${userId}`;
+      return userId === null ? `${purpose}:addr:${addressKey(request.ip)}` : `${purpose}:user:${userId}`;
     };
   const limit = (rule: RouteRateLimit): { rateLimit?: RouteRateLimit } => (settings.enabled ? { rateLimit: rule } : {});
   return {
@@ -160,7 +161,7 @@ export function routeRateLimits(
     signUp: limit({
       max: settings.signupsPerAddressPerHour,
       timeWindow: 3_600_000,
-      keyGenerator: (request) => `signup:addr:${request.ip}`,
+      keyGenerator: (request) => `signup:addr:${addressKey(request.ip)}`,
     }),
   };
 }

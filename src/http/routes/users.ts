@@ -13,7 +13,7 @@ import {
   setSessionCookie,
 } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { refuseWithRateLimit } from '../limits/index.ts';
+import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
 import { hashPassword, unknownUserHash, verifyPassword } from '../passwords.ts';
 import { publicUserView } from '../public-user.ts';
 import { createSessionBody, createUserBody, problem, publicUser, user, userParams } from '../schemas.ts';
@@ -99,8 +99,12 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
         // Again inside the slot: attempts that queued behind others are refused without hashing.
         await ctx.loginThrottle.check(request, reply);
         // Verify against a dummy hash for unknown users so response time does not reveal who exists.
-        return verifyPassword(password, record?.passwordHash ?? unknownUserHash(ctx.scryptCost));
-      }, request.ip);
+        return verifyPassword(
+          password,
+          record?.passwordHash ?? unknownUserHash(ctx.scryptCost),
+          ctx.passwordThread.derive,
+        );
+      }, addressKey(request.ip));
       if (checked === null) throw refuseWithRateLimit(reply, 1, 1);
       if (!record || !checked.value) {
         await ctx.loginThrottle.recordFailure(request);
@@ -175,7 +179,10 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
 
 /** Sign-up's password hash, within the node's password work limit (429 when its queue is full). */
 async function hashWithinLimits(ctx: RouteContext, reply: FastifyReply, password: string): Promise<string> {
-  const hashed = await ctx.passwordWork.run(() => hashPassword(password, ctx.scryptCost), reply.request.ip);
+  const hashed = await ctx.passwordWork.run(
+    () => hashPassword(password, ctx.scryptCost, ctx.passwordThread.derive),
+    addressKey(reply.request.ip),
+  );
   if (hashed === null) throw refuseWithRateLimit(reply, 1, 1);
   return hashed.value;
 }

@@ -2,6 +2,7 @@
  * Entry point of a SQLite reader thread. Owns one read-only connection and answers listing requests one
  * at a time, so that a listing's query never runs on the event loop that serves HTTP and bids.
  */
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   AuctionListingReader,
@@ -10,6 +11,15 @@ import {
   type ListingResult,
 } from './auction-listing.ts';
 import { openReadOnlyConnection } from './connection.ts';
+
+// Listings and searches yield the CPU to the event loop (bids, /healthz) and to the writer thread: on
+// Linux the nice value is per thread, so only this thread is lowered. A search flood then slows searches,
+// not bids.
+try {
+  setPriority(10);
+} catch {
+  // Not allowed here: the thread still keeps listings off the event loop.
+}
 
 export interface ReaderThreadData {
   filename: string;
