@@ -18,8 +18,17 @@ import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInpu
 import { type BatchDecision, auctionsNeedingCandidates, commitBatchOf, decideBatch } from './decide-batch.ts';
 import { LruCache } from './lru-cache.ts';
 
-/** A command re-decided this many times after version conflicts is answered 503 instead. */
-const MAX_ATTEMPTS = 5;
+/**
+ * A command re-decided this many times after conflicts is answered 503 instead. Conflicts come from other
+ * nodes committing to the same auction first; with jittered backoff between attempts, 20 makes a 503 from
+ * contention alone vanishingly rare (each attempt loses only to a commit that did happen).
+ */
+const MAX_ATTEMPTS = 20;
+
+/** Wait before the n-th re-decision: none the first time, then full jitter up to 5·2^n ms, at most 100 ms. */
+function retryDelayMs(attempts: number): number {
+  return attempts <= 1 ? 0 : Math.random() * Math.min(100, 5 * 2 ** attempts);
+}
 
 /** Merges two queues that are each in arrival order (`seq`) into one. */
 function mergeBySeq(a: EngineCommand[], b: EngineCommand[]): EngineCommand[] {
@@ -90,6 +99,8 @@ export class Sequencer {
    */
   private readonly decided = new Map<string, Auction>();
   private readonly inFlight = new Set<Promise<void>>();
+  /** Commands waiting out a backoff before they are decided again. */
+  private readonly retrying = new Set<Promise<void>>();
   /** The commit of the batch decided last: a later batch's answers may depend on it. */
   private lastCommit: Promise<void> = Promise.resolve();
   private readonly maxInFlight: number;
@@ -106,7 +117,8 @@ export class Sequencer {
     this.logger = options.logger;
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatch = options.maxBatch ?? 4096;
-    this.maxInFlight = this.groupCommit ? (options.pipelineDepth ?? 2) : 1;
+    // Deciding on top of an uncommitted batch is safe only when this process is the store's only writer.
+    this.maxInFlight = this.groupCommit && !options.store.concurrentWriters ? (options.pipelineDepth ?? 2) : 1;
     this.cache = new LruCache(options.cacheSize ?? 100_000);
   }
 
@@ -123,8 +135,19 @@ export class Sequencer {
     this.announceDueTime(auction.endDate);
   }
 
-  /** The auction's latest committed state (strongly consistent: the cache is updated at commit). */
+  /**
+   * The auction's latest committed state (strongly consistent: on a single writer the cache is updated at
+   * commit; with concurrent writers the store is read).
+   */
   async getAuction(id: string): Promise<Auction | null> {
+    if (this.store.concurrentWriters) {
+      // Other nodes commit too: this node's copy may be behind, so a read goes to the store (a read that
+      // starts after any node acknowledged a change must show it). The copy is refreshed on the way.
+      const stored = (await this.store.loadAuctions([id])).get(id) ?? null;
+      const known = this.cache.get(id);
+      if (stored && (!known || known.version < stored.version)) this.cache.set(id, stored);
+      return stored;
+    }
     const cached = this.cache.get(id);
     if (cached) return cached;
     const loaded = (await this.store.loadAuctions([id])).get(id) ?? null;
@@ -219,9 +242,16 @@ export class Sequencer {
   /** Stop taking bids, then finish (commit and answer) everything already queued. */
   async stop(): Promise<void> {
     this.accepting = false;
-    while (this.draining || this.queue.length > 0 || this.drainScheduled || this.inFlight.size > 0) {
+    while (
+      this.draining ||
+      this.queue.length > 0 ||
+      this.drainScheduled ||
+      this.inFlight.size > 0 ||
+      this.retrying.size > 0
+    ) {
       if (this.draining) await this.draining;
       else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
+      else if (this.retrying.size > 0) await Promise.all(this.retrying);
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -297,8 +327,19 @@ export class Sequencer {
     if (again.length > 0) {
       this.logger.debug({ auctionId: (err as VersionConflictError).auctionId, size: again.length }, 'batch re-decided');
       this.metrics.batchRetries.inc();
-      this.queue = mergeBySeq(again, this.queue);
-      this.scheduleDrain();
+      // Nodes that keep colliding on one auction are desynchronised by a random wait (tracked: stop() waits).
+      const requeued = new Promise<void>((resolve) =>
+        setTimeout(
+          () => {
+            this.queue = mergeBySeq(again, this.queue);
+            this.scheduleDrain();
+            resolve();
+          },
+          retryDelayMs(Math.max(...again.map((c) => c.attempts!))),
+        ),
+      );
+      this.retrying.add(requeued);
+      void requeued.finally(() => this.retrying.delete(requeued));
     }
     if (retry && batch.every((c) => c.attempts! < MAX_ATTEMPTS)) return;
     this.logger.error({ err, size: batch.length - again.length }, 'batch commit failed');

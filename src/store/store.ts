@@ -12,6 +12,13 @@ import type { Auction, AuctionStatus, BidFacts, Candidate } from '../domain/inde
  */
 export interface Store {
   readonly kind: string;
+  /**
+   * Whether other processes may commit to the same auctions (PostgreSQL with several nodes). The
+   * sequencer then never decides a batch on top of one that is still committing: a version number alone
+   * cannot tell the state it decided on from another node's state committed meanwhile under the same
+   * number (A-B-A), so it decides only on committed states, whose versions do identify them.
+   */
+  readonly concurrentWriters: boolean;
   /** Cheap check that storage answers (for /readyz). */
   ping(): Promise<void>;
   close(): Promise<void>;

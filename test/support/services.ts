@@ -28,3 +28,30 @@ export async function serviceUnavailable(name: string, url: string): Promise<str
   if (process.env.GAVEL_REQUIRE_SERVICES === '1') throw new Error(`${message} (GAVEL_REQUIRE_SERVICES=1)`);
   return message;
 }
+
+/** The PostgreSQL server's maintenance database (test databases are created and dropped from it). */
+export const TEST_PG_URL = process.env.GAVEL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * A fresh database on the test server (never the shared `test` or `postgres` ones), and how to drop it
+ * whatever connections are left.
+ */
+export async function createTestDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const { randomBytes } = await import('node:crypto');
+  const pg = (await import('pg')).default;
+  const onMaintenance = async (statement: string) => {
+    const client = new pg.Client({ connectionString: TEST_PG_URL });
+    client.on('error', () => {});
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  const database = `gavel_test_${randomBytes(6).toString('hex')}`;
+  await onMaintenance(`CREATE DATABASE ${database}`);
+  const url = new URL(TEST_PG_URL);
+  url.pathname = `/${database}`;
+  return { url: url.href, drop: () => onMaintenance(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`) };
+}

@@ -65,6 +65,8 @@ type Row = Record<string, unknown>;
  */
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
+  /** Any number of nodes write. */
+  readonly concurrentWriters = true;
   private readonly writer: PostgresWriter;
   private readonly retry: RetryPolicy;
   private readonly pingTimeoutMs: number;

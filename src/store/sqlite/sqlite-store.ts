@@ -58,6 +58,8 @@ type Row = Record<string, unknown>;
  */
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
+  /** The writer thread is the only writer of the file. */
+  readonly concurrentWriters = false;
   readonly db: Database.Database;
   private readonly statements: { [K in ReadStatement]: Database.Statement };
   private readonly writer: WriterClient;
