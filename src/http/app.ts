@@ -169,7 +169,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     limits,
     rateLimits: routeRateLimits(limits, (request) => auth.userIdOf(request)),
     loginThrottle: new LoginThrottle(app, limits),
-    passwordWork: new PasswordWork(),
+    // The per-client share of the password queue is a limit like the others: off with GAVEL_RATE_LIMITS=off
+    // (a load test signs up many users at once from one address); the queue itself stays bounded.
+    passwordWork: new PasswordWork(1, 64, limits.enabled ? 4 : 64),
     passwordThread,
     streams: new StreamLimiter({
       enabled: limits.enabled,
