@@ -30,6 +30,18 @@ import { auctionColumns, PostgresWriter } from './postgres-writer.ts';
 import { AttemptFailure, CONNECT_TIMEOUT, type RetryPolicy, RETRYABLE, failureCode, withRetry } from './retry.ts';
 import { type StatementName, sql } from './statements.ts';
 import { transaction } from './transaction.ts';
+import {
+  type Row,
+  toBid,
+  toBidderActivity,
+  toCandidate,
+  toIdempotencyRecord,
+  toLeaderboardRow,
+  toSession,
+  toStoredEvent,
+  toUser,
+  toUserEvent,
+} from '../rows.ts';
 
 export interface PostgresStoreOptions extends PoolSettings {
   /** Apply pending migrations (under their advisory lock) before the store is used. Default true. */
@@ -51,8 +63,6 @@ export interface PostgresStoreOptions extends PoolSettings {
   /** Listings that may wait for a listing connection; more are refused at once (503). Default 64. */
   readMaxWaiting?: number;
 }
-
-type Row = Record<string, unknown>;
 
 /**
  * The Store on PostgreSQL, for any number of stateless nodes sharing one database. Every operation has
@@ -178,12 +188,7 @@ export class PostgresStore implements Store {
   async findSession(tokenHash: string, now: number): Promise<SessionRecord | null> {
     const row = (await this.run('findSession', [tokenHash, now])).rows[0];
     if (!row) return null;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return toSession(row);
   }
 
   async deleteSession(tokenHash: string): Promise<void> {
@@ -316,13 +321,7 @@ export class PostgresStore implements Store {
   }
 
   async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
-    return (await this.run('userEventsAfter', [userId, afterSeq, limit])).rows.map((r) => ({
-      seq: r.seq as number,
-      userId: r.user_id as string,
-      type: r.type as string,
-      data: r.data as string,
-      createdAt: r.created_at as number,
-    }));
+    return (await this.run('userEventsAfter', [userId, afterSeq, limit])).rows.map(toUserEvent);
   }
 
   async lastUserEventSeq(): Promise<number> {
@@ -332,16 +331,7 @@ export class PostgresStore implements Store {
   async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
     const row = (await this.run('findIdempotency', [bidderId, auctionId, key])).rows[0];
     if (!row) return null;
-    return {
-      bidderId: row.bidder_id as string,
-      auctionId: row.auction_id as string,
-      key: row.key as string,
-      requestHash: row.request_hash as string,
-      statusCode: row.status_code as number,
-      bidId: row.bid_id as string,
-      response: row.response as string,
-      createdAt: row.created_at as number,
-    };
+    return toIdempotencyRecord(row);
   }
 
   async listBids(query: BidListQuery): Promise<Page<BidRecord>> {
@@ -357,29 +347,15 @@ export class PostgresStore implements Store {
   }
 
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
-    return (await this.run('leaderboard', [auctionId, limit])).rows.map((r) => ({
-      bidderId: r.bidder_id as string,
-      displayName: r.display_name as string,
-      amount: r.max_amount as number,
-      bidAt: r.bid_at as number,
-    }));
+    return (await this.run('leaderboard', [auctionId, limit])).rows.map(toLeaderboardRow);
   }
 
   async eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
-    return (await this.run('eventsAfter', [auctionId, afterVersion, limit])).rows.map((r) => ({
-      auctionId: r.auction_id as string,
-      version: r.version as number,
-      type: r.type as StoredEvent['type'],
-      data: r.data as string,
-      createdAt: r.created_at as number,
-    }));
+    return (await this.run('eventsAfter', [auctionId, afterVersion, limit])).rows.map(toStoredEvent);
   }
 
   async settlementCandidates(auctionId: string): Promise<Candidate[]> {
-    return (await this.run('settlementCandidates', [auctionId])).rows.map((r) => ({
-      bidderId: r.bidder_id as string,
-      amount: r.amount as number,
-    }));
+    return (await this.run('settlementCandidates', [auctionId])).rows.map(toCandidate);
   }
 
   async bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>> {
@@ -446,38 +422,4 @@ export class PostgresStore implements Store {
       throw error;
     }
   }
-}
-
-function toUser(row: Row): UserRecord {
-  return {
-    id: row.id as string,
-    username: row.username as string,
-    displayName: row.display_name as string,
-    passwordHash: row.password_hash as string,
-    createdAt: row.created_at as number,
-  };
-}
-
-function toBidderActivity(row: Row): BidderActivity {
-  return {
-    auction: JSON.parse(row.state as string) as Auction,
-    highestBid: row.max_amount as number,
-    maximum: (row.max_bid as number | null) ?? null,
-    lastBidAt: row.last_bid_at as number,
-  };
-}
-
-function toBid(row: Row): BidRecord {
-  return {
-    id: row.id as string,
-    auctionId: row.auction_id as string,
-    bidderId: row.bidder_id as string,
-    amount: row.amount as number,
-    kind: row.kind as BidRecord['kind'],
-    maxAmount: (row.max_amount as number | null) ?? null,
-    status: row.status as BidRecord['status'],
-    reason: (row.reason as BidRecord['reason']) ?? null,
-    createdAt: row.created_at as number,
-    auctionVersion: row.auction_version as number,
-  };
 }

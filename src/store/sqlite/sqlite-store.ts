@@ -28,6 +28,18 @@ import { migrate } from './migrate.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { sql } from './statements.ts';
 import { WriterClient } from './writer-client.ts';
+import {
+  type Row,
+  toBid,
+  toBidderActivity,
+  toCandidate,
+  toIdempotencyRecord,
+  toLeaderboardRow,
+  toSession,
+  toStoredEvent,
+  toUser,
+  toUserEvent,
+} from '../rows.ts';
 
 export interface SqliteStoreOptions {
   /** Path of the database file (a real file: the reader and the writer thread share it). */
@@ -41,8 +53,6 @@ export interface SqliteStoreOptions {
   /** A search prefix of 4+ characters that more indexed words start with matches the whole word only. Default 5,000. */
   searchPrefixWordsMax?: number;
 }
-
-type Row = Record<string, unknown>;
 
 /**
  * The embedded Store: better-sqlite3 in WAL mode with `synchronous=FULL`, so a
@@ -118,12 +128,7 @@ export class SqliteStore implements Store {
   async findSession(tokenHash: string, now: number): Promise<SessionRecord | null> {
     const row = this.statements.findSession.get(tokenHash, now) as Row | undefined;
     if (!row) return null;
-    return {
-      tokenHash: row.token_hash as string,
-      userId: row.user_id as string,
-      createdAt: row.created_at as number,
-      expiresAt: row.expires_at as number,
-    };
+    return toSession(row);
   }
 
   deleteSession(tokenHash: string): Promise<void> {
@@ -202,13 +207,7 @@ export class SqliteStore implements Store {
   }
 
   async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
-    return (this.statements.userEventsAfter.all(userId, afterSeq, limit) as Row[]).map((r) => ({
-      seq: r.seq as number,
-      userId: r.user_id as string,
-      type: r.type as string,
-      data: r.data as string,
-      createdAt: r.created_at as number,
-    }));
+    return (this.statements.userEventsAfter.all(userId, afterSeq, limit) as Row[]).map(toUserEvent);
   }
 
   async lastUserEventSeq(): Promise<number> {
@@ -218,16 +217,7 @@ export class SqliteStore implements Store {
   async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
     const row = this.statements.findIdempotency.get(bidderId, auctionId, key) as Row | undefined;
     if (!row) return null;
-    return {
-      bidderId: row.bidder_id as string,
-      auctionId: row.auction_id as string,
-      key: row.key as string,
-      requestHash: row.request_hash as string,
-      statusCode: row.status_code as number,
-      bidId: row.bid_id as string,
-      response: row.response as string,
-      createdAt: row.created_at as number,
-    };
+    return toIdempotencyRecord(row);
   }
 
   async listBids(query: BidListQuery): Promise<Page<BidRecord>> {
@@ -243,31 +233,15 @@ export class SqliteStore implements Store {
   }
 
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
-    return (this.statements.leaderboard.all(auctionId, limit) as Row[]).map((r) => ({
-      bidderId: r.bidder_id as string,
-      displayName: r.display_name as string,
-      amount: r.max_amount as number,
-      bidAt: r.bid_at as number,
-    }));
+    return (this.statements.leaderboard.all(auctionId, limit) as Row[]).map(toLeaderboardRow);
   }
 
   async eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
-    return (this.statements.eventsAfter.all(auctionId, afterVersion, limit) as Row[]).map((r) => ({
-      auctionId: r.auction_id as string,
-      version: r.version as number,
-      type: r.type as StoredEvent['type'],
-      data: r.data as string,
-      createdAt: r.created_at as number,
-    }));
+    return (this.statements.eventsAfter.all(auctionId, afterVersion, limit) as Row[]).map(toStoredEvent);
   }
 
   async settlementCandidates(auctionId: string): Promise<Candidate[]> {
-    return (this.statements.settlementCandidates.all(auctionId) as { bidder_id: string; amount: number }[]).map(
-      (r) => ({
-        bidderId: r.bidder_id,
-        amount: r.amount,
-      }),
-    );
+    return (this.statements.settlementCandidates.all(auctionId) as Row[]).map(toCandidate);
   }
 
   async bidderActivity(bidderId: string, limit: number, cursor: string | null): Promise<Page<BidderActivity>> {
@@ -322,37 +296,3 @@ const readStatements = [
   'unattachedUploadsBefore',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];
-
-function toUser(row: Row): UserRecord {
-  return {
-    id: row.id as string,
-    username: row.username as string,
-    displayName: row.display_name as string,
-    passwordHash: row.password_hash as string,
-    createdAt: row.created_at as number,
-  };
-}
-
-function toBidderActivity(row: Row): BidderActivity {
-  return {
-    auction: JSON.parse(row.state as string) as Auction,
-    highestBid: row.max_amount as number,
-    maximum: (row.max_bid as number | null) ?? null,
-    lastBidAt: row.last_bid_at as number,
-  };
-}
-
-function toBid(row: Row): BidRecord {
-  return {
-    id: row.id as string,
-    auctionId: row.auction_id as string,
-    bidderId: row.bidder_id as string,
-    amount: row.amount as number,
-    kind: row.kind as BidRecord['kind'],
-    maxAmount: (row.max_amount as number | null) ?? null,
-    status: row.status as BidRecord['status'],
-    reason: (row.reason as BidRecord['reason']) ?? null,
-    createdAt: row.created_at as number,
-    auctionVersion: row.auction_version as number,
-  };
-}

@@ -1,0 +1,106 @@
+import type { Auction, Candidate } from '../domain/index.ts';
+import type {
+  BidderActivity,
+  BidRecord,
+  IdempotencyRecord,
+  LeaderboardRow,
+  SessionRecord,
+  StoredEvent,
+  UserEvent,
+  UserRecord,
+} from './store.ts';
+
+/**
+ * Rows as every adapter's driver returns them (snake_case columns, numbers as numbers), turned into the
+ * port's records. The adapters name their columns alike on purpose, so that one set of mappers serves all.
+ */
+export type Row = Record<string, unknown>;
+
+export function toUser(row: Row): UserRecord {
+  return {
+    id: row.id as string,
+    username: row.username as string,
+    displayName: row.display_name as string,
+    passwordHash: row.password_hash as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+export function toSession(row: Row): SessionRecord {
+  return {
+    tokenHash: row.token_hash as string,
+    userId: row.user_id as string,
+    createdAt: row.created_at as number,
+    expiresAt: row.expires_at as number,
+  };
+}
+
+export function toBid(row: Row): BidRecord {
+  return {
+    id: row.id as string,
+    auctionId: row.auction_id as string,
+    bidderId: row.bidder_id as string,
+    amount: row.amount as number,
+    kind: row.kind as BidRecord['kind'],
+    maxAmount: (row.max_amount as number | null) ?? null,
+    status: row.status as BidRecord['status'],
+    reason: (row.reason as BidRecord['reason']) ?? null,
+    createdAt: row.created_at as number,
+    auctionVersion: row.auction_version as number,
+  };
+}
+
+export function toBidderActivity(row: Row): BidderActivity {
+  return {
+    auction: JSON.parse(row.state as string) as Auction,
+    highestBid: row.max_amount as number,
+    maximum: (row.max_bid as number | null) ?? null,
+    lastBidAt: row.last_bid_at as number,
+  };
+}
+
+export function toStoredEvent(row: Row): StoredEvent {
+  return {
+    auctionId: row.auction_id as string,
+    version: row.version as number,
+    type: row.type as StoredEvent['type'],
+    data: row.data as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+export function toUserEvent(row: Row): UserEvent {
+  return {
+    seq: row.seq as number,
+    userId: row.user_id as string,
+    type: row.type as string,
+    data: row.data as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+export function toIdempotencyRecord(row: Row): IdempotencyRecord {
+  return {
+    bidderId: row.bidder_id as string,
+    auctionId: row.auction_id as string,
+    key: row.key as string,
+    requestHash: row.request_hash as string,
+    statusCode: row.status_code as number,
+    bidId: row.bid_id as string,
+    response: row.response as string,
+    createdAt: row.created_at as number,
+  };
+}
+
+export function toLeaderboardRow(row: Row): LeaderboardRow {
+  return {
+    bidderId: row.bidder_id as string,
+    displayName: row.display_name as string,
+    amount: row.max_amount as number,
+    bidAt: row.bid_at as number,
+  };
+}
+
+export function toCandidate(row: Row): Candidate {
+  return { bidderId: row.bidder_id as string, amount: row.amount as number };
+}
