@@ -540,6 +540,7 @@ describe('bad input never breaks the API', () => {
   let testApp: TestApp;
   let user: TestUser;
   let seller: TestUser;
+  let deleter: TestUser;
   let revokedToken: string;
   /** Real auctions: three open (other seller), one open (own), scheduled, ended. */
   let realIds: string[];
@@ -549,6 +550,7 @@ describe('bad input never breaks the API', () => {
     testApp = await startTestApp({ limits: BURST_LIMITS });
     user = await createUser(testApp.app, 'fuzz');
     seller = await createUser(testApp.app, 'fuzzseller');
+    deleter = await createUser(testApp.app, 'fuzzdeleter');
     const revoked = await testApp.app.inject({
       method: 'POST',
       url: '/api/v1/sessions',
@@ -586,7 +588,8 @@ describe('bad input never breaks the API', () => {
       if (value === undefined) continue;
       let filled = value;
       if (filled.includes('{TOKEN}')) {
-        // Logging out must not revoke the token the other requests rely on.
+        // Logging out must not revoke the token the other requests rely on: a DELETE (log out, or log out
+        // everywhere) gets a fresh session of a stand-in user.
         const token =
           request.method === 'DELETE'
             ? (
@@ -594,7 +597,7 @@ describe('bad input never breaks the API', () => {
                   await testApp.app.inject({
                     method: 'POST',
                     url: '/api/v1/sessions',
-                    payload: { username: user.username, password: PASSWORD },
+                    payload: { username: deleter.username, password: PASSWORD },
                   })
                 ).json() as { token: string }
               ).token
