@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import pino from 'pino';
-import { MemoryBus } from '../src/bus/memory/index.ts';
-import { SystemClock } from '../src/clock.ts';
-import { type GavelApp, buildApp } from '../src/http/index.ts';
+import type { GavelApp } from '../src/http/index.ts';
 import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore } from '../src/store/sqlite/index.ts';
-import { TEST_SCRYPT, createAuction, createUser, tempDir } from './support/harness.ts';
+import { createAuction, createUser, nodesOnOneFile } from './support/harness.ts';
 
 /**
  * Two writers on one store: each node decides on its cached copy of an
@@ -18,22 +13,10 @@ import { TEST_SCRYPT, createAuction, createUser, tempDir } from './support/harne
  * current price (accepted above it, refused below it), never answered 503.
  */
 test('a batch decided on a stale copy is decided again on the stored state, not failed', async () => {
-  const dir = tempDir();
   const metrics = createMetrics({ defaultMetrics: false });
-  const node = (m = createMetrics({ defaultMetrics: false })) =>
-    buildApp({
-      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
-      bus: new MemoryBus(),
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      metrics: m,
-      scryptCost: TEST_SCRYPT,
-    });
-  const a: GavelApp = await node(metrics);
-  const b: GavelApp = await node();
+  const cluster = await nodesOnOneFile(2, (i) => (i === 0 ? { metrics } : {}));
+  const [a, b] = cluster.nodes as [GavelApp, GavelApp];
   try {
-    await a.app.ready();
-    await b.app.ready();
     const seller = await createUser(a.app, 'seller');
     const first = await createUser(a.app, 'first');
     const second = await createUser(a.app, 'second');
@@ -71,9 +54,7 @@ test('a batch decided on a stale copy is decided again on the stored state, not 
     const retries = (await metrics.batchRetries.get()).values[0]?.value ?? 0;
     assert.ok(retries >= 1, `batches re-decided: ${retries}`);
   } finally {
-    await a.app.close();
-    await b.app.close();
-    dir.remove();
+    await cluster.close();
   }
 });
 
@@ -83,21 +64,9 @@ test('a batch decided on a stale copy is decided again on the stored state, not 
  * its bid answered with the stored answer and the rest of it decided again.
  */
 test('one key raced on two nodes: one bid stored, both callers get the same answer', async () => {
-  const dir = tempDir();
-  const node = () =>
-    buildApp({
-      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
-      bus: new MemoryBus(),
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics({ defaultMetrics: false }),
-      scryptCost: TEST_SCRYPT,
-    });
-  const a: GavelApp = await node();
-  const b: GavelApp = await node();
+  const cluster = await nodesOnOneFile(2);
+  const [a, b] = cluster.nodes as [GavelApp, GavelApp];
   try {
-    await a.app.ready();
-    await b.app.ready();
     const seller = await createUser(a.app, 'seller');
     const bidder = await createUser(a.app, 'bidder');
     const other = await createUser(a.app, 'other');
@@ -138,8 +107,6 @@ test('one key raced on two nodes: one bid stored, both callers get the same answ
     assert.equal(items.filter((i) => i.bidderId === bidder.id).length, 5, 'one bid per key');
     assert.equal(items.filter((i) => i.bidderId === other.id).length, 5, 'no other bid lost');
   } finally {
-    await a.app.close();
-    await b.app.close();
-    dir.remove();
+    await cluster.close();
   }
 });

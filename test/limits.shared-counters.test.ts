@@ -1,49 +1,20 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { test } from 'node:test';
 import { Redis } from 'ioredis';
-import pino from 'pino';
-import { MemoryBus } from '../src/bus/memory/index.ts';
-import { SystemClock } from '../src/clock.ts';
-import { type GavelApp, buildApp } from '../src/http/index.ts';
-import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore } from '../src/store/sqlite/index.ts';
-import { TEST_SCRYPT, createAuction, createUser, tempDir } from './support/harness.ts';
+import type { GavelApp } from '../src/http/index.ts';
+import { createAuction, createUser, nodesOnOneFile } from './support/harness.ts';
 import { TEST_REDIS_URL, serviceUnavailable } from './support/services.ts';
 
 /** Two nodes on one store, with their rate-limit counters in Redis at `redisUrl`. */
 async function twoNodes(redisUrl: string) {
-  const dir = tempDir();
   const clients: Redis[] = [];
-  const client = () => {
+  const cluster = await nodesOnOneFile(2, () => {
     const redis = new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
     clients.push(redis);
-    return redis;
-  };
-  const node = () =>
-    buildApp({
-      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
-      bus: new MemoryBus(),
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics({ defaultMetrics: false }),
-      scryptCost: TEST_SCRYPT,
-      redis: client(),
-    });
-  const a: GavelApp = await node();
-  const b: GavelApp = await node();
-  await a.app.ready();
-  await b.app.ready();
-  return {
-    a,
-    b,
-    clients,
-    async close() {
-      await a.app.close();
-      await b.app.close();
-      dir.remove();
-    },
-  };
+    return { redis };
+  });
+  const [a, b] = cluster.nodes as [GavelApp, GavelApp];
+  return { a, b, clients, close: cluster.close };
 }
 
 async function burst(nodes: GavelApp[], perNode: number) {

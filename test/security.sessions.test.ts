@@ -1,13 +1,7 @@
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import pino from 'pino';
-import { MemoryBus } from '../src/bus/memory/index.ts';
-import { SystemClock } from '../src/clock.ts';
-import { buildApp } from '../src/http/index.ts';
-import { createMetrics } from '../src/metrics.ts';
-import { SqliteStore } from '../src/store/sqlite/index.ts';
-import { TEST_SCRYPT, type TestApp, createUser, startTestApp, tempDir } from './support/harness.ts';
+import type { GavelApp } from '../src/http/index.ts';
+import { type TestApp, createUser, nodesOnOneFile, startTestApp } from './support/harness.ts';
 import { expectProblem } from './support/problem.ts';
 
 /**
@@ -121,21 +115,9 @@ describe('ending sessions', () => {
  * other within 5 s (the other node's cached copy is trusted for 4 s at most).
  */
 test('a session ended on one node is refused by another node within 5 s', async () => {
-  const dir = tempDir();
-  const node = async () =>
-    buildApp({
-      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
-      bus: new MemoryBus(),
-      clock: new SystemClock(),
-      logger: pino({ level: 'silent' }),
-      metrics: createMetrics({ defaultMetrics: false }),
-      scryptCost: TEST_SCRYPT,
-    });
-  const a = await node();
-  const b = await node();
+  const cluster = await nodesOnOneFile(2);
+  const [a, b] = cluster.nodes as [GavelApp, GavelApp];
   try {
-    await a.app.ready();
-    await b.app.ready();
     const user = await createUser(a.app);
     // Node B has the session cached (this is what must not outlive the log-out by more than 5 s).
     assert.equal((await b.app.inject({ method: 'GET', url: '/api/v1/me', headers: user.auth })).statusCode, 200);
@@ -155,8 +137,6 @@ test('a session ended on one node is refused by another node within 5 s', async 
     }
     assert.ok(refusedAfter !== null && refusedAfter < 5000, `refused by the other node after ${refusedAfter} ms`);
   } finally {
-    await a.app.close();
-    await b.app.close();
-    dir.remove();
+    await cluster.close();
   }
 });

@@ -66,6 +66,39 @@ export async function startTestApp(
   };
 }
 
+/**
+ * Several apps ("nodes") on one SQLite file, ready, as separate processes on one store would be (each its
+ * own sequencer, cache and session cache). `extra(i)` adds dependencies to node i. `close()` ends them all
+ * and removes the directory.
+ */
+export async function nodesOnOneFile(
+  count: number,
+  extra: (i: number) => Partial<AppDependencies> = () => ({}),
+): Promise<{ nodes: GavelApp[]; close(): Promise<void> }> {
+  const dir = tempDir();
+  const nodes: GavelApp[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = await buildApp({
+      store: new SqliteStore({ filename: join(dir.path, 'gavel.db') }),
+      bus: new MemoryBus(),
+      clock: new SystemClock(),
+      logger: pino({ level: 'silent' }),
+      metrics: createMetrics({ defaultMetrics: false }),
+      scryptCost: TEST_SCRYPT,
+      ...extra(i),
+    });
+    await node.app.ready();
+    nodes.push(node);
+  }
+  return {
+    nodes,
+    async close() {
+      for (const node of nodes) await node.app.close();
+      dir.remove();
+    },
+  };
+}
+
 export function baseUrl(app: FastifyInstance): string {
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('app is not listening');
