@@ -35,6 +35,7 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
     const dir = tempDir('gavel-store-');
     const filename = join(dir.path, 'gavel.db');
     let current = new SqliteStore({ filename });
+    const others: SqliteStore[] = [];
     return {
       store: current,
       async reopen() {
@@ -42,7 +43,13 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
         current = new SqliteStore({ filename });
         return current;
       },
+      async openAnother() {
+        const other = new SqliteStore({ filename });
+        others.push(other);
+        return other;
+      },
       async cleanup() {
+        for (const other of others) await other.close();
         await current.close();
         dir.remove();
       },
@@ -60,6 +67,7 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
     url.pathname = `/${database}`;
     try {
       let current = await PostgresStore.open({ url: url.href });
+      const others: PostgresStore[] = [];
       return {
         store: current,
         async reopen() {
@@ -67,7 +75,13 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
           current = await PostgresStore.open({ url: url.href });
           return current;
         },
+        async openAnother() {
+          const other = await PostgresStore.open({ url: url.href });
+          others.push(other);
+          return other;
+        },
         async cleanup() {
+          for (const other of others) await other.close();
           await current.close();
           await onMaintenanceDb(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
         },

@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import {
   type Auction,
   type AuctionStatus,
+  type Candidate,
   type NewAuctionInput,
   auctionView,
   closeIfDue,
@@ -25,6 +26,7 @@ import {
   IdempotencyKeyConflictError,
   type IdempotencyRecord,
   InvalidCursorError,
+  type LockedReads,
   type Page,
   SEARCH_MAX_TERMS,
   SEARCH_PREFIX_MIN_LENGTH,
@@ -33,6 +35,8 @@ import {
   type UserRecord,
   VersionConflictError,
 } from '../src/store/index.ts';
+import { auctionsNeedingCandidates, commitBatchOf, decideBatch } from '../src/engine/decide-batch.ts';
+import type { EngineCommand } from '../src/engine/commands.ts';
 import {
   BIDDERS,
   T0,
@@ -51,6 +55,11 @@ export interface StoreUnderTest {
    * storage (same file, same database). Without it the durability test is skipped.
    */
   reopen?: () => Promise<Store>;
+  /**
+   * Opens a second store on the same storage, as another node would (closed by cleanup). Without it the
+   * tests of concurrent writers run with one store.
+   */
+  openAnother?: () => Promise<Store>;
   /** Closes whatever store is open and removes the storage. */
   cleanup: () => Promise<void>;
 }
@@ -1765,6 +1774,174 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             newestFirst(book.bids, a.id, 'all'),
           );
           assert.deepEqual(await store.leaderboard(a.id, 10), expectedLeaderboard(book, a.id));
+        });
+      });
+    });
+
+    describe('transact (decided under the locks, with the real decide code)', () => {
+      /** A bid command as the sequencer queues it; its answer is read from the decision, not from here. */
+      const bidCommand = (auctionId: string, bidderId: string, amount: number, idempotencyKey: string | null = null) =>
+        ({
+          seq: 0,
+          type: 'bid',
+          auctionId,
+          bidderId,
+          amount,
+          idempotencyKey,
+          bidId: uniqueId('bid'),
+          proxyBidId: uniqueId('proxy'),
+          requestHash: `amount:${amount}`,
+          enqueuedAt: 0,
+          resolve: () => {},
+          reject: () => {},
+        }) satisfies EngineCommand;
+
+      /** decide for transact: the sequencer's own (candidates read under the locks, decideBatch, commitBatchOf). */
+      const deciding =
+        (commands: EngineCommand[], now: number, seen: { versions: number[] }) =>
+        async (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => {
+          const candidates = new Map<string, Candidate[]>();
+          for (const id of auctionsNeedingCandidates(commands, locked))
+            candidates.set(id, await reads.settlementCandidates(id));
+          seen.versions = commands.map((c) => locked.get(c.auctionId)?.version ?? 0);
+          return commitBatchOf(decideBatch(commands, locked, now, candidates));
+        };
+
+      test('concurrent transacts on one auction (from two stores when the adapter can) apply one after another', async () => {
+        await withStore(async (store, handle) => {
+          await insertScenarioUsers(store);
+          const book = new AuctionBook(store);
+          const a = await book.create({ startingPrice: 1000, minIncrement: 10 });
+          const other = handle.openAnother ? await handle.openAnother() : store;
+          // Amounts out of order, so that some are refused by a bid committed a moment before.
+          const amounts = Array.from({ length: 30 }, (_, i) => 1000 + 10 * ((i * 7) % 30));
+          const bidders = ['alice', 'bob', 'carol'];
+          await Promise.all(
+            amounts.map((amount, i) =>
+              (i % 2 === 0 ? store : other).transact(
+                [a.id],
+                deciding([bidCommand(a.id, bidders[i % 3]!, amount)], T0 + 1 + i, { versions: [] }),
+              ),
+            ),
+          );
+          const stored = (await store.loadAuctions([a.id])).get(a.id)!;
+          const bids = (
+            await allPages((cursor) => store.listBids({ auctionId: a.id, status: 'all', limit: 100, cursor }), 100)
+          )
+            .flat()
+            .reverse();
+          assert.equal(bids.length, amounts.length, 'every transact wrote its bid');
+          const accepted = bids.filter((b) => b.status === 'accepted');
+          // One order: each accepted bid beats the one before it and made exactly one new version.
+          accepted.forEach((b, i) => {
+            assert.equal(b.auctionVersion, 2 + i);
+            if (i > 0)
+              assert.ok(
+                b.amount > accepted[i - 1]!.amount,
+                `bid ${b.amount} accepted after ${accepted[i - 1]!.amount}`,
+              );
+          });
+          assert.equal(stored.version, 1 + accepted.length);
+          assert.equal(stored.currentPrice, accepted.at(-1)!.amount);
+          // Every refusal is justified by the state it was decided on (the version it carries).
+          for (const b of bids.filter((x) => x.status === 'rejected')) {
+            const standing = accepted.filter((x) => x.auctionVersion <= b.auctionVersion).at(-1);
+            assert.ok(standing && b.amount < standing.amount + 10, `refused ${b.amount} over ${standing?.amount}`);
+          }
+        });
+      });
+
+      test("one caller's transacts take their locks in call order; unknown auctions are absent", async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 1000, minIncrement: 10 });
+          const first = { versions: [] as number[] };
+          const second = { versions: [] as number[] };
+          const third = { versions: [] as number[] };
+          // Called back to back without waiting: the second and third are decided on the first's commit.
+          await Promise.all([
+            store.transact([a.id], deciding([bidCommand(a.id, 'alice', 1000)], T0 + 1, first)),
+            store.transact([a.id], deciding([bidCommand(a.id, 'bob', 1000)], T0 + 2, second)),
+            store.transact(['missing', a.id], deciding([bidCommand('missing', 'bob', 5000)], T0 + 3, third)),
+          ]);
+          assert.deepEqual(first.versions, [1]);
+          assert.deepEqual(second.versions, [2]);
+          assert.deepEqual(third.versions, [0], 'an unknown auction is not in the locked states');
+          const bids = await store.listBids({ auctionId: a.id, status: 'all', limit: 10, cursor: null });
+          assert.deepEqual(
+            bids.items.map((b) => [b.bidderId, b.status]),
+            [
+              ['bob', 'rejected'],
+              ['alice', 'accepted'],
+            ],
+          );
+        });
+      });
+
+      test('reads under the locks: settlement candidates as stored; a close decided in transact settles', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 1000, minIncrement: 10 });
+          await store.transact(
+            [a.id],
+            deciding(
+              [bidCommand(a.id, 'alice', 1000), bidCommand(a.id, 'bob', 1200), bidCommand(a.id, 'carol', 1100)],
+              T0 + 1,
+              { versions: [] },
+            ),
+          );
+          let read: Candidate[] = [];
+          await store.transact([a.id], async (locked, reads) => {
+            read = await reads.settlementCandidates(a.id);
+            return commitBatchOf(decideBatch([], locked, T0 + 2, new Map()));
+          });
+          assert.deepEqual(read, await store.settlementCandidates(a.id));
+          assert.deepEqual(
+            read.map((c) => c.bidderId),
+            ['bob', 'alice'],
+          );
+          const tick = {
+            seq: 0,
+            type: 'tick',
+            auctionId: a.id,
+            resolve: () => {},
+            reject: () => {},
+          } satisfies EngineCommand;
+          const end = (await store.loadAuctions([a.id])).get(a.id)!.endDate;
+          await store.transact([a.id], deciding([tick], end + 1, { versions: [] }));
+          const closed = (await store.loadAuctions([a.id])).get(a.id)!;
+          assert.equal(closed.lifecycle, 'closed');
+          assert.equal(closed.outcome?.winnerId, 'bob');
+          assert.equal((await store.eventsAfter(a.id, 0, 10)).filter((e) => e.type === 'closed').length, 1);
+        });
+      });
+
+      test('a key stored first: IdempotencyKeyConflictError and nothing of the batch is written; a throwing decide writes nothing', async () => {
+        await withBook(async (store, book) => {
+          const a = await book.create({ startingPrice: 1000, minIncrement: 10 });
+          await store.transact([a.id], deciding([bidCommand(a.id, 'alice', 1000, 'key-1')], T0 + 1, { versions: [] }));
+          await assert.rejects(
+            store.transact(
+              [a.id],
+              deciding([bidCommand(a.id, 'bob', 1100), bidCommand(a.id, 'alice', 1200, 'key-1')], T0 + 2, {
+                versions: [],
+              }),
+            ),
+            IdempotencyKeyConflictError,
+          );
+          await assert.rejects(
+            store.transact([a.id], async () => {
+              throw new RangeError('decide failed');
+            }),
+            RangeError,
+          );
+          assert.equal((await store.loadAuctions([a.id])).get(a.id)!.version, 2);
+          const bids = await store.listBids({ auctionId: a.id, status: 'all', limit: 10, cursor: null });
+          assert.deepEqual(
+            bids.items.map((b) => b.amount),
+            [1000],
+          );
+          // The store still takes transacts afterwards.
+          await store.transact([a.id], deciding([bidCommand(a.id, 'bob', 1100)], T0 + 3, { versions: [] }));
+          assert.equal((await store.loadAuctions([a.id])).get(a.id)!.currentPrice, 1100);
         });
       });
     });

@@ -117,8 +117,9 @@ export class Sequencer {
     this.logger = options.logger;
     this.groupCommit = options.groupCommit ?? true;
     this.maxBatch = options.maxBatch ?? 4096;
-    // Deciding on top of an uncommitted batch is safe only when this process is the store's only writer.
-    this.maxInFlight = this.groupCommit && !options.store.concurrentWriters ? (options.pipelineDepth ?? 2) : 1;
+    // Pipelining is safe both ways: an only writer decides batch n+1 on top of n's decided states (and the
+    // store commits them in order); with concurrent writers n+1 is decided under its locks, after n commits.
+    this.maxInFlight = this.groupCommit ? (options.pipelineDepth ?? 2) : 1;
     this.cache = new LruCache(options.cacheSize ?? 100_000);
   }
 
@@ -370,6 +371,7 @@ export class Sequencer {
    * once the transaction is on disk.
    */
   private async runBatch(commands: EngineCommand[]): Promise<{ commit: Promise<void> }> {
+    if (this.store.concurrentWriters) return { commit: this.transactAndAnswer(commands) };
     const working = await this.loadWorkingSet(commands);
     const candidates = new Map<string, Candidate[]>();
     for (const id of auctionsNeedingCandidates(commands, working))
@@ -401,10 +403,54 @@ export class Sequencer {
       this.metrics.commitDuration.observe((performance.now() - started) / 1000);
       this.metrics.commitBatchSize.observe(commands.length);
     }
+    this.answerCommitted(commands, batch, decision, changed, notificationSeqs);
+  }
 
-    // Durable from here on: install the new states, answer, publish.
+  /**
+   * The batch when other nodes write the same auctions: decided inside the store's transaction, on the
+   * states read under the auctions' row locks, so it can never be decided on a stale copy (no version
+   * conflict to retry; a retried transaction decides again). Refusals are judged under the locks too, so
+   * they rest on a committed state.
+   */
+  private async transactAndAnswer(commands: EngineCommand[]): Promise<void> {
+    let decision: BatchDecision | null = null;
+    let batch: CommitBatch | null = null;
+    const started = performance.now();
+    const ids = [...new Set(commands.map((c) => c.auctionId))];
+    const { notificationSeqs } = await this.store.transact(ids, async (locked, reads) => {
+      const candidates = new Map<string, Candidate[]>();
+      for (const id of auctionsNeedingCandidates(commands, locked))
+        candidates.set(id, await reads.settlementCandidates(id));
+      decision = decideBatch(commands, locked, this.clock.now(), candidates);
+      batch = commitBatchOf(decision);
+      return batch;
+    });
+    this.metrics.commitDuration.observe((performance.now() - started) / 1000);
+    this.metrics.commitBatchSize.observe(commands.length);
+    const decided = decision as BatchDecision | null;
+    const written = batch as CommitBatch | null;
+    if (decided === null || written === null) throw new Error('transact committed without deciding');
+    this.answerCommitted(
+      commands,
+      written,
+      decided,
+      written.auctions.map((a) => a.after),
+      notificationSeqs,
+    );
+  }
+
+  /** Durable from here on: installs the new states, answers every command, publishes. */
+  private answerCommitted(
+    commands: EngineCommand[],
+    batch: CommitBatch,
+    decision: BatchDecision,
+    changed: Auction[],
+    notificationSeqs: number[],
+  ): void {
     for (const state of changed) {
-      this.cache.set(state.id, state);
+      // Never over a newer copy (with other writers, a read may already have cached a later state).
+      const known = this.cache.get(state.id);
+      if (!known || known.version <= state.version) this.cache.set(state.id, state);
       if (this.decided.get(state.id) === state) this.decided.delete(state.id);
     }
     for (const outcome of decision.bidOutcomes) this.metrics.bids.inc({ outcome });

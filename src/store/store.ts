@@ -4,11 +4,10 @@ import type { Auction, AuctionStatus, BidFacts, Candidate } from '../domain/inde
  * The Store port. Every adapter (sqlite/ now, postgres/ next) implements these
  * operations with the same meaning and passes test/store.contract.ts.
  *
- * Shaped for a row-locking adapter: `commitBatch` receives the *decided* new
- * states together with the versions they were decided from, so an adapter
- * whose auction rows can be written by several nodes checks (or locks and
- * re-reads) those versions inside its transaction. The single-node SQLite
- * adapter is the only writer and checks them as a guard.
+ * Two ways to write decided commands: `commitBatch` for a writer that owns its
+ * auctions (it decides on its own copy of the states, and the store checks the
+ * versions they were decided from), and `transact` for writers sharing them
+ * (the store locks the rows, the caller decides on the locked states).
  */
 export interface Store {
   readonly kind: string;
@@ -60,8 +59,30 @@ export interface Store {
    */
   listAuctions(query: AuctionListQuery): Promise<Page<Auction>>;
 
-  /** Writes a whole batch of decided commands in one durable transaction. */
+  /**
+   * Writes a whole batch of decided commands in one durable transaction, after checking that every
+   * auction it changed or judged against is still at the version the batch was decided from (else
+   * VersionConflictError, nothing written). For a writer that decides on its own copy of the states: the
+   * embedded store's only writer, which decides the next batch while the previous one commits. Batches
+   * from one caller commit in the order they were handed over.
+   */
   commitBatch(batch: CommitBatch): Promise<CommitResult>;
+  /**
+   * Decides and writes one batch under its auctions' locks, for writers that share the auctions with
+   * other processes: locks `auctionIds` (always in one order, so two transacts cannot deadlock), reads
+   * their committed states, calls `decide` with them (ids that do not exist are absent), writes the batch
+   * it returns exactly as `commitBatch` does and commits once.
+   *
+   * ORDERING: transacts on one auction are serialized by its lock. One that starts after another's commit
+   * returned decides on that commit's state or a later one; one caller's transacts take their locks in the
+   * order they were called. `decide` must be pure apart from `reads` (which run inside the transaction): it
+   * may run again when the transaction is retried, and only its last batch is written.
+   * Throws IdempotencyKeyConflictError like commitBatch (nothing written).
+   */
+  transact(
+    auctionIds: readonly string[],
+    decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
+  ): Promise<CommitResult>;
   /** A user's notifications with seq > `afterSeq`, ascending, at most `limit`. */
   userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]>;
   /** The highest notification seq there is (0 when none). */
@@ -147,6 +168,11 @@ export interface CommitBatch {
   unchanged?: { auctionId: string; version: number }[];
   /** Per-user notifications; their seqs come back in `CommitResult`, in the same order. */
   notifications: { userId: string; type: string; data: string; createdAt: number }[];
+}
+
+/** What `Store.transact`'s decide may read, consistent with the locked states. */
+export interface LockedReads {
+  settlementCandidates(auctionId: string): Promise<Candidate[]>;
 }
 
 export interface CommitResult {

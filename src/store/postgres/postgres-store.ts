@@ -11,6 +11,7 @@ import {
   type CommitResult,
   type IdempotencyRecord,
   type LeaderboardRow,
+  type LockedReads,
   type Page,
   type RetentionResult,
   SEARCH_MAX_TERMS,
@@ -318,6 +319,13 @@ export class PostgresStore implements Store {
 
   commitBatch(batch: CommitBatch): Promise<CommitResult> {
     return this.writer.commitBatch(batch);
+  }
+
+  transact(
+    auctionIds: readonly string[],
+    decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
+  ): Promise<CommitResult> {
+    return this.writer.transact(auctionIds, decide);
   }
 
   async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {

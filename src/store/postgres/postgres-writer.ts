@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { type Auction, dueAt } from '../../domain/index.ts';
+import { toCandidate } from '../rows.ts';
 import {
   type BidRecord,
   type CommitBatch,
   type CommitResult,
   type IdempotencyRecord,
   IdempotencyKeyConflictError,
+  type LockedReads,
   VersionConflictError,
 } from '../store.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -42,19 +44,77 @@ export class PostgresWriter {
     private readonly retry: RetryPolicy,
   ) {}
 
-  async commitBatch(batch: CommitBatch): Promise<CommitResult> {
+  commitBatch(batch: CommitBatch): Promise<CommitResult> {
+    return this.inLockTurn((locked) =>
+      transaction(this.pool, 'commitBatch', this.retry, (client) => this.write(client, batch, new Map(), locked)),
+    );
+  }
+
+  /**
+   * Store.transact: lock the auctions and read their states in one statement, decide on them, write, commit.
+   * Nothing is decided on a state that is not committed, so this node may start its next transact while
+   * one is committing (it queues behind the row locks and then reads what that one committed).
+   */
+  transact(
+    auctionIds: readonly string[],
+    decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
+  ): Promise<CommitResult> {
+    return this.inLockTurn((locked) =>
+      transaction(this.pool, 'transact', this.retry, async (client) => {
+        const states = new Map<string, Auction>();
+        const versions = new Map<string, number>();
+        const ids = [...new Set(auctionIds)];
+        if (ids.length > 0) {
+          const rows = await client.query<{ auction_id: string; state: string }>({
+            name: 'lockAuctionStates',
+            text: sql.lockAuctionStates,
+            values: [ids],
+          });
+          for (const row of rows.rows) {
+            const state = JSON.parse(row.state) as Auction;
+            states.set(row.auction_id, state);
+            versions.set(row.auction_id, state.version);
+          }
+        }
+        locked();
+        const reads: LockedReads = {
+          settlementCandidates: async (auctionId) =>
+            (
+              await client.query({ name: 'settlementCandidates', text: sql.settlementCandidates, values: [auctionId] })
+            ).rows.map(toCandidate),
+        };
+        const batch = await decide(states, reads);
+        return this.write(client, batch, versions, () => {});
+      }),
+    );
+  }
+
+  /**
+   * Runs `work` once this node's previous commitBatch or transact has taken its row locks: `work` calls
+   * `locked()` as soon as it holds them (or failed), which lets the next one go.
+   */
+  private async inLockTurn<T>(work: (locked: () => void) => Promise<T>): Promise<T> {
     const previous = this.lockTurn;
     let locked!: () => void;
     this.lockTurn = new Promise<void>((resolve) => (locked = resolve));
     try {
       await previous;
-      return await transaction(this.pool, 'commitBatch', this.retry, (client) => this.write(client, batch, locked));
+      return await work(locked);
     } finally {
       locked();
     }
   }
 
-  private async write(client: pg.PoolClient, batch: CommitBatch, locked: () => void): Promise<CommitResult> {
+  /**
+   * Writes a decided batch. `held` holds the versions of the auctions this transaction has already locked
+   * (transact); any other auction the batch touches is locked here.
+   */
+  private async write(
+    client: pg.PoolClient,
+    batch: CommitBatch,
+    held: ReadonlyMap<string, number>,
+    locked: () => void,
+  ): Promise<CommitResult> {
     const q = <R extends pg.QueryResultRow>(name: StatementName, values: unknown[]) =>
       client.query<R>({ name, text: sql[name], values });
     const unchanged = batch.unchanged ?? [];
@@ -65,9 +125,10 @@ export class PostgresWriter {
     for (const { after } of batch.auctions) ids.add(after.id);
     for (const { auctionId } of unchanged) ids.add(auctionId);
     for (const x of [...batch.bids, ...batch.events, ...batch.idempotency]) ids.add(x.auctionId);
-    const versions = new Map<string, number>();
-    if (ids.size > 0) {
-      const rows = (await q<{ auction_id: string; version: number }>('lockAuctions', [[...ids]])).rows;
+    const versions = new Map(held);
+    const toLock = [...ids].filter((id) => !held.has(id));
+    if (toLock.length > 0) {
+      const rows = (await q<{ auction_id: string; version: number }>('lockAuctions', [toLock])).rows;
       for (const row of rows) versions.set(row.auction_id, row.version);
     }
     locked();

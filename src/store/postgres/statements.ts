@@ -47,6 +47,9 @@ export const sql = {
    */
   lockAuctions: `SELECT auction_id, version FROM auctions WHERE auction_id = ANY ($1::text[])
     ORDER BY auction_id COLLATE "C" FOR UPDATE`,
+  /** transact's lock: the same order as lockAuctions, and the states to decide on under the locks. */
+  lockAuctionStates: `SELECT auction_id, state FROM auctions WHERE auction_id = ANY ($1::text[])
+    ORDER BY auction_id COLLATE "C" FOR UPDATE`,
   /** Seqs are drawn in the batch's order (ORDER BY ordinality): later in a batch is newer. */
   insertBids: `INSERT INTO bids (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
     SELECT auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version

@@ -12,6 +12,7 @@ import {
   type CommitResult,
   type IdempotencyRecord,
   type LeaderboardRow,
+  type LockedReads,
   type Page,
   type RetentionResult,
   SEARCH_MAX_TERMS,
@@ -22,6 +23,7 @@ import {
   type UserEvent,
   type UserRecord,
   StoreUnavailableError,
+  VersionConflictError,
 } from '../store.ts';
 import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
@@ -66,6 +68,9 @@ export interface SqliteStoreOptions {
  * Listings and searches, the reads whose cost grows with the data, run on
  * reader threads (reader-pool.ts) with read-only connections of their own.
  */
+/** Decisions of one transact that may meet a concurrent commitBatch's conflict before one commits. */
+const TRANSACT_ATTEMPTS = 20;
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   /** The writer thread is the only writer of the file. */
@@ -74,6 +79,7 @@ export class SqliteStore implements Store {
   private readonly statements: { [K in ReadStatement]: Database.Statement };
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
+  private transactTurn: Promise<unknown> = Promise.resolve();
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.filename), { recursive: true });
@@ -204,6 +210,35 @@ export class SqliteStore implements Store {
 
   commitBatch(batch: CommitBatch): Promise<CommitResult> {
     return this.writer.call({ op: 'commitBatch', args: [batch] });
+  }
+
+  /**
+   * Store.transact on a file only this process writes: the "lock" is a queue of this store's transacts
+   * (one at a time, in call order), and commitBatch's version guard catches a batch committed in between
+   * by another path (the sequencer's pipelined commitBatch): then the states are read and decided again.
+   */
+  transact(
+    auctionIds: readonly string[],
+    decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
+  ): Promise<CommitResult> {
+    const turn = this.transactTurn.then(() => this.transactAlone(auctionIds, decide));
+    this.transactTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private async transactAlone(
+    auctionIds: readonly string[],
+    decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
+  ): Promise<CommitResult> {
+    const reads: LockedReads = { settlementCandidates: (id) => this.settlementCandidates(id) };
+    for (let attempt = 1; ; attempt++) {
+      const batch = await decide(await this.loadAuctions([...new Set(auctionIds)]), reads);
+      try {
+        return await this.commitBatch(batch);
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= TRANSACT_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
