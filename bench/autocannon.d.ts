@@ -53,6 +53,14 @@ declare module 'autocannon' {
     statusCodeStats: Record<string, { count: number }>;
   }
 
-  function autocannon(options: AutocannonOptions): Promise<AutocannonResult>;
+  /** The running benchmark: awaitable for its result, and an emitter of per-response events. */
+  export interface AutocannonInstance extends PromiseLike<AutocannonResult> {
+    on(
+      event: 'response',
+      listener: (client: AutocannonClient, statusCode: number, resBytes: number, responseTimeMs: number) => void,
+    ): this;
+  }
+
+  function autocannon(options: AutocannonOptions): AutocannonInstance;
   export default autocannon;
 }

@@ -25,12 +25,18 @@ import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 import {
+  type PhaseMetrics,
   type ServerProcess,
   appendBenchmarkDoc,
   callJson,
+  failuresOf,
   log,
   machine,
   markdownTable,
+  numberFromEnv,
+  perSec,
+  phaseMetrics,
+  ratio,
   readMetrics,
   removeTempDir,
   runLoad,
@@ -46,13 +52,6 @@ const COMMAND = 'npm run bench -- hot-auction';
 interface Setup {
   tokens: string[];
   auctionId: string;
-}
-
-interface PhaseMetrics {
-  commits: number;
-  avgCommitBatch: number | null;
-  avgCommitMs: number | null;
-  serverCpuPct: number | null;
 }
 
 interface BidPhase {
@@ -369,32 +368,6 @@ function finishCheck(phase: BidPhase, server: ServerProcess): ConsistencyCheck {
   }
 }
 
-function phaseMetrics(before: Map<string, number>, after: Map<string, number>, durationSec: number): PhaseMetrics {
-  const delta = (name: string) => (after.get(name) ?? NaN) - (before.get(name) ?? NaN);
-  const commits = delta('gavel_commit_batch_size_count');
-  const commands = delta('gavel_commit_batch_size_sum');
-  const commitSeconds = delta('gavel_commit_duration_seconds_sum');
-  const cpuSeconds = delta('gavel_process_cpu_seconds_total');
-  const finite = (n: number, digits: number) => (Number.isFinite(n) ? round(n, digits) : null);
-  return {
-    commits: Number.isFinite(commits) ? commits : 0,
-    avgCommitBatch: commits > 0 ? finite(commands / commits, 1) : null,
-    avgCommitMs: commits > 0 ? finite((commitSeconds / commits) * 1000, 3) : null,
-    serverCpuPct: finite((cpuSeconds / durationSec) * 100, 0),
-  };
-}
-
-/** Everything that is not an expected status, plus transport errors and timeouts. */
-function failuresOf(load: LoadResult, expected: string[]): Record<string, number> {
-  const failures: Record<string, number> = {};
-  for (const [code, n] of Object.entries(load.statusCodes)) if (!expected.includes(code) && n > 0) failures[code] = n;
-  // autocannon counts a timeout as an error too; report the remainder as plain errors.
-  if (load.errors - load.timeouts > 0) failures.errors = load.errors - load.timeouts;
-  if (load.timeouts > 0) failures.timeouts = load.timeouts;
-  if (load.mismatches > 0) failures.mismatches = load.mismatches;
-  return failures;
-}
-
 const DOC_HEADER = `# Benchmarks
 
 Measured numbers, newest last. Each section is appended by the benchmark itself.
@@ -474,25 +447,4 @@ function cpuProfArgs(): string[] {
   mkdirSync(abs, { recursive: true });
   log(`servers run with --cpu-prof into ${abs}`);
   return ['--cpu-prof', `--cpu-prof-dir=${abs}`];
-}
-
-function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be in [${min}, ${max}]`);
-  return value;
-}
-
-function perSec(count: number, seconds: number): number {
-  return seconds > 0 ? Math.round(count / seconds) : 0;
-}
-
-function ratio(a: number, b: number): number | null {
-  return b > 0 ? round(a / b, 2) : null;
-}
-
-function round(n: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
 }

@@ -11,7 +11,14 @@
  * growing amounts (base + elapsed ms × 1000 + counter), so most bids are
  * accepted and the rest are rejected as too low only because requests from
  * different connections reach the server in a slightly different order.
+ *
+ * With `pathsFile` (a JSON array of paths), each request goes to a path drawn
+ * at random from it instead of `path` (bids spread over many auctions).
+ * Every response's latency is also counted in `latencyHistogram` (1 ms
+ * buckets), so that the runner can merge several workers' latencies into one
+ * exact-to-the-millisecond p50 and p99.
  */
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import autocannon, { type AutocannonRequest } from 'autocannon';
 
@@ -27,6 +34,13 @@ export interface LoadSpec {
   /** `bid`: POST bodies `{ amount }` with strictly growing amounts starting above `base`. */
   body: 'none' | 'bid';
   base: number;
+  /** A file holding a JSON array of paths: each request takes one at random (instead of `path`). */
+  pathsFile?: string;
+  /**
+   * Epoch ms that amounts count time from, shared by workers started together (one per node), so that
+   * their amounts grow on one clock and no worker's bids trail another's. Default: this worker's start.
+   */
+  clockOrigin?: number;
 }
 
 export interface LoadResult {
@@ -42,6 +56,8 @@ export interface LoadResult {
   firstAmount: number | null;
   lastAmount: number | null;
   cpuMs: number;
+  /** `[ms, count]` pairs, ascending: responses by latency rounded to the millisecond. */
+  latencyHistogram: [number, number][];
 }
 
 const MAX_AMOUNT = 1_000_000_000_000;
@@ -62,16 +78,22 @@ async function main(): Promise<void> {
   let lastAmount: number | null = null;
   const nextAmount = (): number => {
     counter += 1;
-    const amount = spec.base + Math.floor(performance.now() - t0) * 1000 + counter;
+    const elapsedMs = spec.clockOrigin === undefined ? performance.now() - t0 : Date.now() - spec.clockOrigin;
+    const amount = spec.base + Math.floor(elapsedMs) * 1000 + counter;
     if (amount > MAX_AMOUNT) throw new Error('amount out of range; lower the base');
     firstAmount ??= amount;
     lastAmount = amount;
     return amount;
   };
 
+  const paths = spec.pathsFile ? (JSON.parse(readFileSync(spec.pathsFile, 'utf8')) as string[]) : null;
+  if (paths !== null && paths.length === 0) throw new Error('pathsFile holds no paths');
+  const randomPath = (): string => paths![Math.floor(Math.random() * paths!.length)]!;
+
   let nextConnection = 0;
+  const histogram = new Map<number, number>();
   const cpuBefore = process.cpuUsage();
-  const result = await autocannon({
+  const instance = autocannon({
     url: spec.url,
     connections: spec.connections,
     pipelining: 1,
@@ -87,10 +109,20 @@ async function main(): Promise<void> {
             ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
             : { authorization: `Bearer ${token}` },
       };
-      if (spec.body === 'bid') request.setupRequest = (req) => ({ ...req, body: `{"amount":${nextAmount()}}` });
+      if (paths !== null || spec.body === 'bid')
+        request.setupRequest = (req) => ({
+        ...req,
+        ...(paths === null ? {} : { path: randomPath() }),
+        ...(spec.body === 'bid' ? { body: `{"amount":${nextAmount()}}` } : {}),
+      });
       client.setRequests([request]);
     },
   });
+  instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+    const ms = Math.round(responseTimeMs);
+    histogram.set(ms, (histogram.get(ms) ?? 0) + 1);
+  });
+  const result = await instance;
   const cpu = process.cpuUsage(cpuBefore);
 
   const statusCodes: Record<string, number> = {};
@@ -118,6 +150,7 @@ async function main(): Promise<void> {
     firstAmount,
     lastAmount,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    latencyHistogram: [...histogram].sort((a, b) => a[0] - b[0]),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

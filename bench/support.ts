@@ -3,20 +3,31 @@
  * as child processes, temp dirs are owned by the run, and everything is
  * cleaned up on exit, errors and signals (no orphans, no leftover files).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
+import type { RowLockResult, RowLockSpec } from './row-lock-worker.ts';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const mainFile = join(repoRoot, 'src', 'main.ts');
 const workerFile = join(repoRoot, 'bench', 'load-worker.ts');
+const rowLockWorkerFile = join(repoRoot, 'bench', 'row-lock-worker.ts');
+
+/** The PostgreSQL server's maintenance database: bench databases are created and dropped from it. */
+export const BENCH_PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The machine's Redis, the nodes' bus in multi-node runs. */
+export const BENCH_REDIS_URL = process.env.BENCH_REDIS_URL || 'redis://127.0.0.1:6379';
 
 const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
+/** Names of the PostgreSQL databases this run created and has not dropped yet. */
+const databases = new Set<string>();
 
 /** Progress goes to stderr: stdout carries only the result line. */
 export function log(message: string): void {
@@ -29,7 +40,10 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
-/** Kills every child still running and removes every temp dir. Safe to call more than once. */
+/**
+ * Kills every child still running, removes every temp dir and drops every database this run created.
+ * Synchronous, so that it also works from an `exit` handler. Safe to call more than once.
+ */
 export function cleanUp(): void {
   for (const child of children) {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
@@ -37,6 +51,8 @@ export function cleanUp(): void {
   children.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
+  for (const name of databases) dropDatabaseSync(name);
+  databases.clear();
 }
 
 let handlersInstalled = false;
@@ -151,11 +167,26 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
 }
 
 /** Runs `bench/load-worker.ts` in its own process and returns its JSON result. */
-export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return runWorker<LoadResult>(workerFile, 'BENCH_LOAD', spec, spec.durationSec);
+}
+
+/** Runs one load worker per spec at once (one per node), and merges their results as one load. */
+export async function runLoads(specs: LoadSpec[]): Promise<LoadResult> {
+  return mergeLoads(await Promise.all(specs.map(runLoad)));
+}
+
+/** Runs `bench/row-lock-worker.ts` (the row-lock baseline, straight to PostgreSQL) in its own process. */
+export function runRowLockLoad(spec: RowLockSpec): Promise<RowLockResult> {
+  return runWorker<RowLockResult>(rowLockWorkerFile, 'BENCH_ROW_LOCK', spec, spec.durationSec);
+}
+
+/** A worker script in its own process, its spec in an environment variable, its JSON result the last stdout line. */
+async function runWorker<T>(file: string, envName: string, spec: unknown, durationSec: number): Promise<T> {
   const child = track(
-    spawn(process.execPath, ['--import', 'tsx', workerFile], {
+    spawn(process.execPath, ['--import', 'tsx', file], {
       cwd: repoRoot,
-      env: { ...process.env, BENCH_LOAD: JSON.stringify(spec) },
+      env: { ...process.env, [envName]: JSON.stringify(spec) },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );
@@ -164,12 +195,121 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   child.stdout!.on('data', (d: Buffer) => (stdout += String(d)));
   child.stderr!.on('data', (d: Buffer) => (stderr += String(d)));
   // A hard bound: the worker stops itself after durationSec; this only catches a hang.
-  const timer = setTimeout(() => child.kill('SIGKILL'), (spec.durationSec + 30) * 1000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), (durationSec + 30) * 1000);
   const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   clearTimeout(timer);
   const line = stdout.trim().split('\n').pop() ?? '';
-  if (code !== 0 || !line.startsWith('{')) throw new Error(`load worker failed (exit ${code}):\n${stderr}${stdout}`);
-  return JSON.parse(line) as LoadResult;
+  if (code !== 0 || !line.startsWith('{')) throw new Error(`${file} failed (exit ${code}):\n${stderr}${stdout}`);
+  return JSON.parse(line) as T;
+}
+
+/** The smallest latency (ms) at or below which `p` % of the responses of a `[ms, count]` histogram fall. */
+export function percentile(histogram: [number, number][], p: number): number {
+  const total = histogram.reduce((sum, [, n]) => sum + n, 0);
+  const rank = Math.max(1, Math.ceil((p / 100) * total));
+  let seen = 0;
+  for (const [ms, n] of histogram) {
+    seen += n;
+    if (seen >= rank) return ms;
+  }
+  return histogram.at(-1)?.[0] ?? 0;
+}
+
+/** Several workers' results as one load: counts summed, latencies from the merged histogram. */
+export function mergeLoads(loads: LoadResult[]): LoadResult {
+  const histogram = new Map<number, number>();
+  const statusCodes: Record<string, number> = {};
+  for (const load of loads) {
+    for (const [ms, n] of load.latencyHistogram) histogram.set(ms, (histogram.get(ms) ?? 0) + n);
+    for (const [code, n] of Object.entries(load.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + n;
+  }
+  const merged = [...histogram].sort((a, b) => a[0] - b[0]);
+  const sum = (pick: (load: LoadResult) => number) => loads.reduce((total, load) => total + pick(load), 0);
+  const responses = merged.reduce((total, [, n]) => total + n, 0);
+  const amounts = (pick: (load: LoadResult) => number | null) =>
+    loads.map(pick).filter((a): a is number => a !== null);
+  return {
+    durationSec: Math.max(...loads.map((l) => l.durationSec)),
+    statusCodes,
+    errors: sum((l) => l.errors),
+    timeouts: sum((l) => l.timeouts),
+    resets: sum((l) => l.resets),
+    mismatches: sum((l) => l.mismatches),
+    sent: sum((l) => l.sent),
+    completed: sum((l) => l.completed),
+    latencyMs: {
+      p50: percentile(merged, 50),
+      p90: percentile(merged, 90),
+      p99: percentile(merged, 99),
+      avg: responses > 0 ? round(merged.reduce((total, [ms, n]) => total + ms * n, 0) / responses, 2) : 0,
+      max: merged.at(-1)?.[0] ?? 0,
+    },
+    firstAmount: amounts((l) => l.firstAmount).length > 0 ? Math.min(...amounts((l) => l.firstAmount)) : null,
+    lastAmount: amounts((l) => l.lastAmount).length > 0 ? Math.max(...amounts((l) => l.lastAmount)) : null,
+    cpuMs: sum((l) => l.cpuMs),
+    latencyHistogram: merged,
+  };
+}
+
+/** `n` split into `parts` near-equal shares, larger first (connections per node). */
+export function shares(n: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(n / parts) + (i < n % parts ? 1 : 0));
+}
+
+export interface BenchDatabase {
+  name: string;
+  url: string;
+  /** Drops the database, whatever connections are left (WITH (FORCE)). */
+  drop(): Promise<void>;
+}
+
+/**
+ * A fresh PostgreSQL database for this run, named `gavel_bench_<random>`. It is dropped by `drop()`, or
+ * by cleanUp() on any exit, error or signal.
+ */
+export async function createDatabase(): Promise<BenchDatabase> {
+  const name = `gavel_bench_${randomBytes(6).toString('hex')}`;
+  await onMaintenance(`CREATE DATABASE ${name}`);
+  databases.add(name);
+  const url = new URL(BENCH_PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.href,
+    async drop() {
+      await onMaintenance(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      databases.delete(name);
+    },
+  };
+}
+
+async function onMaintenance(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: BENCH_PG_URL });
+  client.on('error', () => {});
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The synchronous drop of cleanUp(): a short node process that runs DROP DATABASE … WITH (FORCE). */
+function dropDatabaseSync(name: string): void {
+  const script = `const pg = require('pg');
+    const client = new pg.Client({ connectionString: process.env.BENCH_PG_URL });
+    client.on('error', () => {});
+    client.connect()
+      .then(() => client.query('DROP DATABASE IF EXISTS ${name} WITH (FORCE)'))
+      .then(() => client.end(), (error) => { console.error(error.message); process.exitCode = 1; return client.end(); });`;
+  const result = spawnSync(process.execPath, ['-e', script], {
+    cwd: repoRoot,
+    env: { ...process.env, BENCH_PG_URL },
+    timeout: 20_000,
+    encoding: 'utf8',
+  });
+  if (result.status === 0) log(`dropped database ${name}`);
+  else log(`could not drop database ${name}: ${result.stderr || result.error?.message || `exit ${result.status}`}`);
 }
 
 export function sleep(ms: number): Promise<void> {
@@ -235,4 +375,58 @@ export async function appendBenchmarkDoc(header: string, section: string): Promi
 export function markdownTable(head: string[], rows: (string | number)[][]): string {
   const line = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
   return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+export interface PhaseMetrics {
+  commits: number;
+  avgCommitBatch: number | null;
+  avgCommitMs: number | null;
+  serverCpuPct: number | null;
+}
+
+export function phaseMetrics(before: Map<string, number>, after: Map<string, number>, durationSec: number): PhaseMetrics {
+  const delta = (name: string) => (after.get(name) ?? NaN) - (before.get(name) ?? NaN);
+  const commits = delta('gavel_commit_batch_size_count');
+  const commands = delta('gavel_commit_batch_size_sum');
+  const commitSeconds = delta('gavel_commit_duration_seconds_sum');
+  const cpuSeconds = delta('gavel_process_cpu_seconds_total');
+  const finite = (n: number, digits: number) => (Number.isFinite(n) ? round(n, digits) : null);
+  return {
+    commits: Number.isFinite(commits) ? commits : 0,
+    avgCommitBatch: commits > 0 ? finite(commands / commits, 1) : null,
+    avgCommitMs: commits > 0 ? finite((commitSeconds / commits) * 1000, 3) : null,
+    serverCpuPct: finite((cpuSeconds / durationSec) * 100, 0),
+  };
+}
+
+/** Everything that is not an expected status, plus transport errors and timeouts. */
+export function failuresOf(load: LoadResult, expected: string[]): Record<string, number> {
+  const failures: Record<string, number> = {};
+  for (const [code, n] of Object.entries(load.statusCodes)) if (!expected.includes(code) && n > 0) failures[code] = n;
+  // autocannon counts a timeout as an error too; report the remainder as plain errors.
+  if (load.errors - load.timeouts > 0) failures.errors = load.errors - load.timeouts;
+  if (load.timeouts > 0) failures.timeouts = load.timeouts;
+  if (load.mismatches > 0) failures.mismatches = load.mismatches;
+  return failures;
+}
+
+export function numberFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) throw new Error(`${name} must be in [${min}, ${max}]`);
+  return value;
+}
+
+export function perSec(count: number, seconds: number): number {
+  return seconds > 0 ? Math.round(count / seconds) : 0;
+}
+
+export function ratio(a: number, b: number): number | null {
+  return b > 0 ? round(a / b, 2) : null;
+}
+
+export function round(n: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
 }

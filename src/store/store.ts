@@ -101,7 +101,10 @@ export interface Store {
 
   /** Earliest due time (an active auction's end, a pending settlement's deadline): the due-time index. */
   nextDueTime(): Promise<number | null>;
-  /** Ids of auctions whose due time is `<= now`, earliest first. */
+  /**
+   * Ids of auctions whose due time is `<= now`, earliest first. An adapter with concurrent writers may
+   * leave out auctions another writer is changing at that moment (they are still due next time).
+   */
   dueAuctionIds(now: number, limit: number): Promise<string[]>;
 }
 

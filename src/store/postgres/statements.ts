@@ -119,8 +119,15 @@ export const sql = {
 
   /** Both read the partial index auctions_due. */
   nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
-  dueAuctionIds:
-    'SELECT auction_id FROM auctions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, seq LIMIT $2',
+  /**
+   * SKIP LOCKED: an auction whose row another transaction holds (another node closing it right now, or a
+   * bid) is left out of this round, so nodes whose closers wake together share the due auctions instead of
+   * all ticking the same ones. Skipping is only an economy: a tick is decided under the row lock, so a
+   * second tick of a closed auction changes nothing, and a skipped auction is still due in the next round.
+   * KEY SHARE is the weakest lock that FOR UPDATE conflicts with.
+   */
+  dueAuctionIds: `SELECT auction_id FROM auctions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, seq LIMIT $2
+    FOR KEY SHARE SKIP LOCKED`,
 } as const;
 
 export type StatementName = keyof typeof sql;
