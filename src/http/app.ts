@@ -156,6 +156,11 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     });
   }
   await registerRateLimits(app, { redis: deps.redis });
+  // Open streams are counted over every node through the same Redis as the rate-limit counters.
+  const streams = new StreamLimiter(
+    { enabled: limits.enabled, perAddress: limits.streamsPerAddress, perUser: limits.streamsPerUser },
+    deps.redis ? { redis: deps.redis, logger } : undefined,
+  );
   const ctx: RouteContext = {
     store,
     bus,
@@ -173,11 +178,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     // (a load test signs up many users at once from one address); the queue itself stays bounded.
     passwordWork: new PasswordWork(1, 64, limits.enabled ? 4 : 64),
     passwordThread,
-    streams: new StreamLimiter({
-      enabled: limits.enabled,
-      perAddress: limits.streamsPerAddress,
-      perUser: limits.streamsPerUser,
-    }),
+    streams,
   };
 
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
@@ -263,6 +264,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     hub.closeAll();
   });
   app.addHook('onClose', async () => {
+    streams.stop();
     await bus.close();
     await store.close();
     await deps.redis?.quit().catch(() => deps.redis?.disconnect());

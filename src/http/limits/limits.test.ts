@@ -40,20 +40,20 @@ test('password work: one hash at a time, a bounded queue, the overflow refused a
   assert.equal((await job())?.value, 'done');
 });
 
-test('stream slots: per address and per user, given back exactly once', () => {
+test('stream slots: per address and per user, given back exactly once', async () => {
   const limiter = new StreamLimiter({ enabled: true, perAddress: 2, perUser: 1 });
-  const a = limiter.acquire('10.0.0.1', 'u1');
+  const a = await limiter.acquire('10.0.0.1', 'u1');
   assert.ok('release' in a);
-  assert.deepEqual(limiter.acquire('10.0.0.2', 'u1'), { refused: 1 });
-  const b = limiter.acquire('10.0.0.1', null);
+  assert.deepEqual(await limiter.acquire('10.0.0.2', 'u1'), { refused: 1 });
+  const b = await limiter.acquire('10.0.0.1', null);
   assert.ok('release' in b);
-  assert.deepEqual(limiter.acquire('10.0.0.1', null), { refused: 2 });
+  assert.deepEqual(await limiter.acquire('10.0.0.1', null), { refused: 2 });
   a.release();
   a.release(); // twice: still one slot back, not two
   assert.equal(limiter.count('addr', '10.0.0.1'), 1);
   assert.equal(limiter.count('user', 'u1'), 0);
-  assert.ok('release' in limiter.acquire('10.0.0.1', 'u1'));
-  assert.deepEqual(limiter.acquire('10.0.0.1', null), { refused: 2 });
+  assert.ok('release' in (await limiter.acquire('10.0.0.1', 'u1')));
+  assert.deepEqual(await limiter.acquire('10.0.0.1', null), { refused: 2 });
 });
 
 test('trusted proxies: exact addresses and CIDR ranges, IPv4-mapped IPv6 included; nobody by default', () => {

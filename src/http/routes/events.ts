@@ -32,7 +32,7 @@ async function takeStream(
     reply.raw.end();
     return false;
   }
-  const slot = ctx.streams.acquire(addressKey(request.ip), userId);
+  const slot = await ctx.streams.acquire(addressKey(request.ip), userId);
   if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
   // A stream request has no use for a body, but a client may send one: it is read and dropped, because
   // an unread body leaves the socket paused, and a paused socket never notices that the client hung up
