@@ -46,12 +46,12 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
   const startNode = async () => {
     const dir = tempDir('gavel-node-');
     dirs.push(dir);
-    const node = await startChildServer(dir.path, {
-      GAVEL_STORE: storeUrl,
-      GAVEL_BUS: busUrl,
-      ...CLUSTER_TEST_LIMITS,
-      ...options.env,
-    });
+    // Several nodes compiling and migrating at once on a loaded 2-core machine can take a while to start.
+    const node = await startChildServer(
+      dir.path,
+      { GAVEL_STORE: storeUrl, GAVEL_BUS: busUrl, ...CLUSTER_TEST_LIMITS, ...options.env },
+      { readyTimeoutMs: 60_000 },
+    );
     nodes.push(node);
     return node;
   };
