@@ -21,8 +21,8 @@ export interface RedisBusOptions {
  * an auction carries its version and the realtime hub fills gaps (and a lost
  * last message) from the store, so Redis carries speed and PostgreSQL truth.
  * Publishing never queues while Redis is down (no unbounded offline queue);
- * it fails fast and is logged. ioredis reconnects by itself and subscribes
- * again to every channel it had.
+ * it fails fast and is logged. ioredis reconnects by itself, and every
+ * connection subscribes to every topic watched on this node.
  */
 export class RedisBus implements Bus {
   private readonly publisher: Redis;
@@ -55,6 +55,18 @@ export class RedisBus implements Bus {
       });
     }
     this.subscriber.on('message', (channel: string, text: string) => this.deliver(channel, text));
+    // ioredis re-subscribes on reconnect only the channels Redis had confirmed: a topic first watched while
+    // Redis was down would stay deaf for as long as it is watched. So every (re)connection subscribes to
+    // every topic this node has listeners for (subscribing twice to a channel is harmless).
+    this.subscriber.on('ready', () => this.subscribeAll());
+  }
+
+  private subscribeAll(): void {
+    const channels = [...this.topics.keys()].map((topic) => this.prefix + topic);
+    for (let i = 0; i < channels.length; i += 1000)
+      this.subscriber.subscribe(...channels.slice(i, i + 1000)).catch((error: unknown) => {
+        this.logger.warn({ err: toError(error) }, 'redis resubscribe failed; retried at the next reconnection');
+      });
   }
 
   get connected(): boolean {
@@ -94,8 +106,8 @@ export class RedisBus implements Bus {
       };
       subscription = created;
       this.topics.set(topic, created);
-      // A failed SUBSCRIBE (Redis down) is not fatal: ioredis subscribes again on reconnect, and the hub's
-      // store sync covers the meantime. The topic stays registered so that resubscription includes it.
+      // A failed SUBSCRIBE (Redis down) is not fatal: the next connection subscribes to it (subscribeAll),
+      // and the hub's store sync covers the meantime. The topic stays registered for that.
       created.ready = created.ready.catch((error: unknown) => {
         this.logger.warn({ err: toError(error), topic }, 'redis subscribe failed; will resubscribe on reconnect');
       });
