@@ -111,10 +111,10 @@ async function main(): Promise<void> {
       };
       if (paths !== null || spec.body === 'bid')
         request.setupRequest = (req) => ({
-        ...req,
-        ...(paths === null ? {} : { path: randomPath() }),
-        ...(spec.body === 'bid' ? { body: `{"amount":${nextAmount()}}` } : {}),
-      });
+          ...req,
+          ...(paths === null ? {} : { path: randomPath() }),
+          ...(spec.body === 'bid' ? { body: `{"amount":${nextAmount()}}` } : {}),
+        });
       client.setRequests([request]);
     },
   });

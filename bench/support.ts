@@ -226,8 +226,7 @@ export function mergeLoads(loads: LoadResult[]): LoadResult {
   const merged = [...histogram].sort((a, b) => a[0] - b[0]);
   const sum = (pick: (load: LoadResult) => number) => loads.reduce((total, load) => total + pick(load), 0);
   const responses = merged.reduce((total, [, n]) => total + n, 0);
-  const amounts = (pick: (load: LoadResult) => number | null) =>
-    loads.map(pick).filter((a): a is number => a !== null);
+  const amounts = (pick: (load: LoadResult) => number | null) => loads.map(pick).filter((a): a is number => a !== null);
   return {
     durationSec: Math.max(...loads.map((l) => l.durationSec)),
     statusCodes,
@@ -384,7 +383,11 @@ export interface PhaseMetrics {
   serverCpuPct: number | null;
 }
 
-export function phaseMetrics(before: Map<string, number>, after: Map<string, number>, durationSec: number): PhaseMetrics {
+export function phaseMetrics(
+  before: Map<string, number>,
+  after: Map<string, number>,
+  durationSec: number,
+): PhaseMetrics {
   const delta = (name: string) => (after.get(name) ?? NaN) - (before.get(name) ?? NaN);
   const commits = delta('gavel_commit_batch_size_count');
   const commands = delta('gavel_commit_batch_size_sum');
