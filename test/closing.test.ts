@@ -7,9 +7,9 @@ import {
   ManualClock,
   baseUrl,
   createAuction,
+  createTestStorage,
   createUser,
   startTestApp,
-  tempDir,
 } from './support/harness.ts';
 import { SseClient } from './support/sse-client.ts';
 
@@ -195,9 +195,9 @@ test('reserve not met closes as reserve_not_met; closing twice changes nothing',
 });
 
 test('an auction that ended while the server was down is closed at start-up', async () => {
-  const dir = tempDir();
+  const storage = await createTestStorage();
   try {
-    const first = await startTestApp({ dataDir: dir.path });
+    const first = await startTestApp({ storage });
     const seller = await createUser(first.app, 'seller');
     const bidder = await createUser(first.app, 'bidder');
     const auction = await createAuction(first.app, seller, {
@@ -214,7 +214,7 @@ test('an auction that ended while the server was down is closed at start-up', as
     await first.app.close();
     await new Promise((r) => setTimeout(r, 600));
 
-    const second = await startTestApp({ dataDir: dir.path });
+    const second = await startTestApp({ storage });
     try {
       // app.ready() has run the start-up round: the stored lifecycle is already closed.
       const stored = (await second.store.loadAuctions([auction.id])).get(auction.id)!;
@@ -233,7 +233,7 @@ test('an auction that ended while the server was down is closed at start-up', as
       await second.app.close();
     }
   } finally {
-    dir.remove();
+    await storage.remove();
   }
 });
 
@@ -265,7 +265,7 @@ test('graceful shutdown: bids in flight are answered and stored; later ones get 
   assert.ok(decided.length > 0, 'some bids were in flight');
 
   // Reopen the same data: exactly the decided bids are stored.
-  const reopened = await startTestApp({ dataDir: app.dataDir, listen: true });
+  const reopened = await startTestApp({ storage: app.storage, listen: true });
   try {
     const history = await allBids(baseUrl(reopened.app), auction.id);
     const ids = new Set(history.map((b) => b.id));
@@ -273,5 +273,6 @@ test('graceful shutdown: bids in flight are answered and stored; later ones get 
     assert.equal(history.length, decided.length);
   } finally {
     await reopened.dispose();
+    await app.storage.remove();
   }
 });

@@ -11,6 +11,7 @@ import {
   startTestApp,
 } from './support/harness.ts';
 import { ISO_MS, expectProblem } from './support/problem.ts';
+import { countRows } from './support/store-probe.ts';
 
 const HOUR = 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -20,8 +21,8 @@ interface ListBody {
   nextCursor: string | null;
 }
 
-function auctionCount(testApp: TestApp): number {
-  return testApp.store.db.prepare('SELECT count(*) FROM auctions').pluck().get() as number;
+function auctionCount(testApp: TestApp): Promise<number> {
+  return countRows(testApp.store, 'auctions');
 }
 
 describe('auctions over HTTP', () => {
@@ -85,6 +86,31 @@ describe('auctions over HTTP', () => {
       assert.equal(a.buyNowPrice, null);
       assert.match(a.createdAt as string, ISO_MS);
       assert.match(a.serverTime, ISO_MS);
+    });
+
+    test('item text: controls are 400 (NUL above all: PostgreSQL cannot hold it), tabs and line breaks in a description are kept', async () => {
+      const endDate = iso(Date.now() + 2 * HOUR);
+      const stored = await auctionCount(testApp);
+      for (const item of [
+        { name: 'Leica\u0000M6' },
+        { name: 'Leica\nM6' },
+        { name: 'Leica M6', description: 'mint\u0000' },
+        { name: 'Leica M6', description: 'bell\u0007' },
+      ]) {
+        const res = await post({ item, startingPrice: 100, endDate });
+        expectProblem(res, 'VALIDATION_FAILED');
+      }
+      assert.equal(await auctionCount(testApp), stored, 'nothing refused was stored');
+      const res = await post({
+        item: { name: 'Leica M6', description: 'Body only\n\tshutter serviced\r\n' },
+        startingPrice: 100,
+        endDate,
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      assert.equal(
+        (res.json() as { auction: { item: { description: string } } }).auction.item.description,
+        'Body only\n\tshutter serviced\r\n',
+      );
     });
 
     test('keeps every optional field it is given; softClose null is a hard close', async () => {
@@ -179,14 +205,14 @@ describe('auctions over HTTP', () => {
     ];
     for (const [name, body] of invalid) {
       test(`400 VALIDATION_FAILED and nothing stored: ${name}`, async () => {
-        const count = auctionCount(testApp);
+        const count = await auctionCount(testApp);
         expectProblem(await post(body()), 'VALIDATION_FAILED');
-        assert.equal(auctionCount(testApp), count);
+        assert.equal(await auctionCount(testApp), count);
       });
     }
 
     test('without a valid token it is 401 before anything else: even a malformed or non-JSON body', async () => {
-      const count = auctionCount(testApp);
+      const count = await auctionCount(testApp);
       expectProblem(await post({}, {}), 'UNAUTHENTICATED');
       expectProblem(
         await post({ item: { name: '' }, startingPrice: -1 }, { authorization: 'Bearer nope' }),
@@ -199,14 +225,14 @@ describe('auctions over HTTP', () => {
         payload: '<auction/>',
       });
       expectProblem(xml, 'UNAUTHENTICATED');
-      assert.equal(auctionCount(testApp), count);
+      assert.equal(await auctionCount(testApp), count);
     });
 
     test('401 UNAUTHENTICATED without a token or with an unknown one, and nothing stored', async () => {
-      const count = auctionCount(testApp);
+      const count = await auctionCount(testApp);
       expectProblem(await post(validBody(), {}), 'UNAUTHENTICATED');
       expectProblem(await post(validBody(), { authorization: `Bearer ${'C'.repeat(43)}` }), 'UNAUTHENTICATED');
-      assert.equal(auctionCount(testApp), count);
+      assert.equal(await auctionCount(testApp), count);
     });
   });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import type { BidRecord, Page } from '../src/store/index.ts';
 import {
   BURST_LIMITS,
   type AuctionBody,
@@ -13,6 +14,7 @@ import {
   startTestApp,
 } from './support/harness.ts';
 import { ISO_MS, type ProblemBody, expectProblem } from './support/problem.ts';
+import { countRows } from './support/store-probe.ts';
 
 const HOUR = 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -86,15 +88,26 @@ describe('bids over HTTP', () => {
     assert.equal(res.statusCode, 200, res.body);
     return res.json() as BidPage;
   };
-  const storedBids = (auctionId: string) =>
-    testApp.store.db.prepare('SELECT count(*) FROM bids WHERE auction_id = ?').pluck().get(auctionId) as number;
+  /** Every stored bid of the auction, accepted or rejected (the audit trail). */
+  const storedBids = (auctionId: string) => countRows(testApp.store, 'bids', { auction_id: auctionId });
+  /** One stored bid, as the port's full history (`listBids`, status all) has it. */
+  const storedBid = async (auctionId: string, bidId: string) => {
+    let cursor: string | null = null;
+    do {
+      const page: Page<BidRecord> = await testApp.store.listBids({ auctionId, status: 'all', limit: 100, cursor });
+      const found = page.items.find((b) => b.id === bidId);
+      if (found) return found;
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    return null;
+  };
   /** Asserts a 409 rejection: problem+json with the stored rejected bid and the current auction. */
-  const expectRejected = (
+  const expectRejected = async (
     res: Awaited<ReturnType<typeof bid>>,
     code: 'BID_TOO_LOW' | 'SELF_BIDDING' | 'AUCTION_NOT_STARTED' | 'AUCTION_CLOSED',
     bidder: TestUser,
     amount: number,
-  ): RejectionBody => {
+  ): Promise<RejectionBody> => {
     const body = expectProblem(res, code) as RejectionBody;
     assert.equal(body.bid.status, 'rejected');
     assert.equal(body.bid.reason, code);
@@ -103,9 +116,9 @@ describe('bids over HTTP', () => {
     assert.match(body.bid.createdAt, ISO_MS);
     assert.equal(body.auction.id, body.bid.auctionId);
     assert.match(body.auction.serverTime, ISO_MS);
-    const row = testApp.store.db.prepare('SELECT status, reason, amount FROM bids WHERE id = ?').get(body.bid.id);
+    const stored = await storedBid(body.bid.auctionId, body.bid.id);
     assert.deepEqual(
-      { ...(row as object) },
+      stored && { status: stored.status, reason: stored.reason, amount: stored.amount },
       { status: 'rejected', reason: code, amount },
       'the rejected bid is stored',
     );
@@ -145,16 +158,16 @@ describe('bids over HTTP', () => {
 
     test('BID_TOO_LOW below startingPrice before the first bid, then below currentPrice + minIncrement', async () => {
       const auction = await auctionFor({ startingPrice: 1000, minIncrement: 100 });
-      const first = expectRejected(await bid(auction.id, alice, { amount: 999 }), 'BID_TOO_LOW', alice, 999);
+      const first = await expectRejected(await bid(auction.id, alice, { amount: 999 }), 'BID_TOO_LOW', alice, 999);
       assert.equal(first.auction.version, 1, 'a rejected bid does not change the auction');
       assert.equal(first.auction.currentPrice, null);
       assert.equal(first.auction.minNextBid, 1000);
       assert.equal((await bid(auction.id, alice, { amount: 1000 })).statusCode, 201, 'startingPrice itself is enough');
-      const second = expectRejected(await bid(auction.id, bob, { amount: 1099 }), 'BID_TOO_LOW', bob, 1099);
+      const second = await expectRejected(await bid(auction.id, bob, { amount: 1099 }), 'BID_TOO_LOW', bob, 1099);
       assert.equal(second.auction.currentPrice, 1000);
       assert.equal(second.auction.minNextBid, 1100);
       assert.equal(second.auction.version, 2);
-      expectRejected(await bid(auction.id, bob, { amount: 1000 }), 'BID_TOO_LOW', bob, 1000);
+      await expectRejected(await bid(auction.id, bob, { amount: 1000 }), 'BID_TOO_LOW', bob, 1000);
       const ok = await bid(auction.id, bob, { amount: 1100 });
       assert.equal(ok.statusCode, 201, ok.body);
       assert.equal((ok.json() as { auction: AuctionBody }).auction.minNextBid, 1200);
@@ -163,19 +176,24 @@ describe('bids over HTTP', () => {
     test('with the default minIncrement of 1 a bid must simply be higher', async () => {
       const auction = await auctionFor({ startingPrice: 500 });
       assert.equal((await bid(auction.id, alice, { amount: 700 })).statusCode, 201);
-      expectRejected(await bid(auction.id, bob, { amount: 700 }), 'BID_TOO_LOW', bob, 700);
+      await expectRejected(await bid(auction.id, bob, { amount: 700 }), 'BID_TOO_LOW', bob, 700);
       assert.equal((await bid(auction.id, bob, { amount: 701 })).statusCode, 201);
     });
 
     test('SELF_BIDDING when the seller bids on their own auction', async () => {
       const auction = await auctionFor();
-      const body = expectRejected(await bid(auction.id, seller, { amount: 5000 }), 'SELF_BIDDING', seller, 5000);
+      const body = await expectRejected(await bid(auction.id, seller, { amount: 5000 }), 'SELF_BIDDING', seller, 5000);
       assert.equal(body.auction.bidCount, 0);
     });
 
     test('AUCTION_NOT_STARTED before startDate', async () => {
       const auction = await auctionFor({ startDate: iso(clock.now() + HOUR), endDate: iso(clock.now() + 2 * HOUR) });
-      const body = expectRejected(await bid(auction.id, alice, { amount: 5000 }), 'AUCTION_NOT_STARTED', alice, 5000);
+      const body = await expectRejected(
+        await bid(auction.id, alice, { amount: 5000 }),
+        'AUCTION_NOT_STARTED',
+        alice,
+        5000,
+      );
       assert.equal(body.auction.status, 'scheduled');
     });
 
@@ -183,25 +201,25 @@ describe('bids over HTTP', () => {
       const atEnd = await auctionFor({ endDate: iso(clock.now() + 1000) });
       const pastEnd = await auctionFor({ endDate: iso(clock.now() + 1000) });
       clock.advance(1000);
-      const body = expectRejected(await bid(atEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
+      const body = await expectRejected(await bid(atEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
       assert.equal(body.auction.status, 'closed');
       clock.advance(60_000);
-      expectRejected(await bid(pastEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
+      await expectRejected(await bid(pastEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
       assert.equal((await read(pastEnd.id)).status, 'closed');
     });
 
     test('when several reasons apply the contract order decides', async () => {
       const notStarted = await auctionFor({ startDate: iso(clock.now() + HOUR), endDate: iso(clock.now() + 2 * HOUR) });
-      expectRejected(await bid(notStarted.id, seller, { amount: 1 }), 'AUCTION_NOT_STARTED', seller, 1);
-      expectRejected(await bid(notStarted.id, seller, { amount: 5000 }), 'AUCTION_NOT_STARTED', seller, 5000);
-      expectRejected(await bid(notStarted.id, alice, { amount: 1 }), 'AUCTION_NOT_STARTED', alice, 1);
+      await expectRejected(await bid(notStarted.id, seller, { amount: 1 }), 'AUCTION_NOT_STARTED', seller, 1);
+      await expectRejected(await bid(notStarted.id, seller, { amount: 5000 }), 'AUCTION_NOT_STARTED', seller, 5000);
+      await expectRejected(await bid(notStarted.id, alice, { amount: 1 }), 'AUCTION_NOT_STARTED', alice, 1);
 
       const ending = await auctionFor({ endDate: iso(clock.now() + 1000) });
       const open = await auctionFor();
-      expectRejected(await bid(open.id, seller, { amount: 1 }), 'SELF_BIDDING', seller, 1);
+      await expectRejected(await bid(open.id, seller, { amount: 1 }), 'SELF_BIDDING', seller, 1);
       clock.advance(2000);
-      expectRejected(await bid(ending.id, seller, { amount: 1 }), 'AUCTION_CLOSED', seller, 1);
-      expectRejected(await bid(ending.id, alice, { amount: 1 }), 'AUCTION_CLOSED', alice, 1);
+      await expectRejected(await bid(ending.id, seller, { amount: 1 }), 'AUCTION_CLOSED', seller, 1);
+      await expectRejected(await bid(ending.id, alice, { amount: 1 }), 'AUCTION_CLOSED', alice, 1);
     });
 
     test('soft close: a late accepted bid extends endDate in the same version; a rejected one never does', async () => {
@@ -210,7 +228,7 @@ describe('bids over HTTP', () => {
         softClose: { windowSeconds: 30, extendSeconds: 45 },
       });
       clock.advance(50_000); // 10 s before the end: inside the window.
-      const low = expectRejected(await bid(auction.id, alice, { amount: 1 }), 'BID_TOO_LOW', alice, 1);
+      const low = await expectRejected(await bid(auction.id, alice, { amount: 1 }), 'BID_TOO_LOW', alice, 1);
       assert.equal(low.auction.endDate, auction.endDate);
       const res = await bid(auction.id, alice, { amount: 2000 });
       assert.equal(res.statusCode, 201, res.body);
@@ -221,13 +239,13 @@ describe('bids over HTTP', () => {
     });
 
     test('404 AUCTION_NOT_FOUND for an unknown auction, and nothing stored', async () => {
-      const total = () => testApp.store.db.prepare('SELECT count(*) FROM bids').pluck().get() as number;
-      const before = total();
+      const total = () => countRows(testApp.store, 'bids');
+      const before = await total();
       for (const id of ['nope', '00000000-0000-0000-0000-000000000000']) {
         expectProblem(await bid(id, alice, { amount: 1000 }), 'AUCTION_NOT_FOUND');
         expectProblem(await bid(id, alice, { amount: 1000 }, { 'idempotency-key': 'k-unknown' }), 'AUCTION_NOT_FOUND');
       }
-      assert.equal(total(), before);
+      assert.equal(await total(), before);
     });
 
     test('401 UNAUTHENTICATED without a valid token, and nothing stored', async () => {
@@ -241,7 +259,7 @@ describe('bids over HTTP', () => {
         'UNAUTHENTICATED',
       );
       expectProblem(await bid(auction.id, null, { amount: 5000 }, { authorization: 'Bearer nope' }), 'UNAUTHENTICATED');
-      assert.equal(storedBids(auction.id), 0);
+      assert.equal(await storedBids(auction.id), 0);
     });
 
     const badAmounts: [string, unknown][] = [
@@ -267,7 +285,7 @@ describe('bids over HTTP', () => {
         const auction = await auctionFor();
         expectProblem(await bid(auction.id, alice, payload), 'VALIDATION_FAILED');
         expectProblem(await bid(auction.id, alice, payload, { 'idempotency-key': 'bad-body' }), 'VALIDATION_FAILED');
-        assert.equal(storedBids(auction.id), 0);
+        assert.equal(await storedBids(auction.id), 0);
         assert.equal((await read(auction.id)).version, 1);
         // The key was not burned by the malformed request.
         assert.equal(
@@ -473,19 +491,19 @@ describe('bids over HTTP', () => {
       const b = again.json() as { bid: BidBody; auction: AuctionBody };
       assert.equal(b.bid.id, a.bid.id);
       assert.deepEqual(b.bid, a.bid);
-      assert.equal(storedBids(auction.id), 2);
+      assert.equal(await storedBids(auction.id), 2);
       assert.equal((await read(auction.id)).bidCount, 2);
     });
 
     test('a replayed rejection is the same 409 with the same bid id', async () => {
       const auction = await auctionFor();
       const key = { 'idempotency-key': 'low-1' };
-      const first = expectRejected(await bid(auction.id, alice, { amount: 10 }, key), 'BID_TOO_LOW', alice, 10);
+      const first = await expectRejected(await bid(auction.id, alice, { amount: 10 }, key), 'BID_TOO_LOW', alice, 10);
       const again = await bid(auction.id, alice, { amount: 10 }, key);
       const replay = expectProblem(again, 'BID_TOO_LOW') as RejectionBody;
       assert.equal(again.headers['idempotent-replayed'], 'true');
       assert.equal(replay.bid.id, first.bid.id);
-      assert.equal(storedBids(auction.id), 1);
+      assert.equal(await storedBids(auction.id), 1);
     });
 
     test('concurrent twins with one key get one bid', async () => {
@@ -499,7 +517,7 @@ describe('bids over HTTP', () => {
       );
       assert.equal(ids.size, 1);
       assert.equal(answers.filter((r) => r.headers['idempotent-replayed'] === 'true').length, 2);
-      assert.equal(storedBids(auction.id), 1);
+      assert.equal(await storedBids(auction.id), 1);
     });
 
     test('the same key with a different amount is 422 IDEMPOTENCY_KEY_REUSED and stores nothing', async () => {
@@ -507,7 +525,7 @@ describe('bids over HTTP', () => {
       const key = { 'idempotency-key': 'reuse-me' };
       assert.equal((await bid(auction.id, alice, { amount: 1500 }, key)).statusCode, 201);
       expectProblem(await bid(auction.id, alice, { amount: 1501 }, key), 'IDEMPOTENCY_KEY_REUSED');
-      assert.equal(storedBids(auction.id), 1);
+      assert.equal(await storedBids(auction.id), 1);
     });
 
     test('keys are per user and per auction', async () => {
@@ -539,7 +557,7 @@ describe('bids over HTTP', () => {
         const res = await bid(auction.id, alice, { amount: 1500 }, { 'idempotency-key': key });
         expectProblem(res, 'VALIDATION_FAILED');
       }
-      assert.equal(storedBids(auction.id), 0);
+      assert.equal(await storedBids(auction.id), 0);
     });
   });
 

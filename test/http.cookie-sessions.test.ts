@@ -16,6 +16,7 @@ import {
   tempDir,
 } from './support/harness.ts';
 import { expectProblem } from './support/problem.ts';
+import { countRows } from './support/store-probe.ts';
 
 /**
  * Cookie sessions for the browser UI: log-in also sets the HttpOnly
@@ -84,7 +85,7 @@ describe('cookie sessions', () => {
     testApp.app.inject({ method, url, headers: { host: HOST, ...headers }, ...(payload ? { payload } : {}) });
   const me = (headers: Record<string, string>) => request('GET', '/api/v1/me', headers);
   const userIdOf = (res: LightMyRequestResponse) => (res.json() as { user: { id: string } }).user.id;
-  const auctionCount = () => testApp.store.db.prepare('SELECT count(*) FROM auctions').pluck().get() as number;
+  const auctionCount = () => countRows(testApp.store, 'auctions');
   const validAuction = () => ({
     item: { name: 'Cookie jar' },
     startingPrice: 100,
@@ -192,19 +193,19 @@ describe('cookie sessions', () => {
       test(`403 CROSS_SITE_REQUEST and nothing stored: ${name}`, async () => {
         const user = await createUser(testApp.app, 'csrf');
         const cookie = `gavel_session=${await cookieToken(user)}`;
-        const before = auctionCount();
+        const before = await auctionCount();
         expectProblem(
           await request('POST', '/api/v1/auctions', { cookie, ...headers }, validAuction()),
           'CROSS_SITE_REQUEST',
         );
-        assert.equal(auctionCount(), before, 'no auction was created');
+        assert.equal(await auctionCount(), before, 'no auction was created');
 
         const auction = await createAuction(testApp.app, seller, { startingPrice: 100 });
         expectProblem(
           await request('POST', `/api/v1/auctions/${auction.id}/bids`, { cookie, ...headers }, { amount: 100 }),
           'CROSS_SITE_REQUEST',
         );
-        const bids = testApp.store.db.prepare('SELECT count(*) FROM bids WHERE auction_id = ?').pluck().get(auction.id);
+        const bids = await countRows(testApp.store, 'bids', { auction_id: auction.id });
         assert.equal(bids, 0, 'no bid was stored');
 
         const logOut = await request('DELETE', '/api/v1/sessions/current', { cookie, ...headers });
@@ -253,9 +254,8 @@ describe('cookie sessions', () => {
       const token = await cookieToken(user);
       const cookie = `gavel_session=${token}`;
       assert.equal((await me({ cookie })).statusCode, 200, 'cached before log-out');
-      const sessions = () =>
-        testApp.store.db.prepare('SELECT count(*) FROM sessions WHERE user_id = ?').pluck().get(user.id) as number;
-      const before = sessions();
+      const sessions = () => countRows(testApp.store, 'sessions', { user_id: user.id });
+      const before = await sessions();
 
       const res = await request('DELETE', '/api/v1/sessions/current', {
         cookie,
@@ -269,7 +269,7 @@ describe('cookie sessions', () => {
       assert.equal(cleared.attributes.get('path'), '/');
       assert.ok(cleared.attributes.has('httponly'));
       assert.equal(cleared.attributes.get('samesite'), 'Strict');
-      assert.equal(sessions(), before - 1, 'the session is gone from storage');
+      assert.equal(await sessions(), before - 1, 'the session is gone from storage');
       expectProblem(await me({ cookie }), 'UNAUTHENTICATED');
       // The bearer token of the other session still works.
       assert.equal((await me(user.auth)).statusCode, 200);

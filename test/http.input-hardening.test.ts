@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, type TestUser, baseUrl, createAuction, createUser, startTestApp } from './support/harness.ts';
 import { type ProblemBody, expectProblem } from './support/problem.ts';
+import { countRows } from './support/store-probe.ts';
 
 /**
  * Input that is well typed but hostile or misleading: display names that hide
@@ -36,7 +37,7 @@ describe('input hardening', () => {
 
   const signUp = (payload: Record<string, unknown>) =>
     testApp.app.inject({ method: 'POST', url: '/api/v1/users', payload: { username: uniqueName(), ...payload } });
-  const userCount = () => testApp.store.db.prepare('SELECT count(*) FROM users').pluck().get() as number;
+  const userCount = () => countRows(testApp.store, 'users');
 
   describe('display names', () => {
     const refused: [string, string][] = [
@@ -68,10 +69,10 @@ describe('input hardening', () => {
     ];
     for (const [what, displayName] of refused) {
       test(`400 VALIDATION_FAILED naming displayName: ${what}`, async () => {
-        const before = userCount();
+        const before = await userCount();
         const body = expectProblem(await signUp({ password: PASSWORD, displayName }), 'VALIDATION_FAILED');
         assert.deepEqual(errorPaths(body), ['/displayName'], JSON.stringify(body));
-        assert.equal(userCount(), before, 'nothing stored');
+        assert.equal(await userCount(), before, 'nothing stored');
       });
     }
 
@@ -94,8 +95,8 @@ describe('input hardening', () => {
         assert.equal(res.statusCode, 201, res.body);
         const user = (res.json() as { user: { id: string; displayName: string } }).user;
         assert.equal(user.displayName, stored);
-        const row = testApp.store.db.prepare('SELECT display_name FROM users WHERE id = ?').pluck().get(user.id);
-        assert.equal(row, stored);
+        const storedUser = (await testApp.store.findUsersByIds([user.id])).get(user.id);
+        assert.equal(storedUser?.displayName, stored);
       });
     }
   });
@@ -114,12 +115,12 @@ describe('input hardening', () => {
     ];
     for (const [what, password] of refused) {
       test(`400 VALIDATION_FAILED naming password: ${what}`, async () => {
-        const before = userCount();
+        const before = await userCount();
         const body = expectProblem(await signUp({ password }), 'VALIDATION_FAILED');
         assert.deepEqual(errorPaths(body), ['/password'], JSON.stringify(body));
         if (password.trim() && password.toLowerCase() !== 'password')
           assert.ok(!JSON.stringify(body).includes(password), 'the password is not echoed');
-        assert.equal(userCount(), before, 'nothing stored');
+        assert.equal(await userCount(), before, 'nothing stored');
       });
     }
 
@@ -304,8 +305,7 @@ describe('input hardening', () => {
   });
 
   describe('Idempotency-Key sent twice', () => {
-    const bidCount = (auctionId: string) =>
-      testApp.store.db.prepare('SELECT count(*) FROM bids WHERE auction_id = ?').pluck().get(auctionId) as number;
+    const bidCount = (auctionId: string) => countRows(testApp.store, 'bids', { auction_id: auctionId });
 
     test('two Idempotency-Key headers (merged by Node into "a, b"): 400 naming the header, nothing stored', async () => {
       const auction = await createAuction(testApp.app, seller, { startingPrice: 100 });
@@ -324,7 +324,7 @@ describe('input hardening', () => {
         const body = expectProblem(res, 'VALIDATION_FAILED');
         assert.deepEqual(errorPaths(body), ['/idempotency-key'], JSON.stringify(body));
       }
-      assert.equal(bidCount(auction.id), 0);
+      assert.equal(await bidCount(auction.id), 0);
     });
 
     test('over a real socket, too', async () => {
@@ -362,7 +362,7 @@ describe('input hardening', () => {
       });
       assert.equal(status, 400, body);
       assert.equal((JSON.parse(body) as { code: string }).code, 'VALIDATION_FAILED');
-      assert.equal(bidCount(auction.id), 0);
+      assert.equal(await bidCount(auction.id), 0);
     });
 
     test('one header whose value contains a comma is one key, and is accepted', async () => {
@@ -379,7 +379,7 @@ describe('input hardening', () => {
       const replay = await send();
       assert.equal(replay.statusCode, 201, replay.body);
       assert.equal(replay.headers['idempotent-replayed'], 'true');
-      assert.equal(bidCount(auction.id), 1);
+      assert.equal(await bidCount(auction.id), 1);
     });
   });
 });

@@ -12,6 +12,7 @@ import {
 } from './support/harness.ts';
 import { ProxyModel, modelStandardIncrement } from './support/proxy-model.ts';
 import { SseClient } from './support/sse-client.ts';
+import { countRows } from './support/store-probe.ts';
 
 /**
  * Proxy bidding, buy-now and cancel over real HTTP (fetch against a listening
@@ -22,9 +23,8 @@ import { SseClient } from './support/sse-client.ts';
  */
 
 let app: TestApp;
-/** Every stored bid of an auction, public or not (the audit trail), straight from the database. */
-const storedBidCount = (auctionId: string) =>
-  app.store.db.prepare('SELECT count(*) FROM bids WHERE auction_id = ?').pluck().get(auctionId) as number;
+/** Every stored bid of an auction, public or not (the audit trail), straight from storage. */
+const storedBidCount = (auctionId: string) => countRows(app.store, 'bids', { auction_id: auctionId });
 let base: string;
 let seller: TestUser;
 let users: TestUser[];
@@ -159,7 +159,10 @@ describe('proxy bidding over HTTP', () => {
       assert.equal(state.bidCount, acceptedBids.length);
       assert.equal(state.version, 1 + acceptedBids.length);
       // Every answered bid is stored (the audit trail), but refused maximums stay out of the public history.
-      assert.equal(storedBidCount(auction.id), acceptedBids.length + answers.filter((a) => a.status === 409).length);
+      assert.equal(
+        await storedBidCount(auction.id),
+        acceptedBids.length + answers.filter((a) => a.status === 409).length,
+      );
       assert.equal(history.length, acceptedBids.length);
 
       // Replaying the submitted maximums in server order through the reference model gives the same prices.
@@ -422,7 +425,7 @@ describe('buy-now over HTTP', () => {
         assert.equal(state.highestBid?.bidderId, last.bidderId);
         assert.equal(state.bidCount, acceptedBids.length);
         assert.equal(state.version, 1 + acceptedBids.length);
-        assert.equal(storedBidCount(auction.id), 21 - (buy.status === 200 ? 0 : 1));
+        assert.equal(await storedBidCount(auction.id), 21 - (buy.status === 200 ? 0 : 1));
       }
       assert.ok(outcomes.size >= 1);
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ManualClock, type TestApp, createAuction, createUser, startTestApp } from './support/harness.ts';
 import { expectProblem } from './support/problem.ts';
+import { countRows } from './support/store-probe.ts';
 
 const HOUR = 3600_000;
 const PNG = Buffer.from(
@@ -60,7 +61,7 @@ describe('retention', () => {
 
     clock.advance(3 * HOUR); // sessions (2 h) have expired; the key (3 h old) must stay
     await app.retention.sweep();
-    assert.equal(app.store.db.prepare('SELECT COUNT(*) AS n FROM sessions').pluck().get(), 0);
+    assert.equal(await countRows(app.store, 'sessions'), 0);
     assert.ok(await app.store.findIdempotencyRecord(bidder.id, auction.id, 'retained-1'));
 
     clock.advance(22 * HOUR); // now 25 h old

@@ -7,7 +7,10 @@ import { MemoryBus } from '../../src/bus/memory/index.ts';
 import { type Clock, SystemClock } from '../../src/clock.ts';
 import { type AppDependencies, type GavelApp, buildApp } from '../../src/http/index.ts';
 import { createMetrics } from '../../src/metrics.ts';
+import type { Store } from '../../src/store/index.ts';
+import { PostgresStore } from '../../src/store/postgres/index.ts';
 import { SqliteStore } from '../../src/store/sqlite/index.ts';
+import { TEST_PG_URL, createTestDatabase, reachable } from './services.ts';
 
 /**
  * For tests that send bursts on purpose (ordering under concurrency, validation of many bad inputs in a
@@ -29,39 +32,144 @@ export function tempDir(prefix = 'gavel-test-'): { path: string; remove(): void 
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
+/** The store adapters the app-level tests can run on. */
+export type TestStoreKind = 'sqlite' | 'postgres';
+
+/**
+ * The store `startTestApp` runs on: GAVEL_TEST_STORE, `sqlite` (the default, a fresh file) or `postgres` (a
+ * fresh database on GAVEL_TEST_PG_URL's server, see services.ts). Any other name fails the run: a store
+ * that is asked for and not used must not pass silently.
+ */
+export function testStoreKind(): TestStoreKind {
+  const name = process.env.GAVEL_TEST_STORE?.trim() || 'sqlite';
+  if (name === 'sqlite' || name === 'postgres') return name;
+  throw new Error(`GAVEL_TEST_STORE=${name} names no store adapter (known: sqlite, postgres)`);
+}
+
+/**
+ * For a test about one adapter (its file, its reader threads): false when the tests run on `kind`, else
+ * the reason to skip, for node:test's `skip` option (`test(name, { skip: onlyOnStore('sqlite', why) }, fn)`).
+ */
+export function onlyOnStore(kind: TestStoreKind, why: string): string | false {
+  const current = testStoreKind();
+  return current === kind ? false : `${kind} only (${why}); GAVEL_TEST_STORE=${current}`;
+}
+
+/**
+ * Storage for one test app, or several apps in turn (a restart): a fresh directory (uploads, and the
+ * SQLite file) and, on PostgreSQL, a fresh database. Whoever creates it removes it.
+ */
+export interface TestStorage {
+  readonly kind: TestStoreKind;
+  readonly dataDir: string;
+  /** Opens a store on this storage, migrated, as `npm start` would (src/server.ts). */
+  open(): Promise<Store>;
+  /** Removes the directory and drops the database, whatever connections are left. Close its stores first. */
+  remove(): Promise<void>;
+}
+
+/** Fresh storage for the store named by GAVEL_TEST_STORE (or `kind`). */
+export async function createTestStorage(kind: TestStoreKind = testStoreKind()): Promise<TestStorage> {
+  const dir = tempDir();
+  if (kind === 'sqlite') {
+    const filename = join(dir.path, 'gavel.db');
+    return {
+      kind,
+      dataDir: dir.path,
+      open: async () => new SqliteStore({ filename }),
+      remove: async () => dir.remove(),
+    };
+  }
+  try {
+    // Asked for by name, so an unreachable server fails the run instead of skipping every test.
+    if (!(await reachable(TEST_PG_URL)))
+      throw new Error(
+        `GAVEL_TEST_STORE=postgres, but PostgreSQL is not reachable at ${TEST_PG_URL} (GAVEL_TEST_PG_URL)`,
+      );
+    const database = await createTestDatabase();
+    return {
+      kind,
+      dataDir: dir.path,
+      open: () => PostgresStore.open({ url: database.url }),
+      async remove() {
+        try {
+          await database.drop();
+        } finally {
+          dir.remove();
+        }
+      },
+    };
+  } catch (error) {
+    dir.remove();
+    throw error;
+  }
+}
+
 export interface TestApp extends GavelApp {
-  store: SqliteStore;
+  /** The Store port only: tests that need more than the port read storage through support/store-probe.ts. */
+  store: Store;
+  storage: TestStorage;
+  /** `storage.dataDir`: uploads are in `<dataDir>/uploads`. */
   dataDir: string;
-  /** Closes the app (and its store) and removes the data directory. */
+  /** Closes the app (and its store) and, unless the storage was passed in, removes the storage. */
   dispose(): Promise<void>;
 }
 
-/** A real app on a real SQLite file in a fresh temp directory. */
+/**
+ * A real app on a real store (GAVEL_TEST_STORE: a fresh SQLite file by default, or a fresh PostgreSQL
+ * database), built as src/server.ts builds it. With `storage`, the app runs on that storage (another app's
+ * before a restart, say) and leaves removing it to the caller.
+ */
 export async function startTestApp(
-  options: Partial<Omit<AppDependencies, 'store'>> & { clock?: Clock; dataDir?: string; listen?: boolean } = {},
+  options: Partial<Omit<AppDependencies, 'store'>> & { clock?: Clock; storage?: TestStorage; listen?: boolean } = {},
 ): Promise<TestApp> {
-  const dir = options.dataDir ? { path: options.dataDir, remove() {} } : tempDir();
-  const store = new SqliteStore({ filename: join(dir.path, 'gavel.db') });
-  const logger = options.logger ?? pino({ level: 'silent' });
-  const gavel = await buildApp({
-    bus: options.bus ?? new MemoryBus(logger),
-    clock: options.clock ?? new SystemClock(),
-    metrics: options.metrics ?? createMetrics({ defaultMetrics: false }),
-    scryptCost: TEST_SCRYPT,
-    uploadsDir: join(dir.path, 'uploads'),
-    ...options,
-    logger,
-    store,
-  });
-  if (options.listen) await gavel.app.listen({ port: 0, host: '127.0.0.1' });
-  else await gavel.app.ready();
+  const { storage: given, listen, ...deps } = options;
+  const storage = given ?? (await createTestStorage());
+  const removeOwned = async () => {
+    if (!given) await storage.remove();
+  };
+  let gavel: GavelApp;
+  let store: Store;
+  try {
+    store = await storage.open();
+    const logger = deps.logger ?? pino({ level: 'silent' });
+    try {
+      gavel = await buildApp({
+        bus: deps.bus ?? new MemoryBus(logger),
+        clock: deps.clock ?? new SystemClock(),
+        metrics: deps.metrics ?? createMetrics({ defaultMetrics: false }),
+        scryptCost: TEST_SCRYPT,
+        uploadsDir: join(storage.dataDir, 'uploads'),
+        ...deps,
+        logger,
+        store,
+      });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    try {
+      if (listen) await gavel.app.listen({ port: 0, host: '127.0.0.1' });
+      else await gavel.app.ready();
+    } catch (error) {
+      await gavel.app.close().catch(() => {});
+      throw error;
+    }
+  } catch (error) {
+    await removeOwned();
+    throw error;
+  }
   return {
     ...gavel,
     store,
-    dataDir: dir.path,
+    storage,
+    dataDir: storage.dataDir,
     async dispose() {
-      await gavel.app.close();
-      dir.remove();
+      try {
+        await gavel.app.close();
+      } finally {
+        await removeOwned();
+      }
     },
   };
 }
@@ -70,6 +178,11 @@ export async function startTestApp(
  * Several apps ("nodes") on one SQLite file, ready, as separate processes on one store would be (each its
  * own sequencer, cache and session cache). `extra(i)` adds dependencies to node i. `close()` ends them all
  * and removes the directory.
+ *
+ * SQLite only, whatever GAVEL_TEST_STORE says: its callers test how writers that each decide on their own
+ * copy meet the SQLite store's version guard (batches decided again, idempotency keys raced). Nodes on
+ * one PostgreSQL database decide under row locks instead (`Store.transact`); those are tested by
+ * test/cluster.*.test.ts.
  */
 export async function nodesOnOneFile(
   count: number,

@@ -66,6 +66,15 @@ export interface PostgresStoreOptions extends PoolSettings {
 }
 
 /**
+ * Whether PostgreSQL can hold `text`: its text type cannot contain U+0000, and a parameter with one is
+ * refused outright (22021). Nothing stored contains one, so a lookup by such a key (an id from a URL path,
+ * a username at log-in) finds nothing, as on SQLite, instead of failing the request with 500 or 503.
+ */
+function storable(text: string): boolean {
+  return !text.includes('\u0000');
+}
+
+/**
  * The Store on PostgreSQL, for any number of stateless nodes sharing one database. Every operation has
  * the meaning the SQLite adapter gives it and passes the same contract suite (test/store.contract.ts).
  *
@@ -170,15 +179,16 @@ export class PostgresStore implements Store {
   }
 
   async findUserByUsername(username: string): Promise<UserRecord | null> {
+    if (!storable(username)) return null;
     const row = (await this.run('findUserByUsername', [username])).rows[0];
     return row ? toUser(row) : null;
   }
 
   async findUsersByIds(ids: readonly string[]): Promise<Map<string, UserRecord>> {
     const users = new Map<string, UserRecord>();
-    if (ids.length === 0) return users;
-    for (const row of (await this.run('findUsersByIds', [[...new Set(ids)]])).rows)
-      users.set(row.id as string, toUser(row));
+    const keys = [...new Set(ids)].filter(storable);
+    if (keys.length === 0) return users;
+    for (const row of (await this.run('findUsersByIds', [keys])).rows) users.set(row.id as string, toUser(row));
     return users;
   }
 
@@ -255,15 +265,17 @@ export class PostgresStore implements Store {
 
   async loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>> {
     const found = new Map<string, Auction>();
-    if (ids.length === 0) return found;
-    for (const row of (await this.run('loadAuctions', [[...new Set(ids)]])).rows)
+    const keys = [...new Set(ids)].filter(storable);
+    if (keys.length === 0) return found;
+    for (const row of (await this.run('loadAuctions', [keys])).rows)
       found.set(row.auction_id as string, JSON.parse(row.state as string) as Auction);
     return found;
   }
 
   async auctionVersions(ids: readonly string[]): Promise<Map<string, number>> {
-    if (ids.length === 0) return new Map();
-    const rows = (await this.run('auctionVersions', [[...new Set(ids)]])).rows;
+    const keys = [...new Set(ids)].filter(storable);
+    if (keys.length === 0) return new Map();
+    const rows = (await this.run('auctionVersions', [keys])).rows;
     return new Map(rows.map((r) => [r.auction_id as string, r.version as number]));
   }
 
@@ -278,6 +290,7 @@ export class PostgresStore implements Store {
     if (query.terms.length > SEARCH_MAX_TERMS)
       throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
     const after = query.cursor === null ? null : (decodeCursor(query.sort, query.cursor, 2) as [number, number]);
+    if (query.sellerId !== null && !storable(query.sellerId)) return { items: [], nextCursor: null };
     const { cursor: _cursor, ...rest } = query;
     const request: ListingRequest = { ...rest, after };
     const statement = listingStatement(request);
@@ -325,7 +338,8 @@ export class PostgresStore implements Store {
     auctionIds: readonly string[],
     decide: (locked: ReadonlyMap<string, Auction>, reads: LockedReads) => Promise<CommitBatch>,
   ): Promise<CommitResult> {
-    return this.writer.transact(auctionIds, decide);
+    // An id that cannot be stored names no auction: decide sees it absent, as it sees any unknown id.
+    return this.writer.transact(auctionIds.filter(storable), decide);
   }
 
   async userEventsAfter(userId: string, afterSeq: number, limit: number): Promise<UserEvent[]> {
@@ -337,6 +351,7 @@ export class PostgresStore implements Store {
   }
 
   async findIdempotencyRecord(bidderId: string, auctionId: string, key: string): Promise<IdempotencyRecord | null> {
+    if (![bidderId, auctionId, key].every(storable)) return null;
     const row = (await this.run('findIdempotency', [bidderId, auctionId, key])).rows[0];
     if (!row) return null;
     return toIdempotencyRecord(row);
@@ -346,6 +361,7 @@ export class PostgresStore implements Store {
     // The tag ties the cursor to this auction's listing: a cursor from another auction is refused.
     const tag = `bids-${query.status}:${query.auctionId}`;
     const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
+    if (!storable(query.auctionId)) return { items: [], nextCursor: null };
     const statement = query.status === 'all' ? 'listBidsAll' : 'listBidsAccepted';
     const rows = (await this.run(statement, [query.auctionId, before, query.limit + 1])).rows;
     const more = rows.length > query.limit;
@@ -355,14 +371,17 @@ export class PostgresStore implements Store {
   }
 
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
+    if (!storable(auctionId)) return [];
     return (await this.run('leaderboard', [auctionId, limit])).rows.map(toLeaderboardRow);
   }
 
   async eventsAfter(auctionId: string, afterVersion: number, limit: number): Promise<StoredEvent[]> {
+    if (!storable(auctionId)) return [];
     return (await this.run('eventsAfter', [auctionId, afterVersion, limit])).rows.map(toStoredEvent);
   }
 
   async settlementCandidates(auctionId: string): Promise<Candidate[]> {
+    if (!storable(auctionId)) return [];
     return (await this.run('settlementCandidates', [auctionId])).rows.map(toCandidate);
   }
 
@@ -381,6 +400,7 @@ export class PostgresStore implements Store {
   }
 
   async bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null> {
+    if (!storable(bidderId) || !storable(auctionId)) return null;
     const row = (await this.run('bidderActivityOn', [auctionId, bidderId])).rows[0];
     return row ? toBidderActivity(row) : null;
   }
