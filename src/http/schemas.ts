@@ -57,6 +57,12 @@ function queryInteger(range: { min: number; max: number; default: number }) {
  */
 const CONTROL_CHARACTERS = /[\p{Cc}\p{Zl}\p{Zp}\p{Cs}]/u;
 /**
+ * Controls that have no place in a text people write, where tabs and line breaks do (a description):
+ * NUL above all, which PostgreSQL's text type cannot even hold.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const TEXT_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
+/**
  * Bidirectional controls (embeddings, overrides, isolates, the LRM/RLM/ALM
  * marks): they reorder the text around them, so "alice\u202Egnp.exe" shows as
  * "aliceexe.png". Right-to-left scripts need none of them in a name.
@@ -124,8 +130,20 @@ const softClose = z.strictObject({
 
 export const createAuctionBody = z.strictObject({
   item: z.strictObject({
-    name: z.string().trim().min(1).max(200),
-    description: z.string().max(10_000).default(''),
+    name: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .refine(
+        (s) => !CONTROL_CHARACTERS.test(s),
+        'must not contain control characters (tabs and line breaks included)',
+      ),
+    description: z
+      .string()
+      .max(10_000)
+      .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters other than tab and line breaks')
+      .default(''),
     imageUrl: z
       .union([
         z.url({ protocol: /^https?$/ }).max(2048),
