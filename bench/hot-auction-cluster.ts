@@ -24,7 +24,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres), BENCH_REDIS_URL (default redis://127.0.0.1:6379).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pg from 'pg';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 import type { RowLockResult, RowLockSpec } from './row-lock-worker.ts';
@@ -113,7 +113,10 @@ export async function hotAuctionCluster(nodeCount: number): Promise<Record<strin
   try {
     const env = { GAVEL_STORE: database.url, GAVEL_BUS: BENCH_REDIS_URL };
     // Started together, as a deployment would (migrations run once, under their lock).
-    servers.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startServer(env)))));
+    const nodeArgs = process.env.BENCH_SERVER_CPU_PROF
+      ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_SERVER_CPU_PROF)}`]
+      : [];
+    servers.push(...(await Promise.all(Array.from({ length: nodeCount }, () => startServer(env, nodeArgs)))));
     log(`nodes: ${servers.map((s) => s.url).join(' ')}`);
     const setup = await prepare(servers);
 

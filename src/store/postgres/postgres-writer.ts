@@ -21,9 +21,11 @@ import { transaction } from './transaction.ts';
  * 1. Lock every auction the batch writes or judged against (`SELECT … FOR UPDATE`, in id order).
  * 2. Check every `auctions[].before` and `unchanged[].version` against the locked rows; on any mismatch
  *    roll back and throw VersionConflictError (the sequencer reloads and decides again).
- * 3. Insert the bids, merge the bidders' bests, update the auctions, insert the events and the
- *    idempotency records (a key another node stored first: IdempotencyKeyConflictError, nothing written), and LAST the user
- *    events (their seq row lock is held until commit: see migration 001).
+ * 3. Read the stored rows of the bidders the batch's accepted bids touch (merged here, see mergeBidder),
+ *    then write everything in ONE statement (`writeBatch`): bids, bidders, auctions, events, idempotency
+ *    records (a key another node stored first: IdempotencyKeyConflictError, nothing written) and the user
+ *    events (their seq row lock is held until commit: see migration 001). Few round trips while the row
+ *    locks are held: under load each one also waits for this node's event loop.
  * 4. COMMIT (synchronous_commit=on: durable when it returns).
  *
  * Failures are retried per retry.ts while nothing can have been stored (transaction.ts): a connection lost
@@ -139,25 +141,25 @@ export class PostgresWriter {
     for (const { before, after } of batch.auctions)
       if (versions.get(after.id) !== before) throw new VersionConflictError(after.id);
 
-    // 3. Write.
-    if (batch.bids.length > 0) {
-      await q('insertBids', columns(batch.bids, bidColumns));
-      const bidders = await this.mergedBidders(client, batch.bids);
-      if (bidders.length > 0) await q('upsertBidders', columns(bidders, bidderColumns));
-    }
-    if (batch.auctions.length > 0) {
-      const updated = await q('updateAuctions', columns(batch.auctions, auctionUpdateColumns));
-      // Cannot differ after the check above, short of the same auction twice in one batch.
-      if (updated.rowCount !== batch.auctions.length) throw new VersionConflictError(batch.auctions[0]!.after.id);
-    }
-    if (batch.events.length > 0) await q('insertEvents', columns(batch.events, eventColumns));
-    const duplicates: { bidderId: string; auctionId: string; key: string }[] = [];
+    // 3. Write: the stored rows of the bidders this batch touches, then everything in one statement.
+    const bidders = batch.bids.length > 0 ? await this.mergedBidders(client, batch.bids) : [];
+    const written = await q<{ updated: number; keys: [string, string, string][]; seqs: (number | string)[] }>(
+      'writeBatch',
+      [
+        ...columns(batch.bids, bidColumns, 10),
+        ...columns(bidders, bidderColumns, 7),
+        ...columns(batch.auctions, auctionUpdateColumns, 8),
+        ...columns(batch.events, eventColumns, 5),
+        ...columns(batch.idempotency, idempotencyColumns, 8),
+        ...columns(batch.notifications, notificationColumns, 4),
+      ],
+    );
+    const { updated, keys, seqs } = written.rows[0]!;
+    // Cannot differ after the check above, short of the same auction twice in one batch.
+    if (updated !== batch.auctions.length) throw new VersionConflictError(batch.auctions[0]?.after.id ?? '');
     if (batch.idempotency.length > 0) {
-      const inserted = await q<{ bidder_id: string; auction_id: string; key: string }>(
-        'insertIdempotency',
-        columns(batch.idempotency, idempotencyColumns),
-      );
-      const stored = new Set(inserted.rows.map((r) => keyOf(r.bidder_id, r.auction_id, r.key)));
+      const stored = new Set(keys.map(([bidderId, auctionId, key]) => keyOf(bidderId, auctionId, key)));
+      const duplicates: { bidderId: string; auctionId: string; key: string }[] = [];
       for (const record of batch.idempotency) {
         const k = keyOf(record.bidderId, record.auctionId, record.key);
         // A key twice in one batch is stored once; its second record conflicts like another node's.
@@ -167,13 +169,8 @@ export class PostgresWriter {
       // sequencer answers that command with the stored answer and decides the others again.
       if (duplicates.length > 0) throw new IdempotencyKeyConflictError(duplicates);
     }
-    let notificationSeqs: number[] = [];
-    if (batch.notifications.length > 0) {
-      const rows = (await q<{ seq: number }>('insertUserEvents', columns(batch.notifications, notificationColumns)))
-        .rows;
-      // Seqs are (old last seq) + 1..n in the batch's order; RETURNING order is not promised.
-      notificationSeqs = rows.map((r) => r.seq).sort((a, b) => a - b);
-    }
+    // Seqs are (old last seq) + 1..n in the batch's order.
+    const notificationSeqs = seqs.map(Number);
     return { notificationSeqs };
   }
 
@@ -272,10 +269,9 @@ export function auctionColumns(auction: Auction) {
   };
 }
 
-/** Rows to one array per column, in the order of the statement's `unnest`. */
-function columns<T>(rows: readonly T[], pick: (row: T) => unknown[]): unknown[][] {
+/** Rows to one array per column (`width` columns, also when there is no row), in the order of the statement's `unnest`. */
+function columns<T>(rows: readonly T[], pick: (row: T) => unknown[], width: number): unknown[][] {
   const picked = rows.map(pick);
-  const width = picked[0]?.length ?? 0;
   return Array.from({ length: width }, (_, i) => picked.map((r) => r[i]));
 }
 

@@ -50,50 +50,58 @@ export const sql = {
   /** transact's lock: the same order as lockAuctions, and the states to decide on under the locks. */
   lockAuctionStates: `SELECT auction_id, state FROM auctions WHERE auction_id = ANY ($1::text[])
     ORDER BY auction_id COLLATE "C" FOR UPDATE`,
-  /** Seqs are drawn in the batch's order (ORDER BY ordinality): later in a batch is newer. */
-  insertBids: `INSERT INTO bids (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
-    SELECT auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version
-    FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::integer[])
-      WITH ORDINALITY AS b (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version, n)
-    ORDER BY n`,
+  /**
+   * Everything a batch writes, in ONE statement (one round trip while the row locks are held; each round
+   * trip under load also waits for the node's busy event loop). The same statements as below, as
+   * data-modifying CTEs; all run, referenced or not. Parameters: bids $1–$10, bidder rows (already merged,
+   * see upsertBidders) $11–$17, auctions $18–$25, events $26–$30, idempotency records $31–$38,
+   * notifications $39–$42 (each may be empty). Returns how many auctions were updated, the idempotency keys
+   * stored (a key NOT returned was stored first by someone else) and the notifications' seqs. The seq row
+   * is touched only when there are notifications, so batches without any never wait on it.
+   */
+  writeBatch: `WITH
+    new_bids AS (
+      INSERT INTO bids (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
+      SELECT auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version
+      FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::bigint[], $10::integer[])
+        WITH ORDINALITY AS b (auction_id, id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version, n)
+      ORDER BY n),
+    bidders AS (
+      INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at, own_best_version)
+      SELECT * FROM unnest ($11::text[], $12::text[], $13::bigint[], $14::bigint[], $15::bigint[], $16::bigint[], $17::integer[])
+      ON CONFLICT (auction_id, bidder_id) DO UPDATE SET
+        max_amount = excluded.max_amount, max_bid = excluded.max_bid, bid_at = excluded.bid_at,
+        last_bid_at = excluded.last_bid_at, own_best_version = excluded.own_best_version),
+    updated AS (
+      UPDATE auctions AS a SET lifecycle = u.lifecycle, end_date = u.end_date, due_at = u.due_at,
+        list_price = u.list_price, version = u.version, state = u.state
+      FROM unnest ($18::text[], $19::integer[], $20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::integer[], $25::text[])
+        AS u (auction_id, before, lifecycle, end_date, due_at, list_price, version, state)
+      WHERE a.auction_id = u.auction_id AND a.version = u.before
+      RETURNING 1),
+    events AS (
+      INSERT INTO auction_events (auction_id, version, type, data, created_at)
+      SELECT * FROM unnest ($26::text[], $27::integer[], $28::text[], $29::text[], $30::bigint[])),
+    keys AS (
+      INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
+      SELECT * FROM unnest ($31::text[], $32::text[], $33::text[], $34::text[], $35::integer[], $36::text[], $37::text[], $38::bigint[])
+      ON CONFLICT DO NOTHING
+      RETURNING bidder_id, auction_id, key),
+    bump AS (
+      UPDATE user_event_seq SET last_seq = last_seq + cardinality($39::text[])
+      WHERE cardinality($39::text[]) > 0
+      RETURNING last_seq - cardinality($39::text[]) AS base),
+    notes AS (
+      INSERT INTO user_events (seq, user_id, type, data, created_at)
+      SELECT bump.base + e.n, e.user_id, e.type, e.data, e.created_at
+      FROM bump, unnest ($39::text[], $40::text[], $41::text[], $42::bigint[]) WITH ORDINALITY AS e (user_id, type, data, created_at, n)
+      RETURNING seq)
+    SELECT (SELECT count(*) FROM updated)::integer AS updated,
+      (SELECT COALESCE(json_agg(json_build_array(bidder_id, auction_id, key)), '[]') FROM keys) AS keys,
+      (SELECT COALESCE(array_agg(seq ORDER BY seq), '{}') FROM notes) AS seqs`,
   /** The stored best of the bidders a batch's accepted bids touch (their auctions are locked). */
   findBidders: `SELECT b.* FROM auction_bidders b
     JOIN unnest ($1::text[], $2::text[]) AS k (auction_id, bidder_id) ON b.auction_id = k.auction_id AND b.bidder_id = k.bidder_id`,
-  /** The rows already merged with the stored ones (mergeBidder), so the upsert only writes them. */
-  upsertBidders: `INSERT INTO auction_bidders (auction_id, bidder_id, max_amount, max_bid, bid_at, last_bid_at, own_best_version)
-    SELECT * FROM unnest ($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], $6::bigint[], $7::integer[])
-    ON CONFLICT (auction_id, bidder_id) DO UPDATE SET
-      max_amount = excluded.max_amount, max_bid = excluded.max_bid, bid_at = excluded.bid_at,
-      last_bid_at = excluded.last_bid_at, own_best_version = excluded.own_best_version`,
-  /** Still guarded by `before` (already checked under the lock): the row count must be the batch's. */
-  updateAuctions: `UPDATE auctions AS a SET lifecycle = u.lifecycle, end_date = u.end_date, due_at = u.due_at,
-      list_price = u.list_price, version = u.version, state = u.state
-    FROM unnest ($1::text[], $2::integer[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::integer[], $8::text[])
-      AS u (auction_id, before, lifecycle, end_date, due_at, list_price, version, state)
-    WHERE a.auction_id = u.auction_id AND a.version = u.before`,
-  insertEvents: `INSERT INTO auction_events (auction_id, version, type, data, created_at)
-    SELECT * FROM unnest ($1::text[], $2::integer[], $3::text[], $4::text[], $5::bigint[])`,
-  /**
-   * Two nodes can race on one (bidder, auction, key) (a client retried on another node): the first record
-   * stays, and the keys that were already there come back as the ones NOT returned here.
-   */
-  insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
-    SELECT * FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::text[], $7::text[], $8::bigint[])
-    ON CONFLICT DO NOTHING
-    RETURNING bidder_id, auction_id, key`,
-  /**
-   * The LAST statement of a notifying batch: bumps the one seq row and holds its lock until COMMIT, so that
-   * seqs are handed out in commit order (see migration 001, user_events). The i-th notification gets
-   * (old last_seq) + i.
-   */
-  insertUserEvents: `WITH bump AS (
-      UPDATE user_event_seq SET last_seq = last_seq + cardinality($1::text[]) RETURNING last_seq - cardinality($1::text[]) AS base
-    )
-    INSERT INTO user_events (seq, user_id, type, data, created_at)
-    SELECT bump.base + e.n, e.user_id, e.type, e.data, e.created_at
-    FROM bump, unnest ($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS e (user_id, type, data, created_at, n)
-    RETURNING seq`,
-
   userEventsAfter: 'SELECT * FROM user_events WHERE user_id = $1 AND seq > $2 ORDER BY seq LIMIT $3',
   lastUserEventSeq: 'SELECT COALESCE(max(seq), 0) AS seq FROM user_events',
   findIdempotency: 'SELECT * FROM idempotency_keys WHERE bidder_id = $1 AND auction_id = $2 AND key = $3',
