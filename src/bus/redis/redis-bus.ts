@@ -44,7 +44,9 @@ export class RedisBus implements Bus {
       maxRetriesPerRequest: 1,
       lazyConnect: false,
     };
-    this.publisher = new Redis(options.url, { ...common, enableOfflineQueue: false });
+    // Auto-pipelining: a committed batch's events (one PUBLISH each) leave in one socket write, not one
+    // write per event (a profile of the PostgreSQL benchmark showed ~5% of the node's time in those writes).
+    this.publisher = new Redis(options.url, { ...common, enableOfflineQueue: false, enableAutoPipelining: true });
     this.subscriber = new Redis(options.url, { ...common, autoResubscribe: true });
     for (const [name, client] of [
       ['publisher', this.publisher],
