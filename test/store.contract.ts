@@ -181,7 +181,7 @@ class AuctionBook {
             auctionId: command.auctionId,
             key: command.idempotencyKey,
             requestHash: `amount:${command.amount}`,
-            statusCode: d.accepted ? 201 : 409,
+            accepted: d.accepted,
             bidId: id,
             response: json,
             createdAt: now,
@@ -646,7 +646,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           ]);
           const record = batch.idempotency[0]!;
           assert.deepEqual(await store.findIdempotencyRecord('alice', a.id, 'same'), record);
-          assert.equal(record.statusCode, 201);
+          assert.equal(record.accepted, true);
           assert.equal(await store.findIdempotencyRecord('bob', a.id, 'same'), null);
           assert.equal(await store.findIdempotencyRecord('alice', b.id, 'same'), null);
           assert.equal(await store.findIdempotencyRecord('alice', a.id, 'SAME'), null);
@@ -655,8 +655,8 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             { type: 'bid', auctionId: a.id, bidderId: 'bob', amount: 1100, now: T0 + 2, idempotencyKey: 'same' },
             { type: 'bid', auctionId: b.id, bidderId: 'alice', amount: 1, now: T0 + 2, idempotencyKey: 'same' },
           ]);
-          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'same'))?.statusCode, 201);
-          assert.equal((await store.findIdempotencyRecord('alice', b.id, 'same'))?.statusCode, 409);
+          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'same'))?.accepted, true);
+          assert.equal((await store.findIdempotencyRecord('alice', b.id, 'same'))?.accepted, false);
           assert.deepEqual(await store.findIdempotencyRecord('alice', a.id, 'same'), record);
         });
       });
@@ -1490,7 +1490,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
             auctionId: a.id,
             key,
             requestHash: 'amount:1',
-            statusCode: 409,
+            accepted: false,
             bidId: `bid-${key}`,
             response: '{}',
             createdAt,
@@ -1697,7 +1697,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           );
           // With the current version the same batch commits.
           await store.commitBatch({ ...stale, unchanged: [{ auctionId: a.id, version: 2 }] });
-          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'a1'))?.statusCode, 409);
+          assert.equal((await store.findIdempotencyRecord('bob', a.id, 'a1'))?.accepted, false);
           assert.equal((await store.loadAuctions([b.id])).get(b.id)!.version, 2);
         });
       });

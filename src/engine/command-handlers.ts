@@ -131,14 +131,13 @@ const bidHandler: CommandHandler<CommandOf<'bid'>, BidOutcome> = {
     const auction = openAnswer?.auction ?? auctionView(decision.auction, now, command.bidderId);
     const leading = decision.accepted && decision.leading;
     const json = openAnswer?.json ?? JSON.stringify(proxy ? { bid, auction, leading } : { bid, auction });
-    const statusCode = decision.accepted ? 201 : 409;
     return {
       state: decision.auction,
       bids,
       events,
       actorId: command.bidderId,
       bidOutcome: decision.accepted ? 'accepted' : decision.reason,
-      answer: { kind: 'decided', statusCode, bid, auction, leading, replayed: false, json },
+      answer: { kind: 'decided', accepted: decision.accepted, bid, auction, leading, replayed: false, json },
       idempotency:
         command.idempotencyKey === null
           ? undefined
@@ -147,7 +146,7 @@ const bidHandler: CommandHandler<CommandOf<'bid'>, BidOutcome> = {
               auctionId: command.auctionId,
               key: command.idempotencyKey,
               requestHash: command.requestHash,
-              statusCode,
+              accepted: decision.accepted,
               bidId: command.bidId,
               response: json,
               createdAt: now,

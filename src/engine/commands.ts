@@ -4,8 +4,8 @@ import type { AuctionView, BidView } from '../domain/index.ts';
 export type BidOutcome =
   | {
       kind: 'decided';
-      /** 201 accepted, 409 rejected (the bid is stored either way). */
-      statusCode: 201 | 409;
+      /** Accepted, or refused (the bid is stored either way; the HTTP route answers 201 or 409). */
+      accepted: boolean;
       bid: BidView;
       auction: AuctionView;
       /** True when this is the stored first answer to an `Idempotency-Key` retry. */

@@ -514,7 +514,7 @@ function replayOf(stored: IdempotencyRecord, requestHash: string): BidOutcome {
   const body = JSON.parse(stored.response) as { bid: BidView; auction: AuctionView; leading?: boolean };
   return {
     kind: 'decided',
-    statusCode: stored.statusCode as 201 | 409,
+    accepted: stored.accepted,
     bid: body.bid,
     auction: body.auction,
     leading: body.leading ?? body.bid.status === 'accepted',

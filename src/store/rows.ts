@@ -85,7 +85,7 @@ export function toIdempotencyRecord(row: Row): IdempotencyRecord {
     auctionId: row.auction_id as string,
     key: row.key as string,
     requestHash: row.request_hash as string,
-    statusCode: row.status_code as number,
+    accepted: Boolean(row.accepted),
     bidId: row.bid_id as string,
     response: row.response as string,
     createdAt: row.created_at as number,

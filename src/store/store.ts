@@ -154,7 +154,8 @@ export interface IdempotencyRecord {
   key: string;
   /** Fingerprint of the request body; a different body under the same key is refused. */
   requestHash: string;
-  statusCode: number;
+  /** Whether the first answer accepted the bid (else it refused it). */
+  accepted: boolean;
   bidId: string;
   /** The response body as first answered (JSON). */
   response: string;

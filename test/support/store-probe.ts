@@ -43,16 +43,7 @@ const COLUMNS = {
     'created_at',
     'auction_version',
   ],
-  idempotency_keys: [
-    'bidder_id',
-    'auction_id',
-    'key',
-    'request_hash',
-    'status_code',
-    'bid_id',
-    'response',
-    'created_at',
-  ],
+  idempotency_keys: ['bidder_id', 'auction_id', 'key', 'request_hash', 'accepted', 'bid_id', 'response', 'created_at'],
 } as const;
 
 export type ProbeTable = keyof typeof COLUMNS;

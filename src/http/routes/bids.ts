@@ -68,7 +68,7 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
       if (outcome.replayed) reply.header('idempotent-replayed', 'true');
       // Already serialized by the sequencer (it is also the event's data): send the string as is.
       // (The untyped reply: the schema describes this string's content, not a string.)
-      if (outcome.statusCode === 201)
+      if (outcome.accepted)
         return (reply as FastifyReply).code(201).type('application/json; charset=utf-8').send(outcome.json);
       const reason = outcome.bid.reason!;
       return sendProblem(reply, reason, rejectionDetail(reason, outcome.auction.minNextBid), {

@@ -306,7 +306,7 @@ const idempotencyColumns = (r: IdempotencyRecord) => [
   r.auctionId,
   r.key,
   r.requestHash,
-  r.statusCode,
+  r.accepted,
   r.bidId,
   r.response,
   r.createdAt,

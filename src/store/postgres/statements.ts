@@ -83,8 +83,8 @@ export const sql = {
       INSERT INTO auction_events (auction_id, version, type, data, created_at)
       SELECT * FROM unnest ($26::text[], $27::integer[], $28::text[], $29::text[], $30::bigint[])),
     keys AS (
-      INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
-      SELECT * FROM unnest ($31::text[], $32::text[], $33::text[], $34::text[], $35::integer[], $36::text[], $37::text[], $38::bigint[])
+      INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, accepted, bid_id, response, created_at)
+      SELECT * FROM unnest ($31::text[], $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::bigint[])
       ON CONFLICT DO NOTHING
       RETURNING bidder_id, auction_id, key),
     bump AS (

@@ -141,7 +141,8 @@ export class SqliteWriter {
     for (const event of batch.events) s.insertEvent.run(event);
     for (const record of batch.idempotency) {
       try {
-        s.insertIdempotency.run(record);
+        // SQLite has no booleans: 1 or 0.
+        s.insertIdempotency.run({ ...record, accepted: record.accepted ? 1 : 0 });
       } catch (error) {
         // Another request with this key committed first: the whole batch rolls back (thrown inside it).
         if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')

@@ -53,8 +53,8 @@ export const sql = {
       last_bid_at = excluded.last_bid_at`,
   insertEvent:
     'INSERT INTO auction_events (auction_id, version, type, data, created_at) VALUES (@auctionId, @version, @type, @data, @createdAt)',
-  insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, status_code, bid_id, response, created_at)
-    VALUES (@bidderId, @auctionId, @key, @requestHash, @statusCode, @bidId, @response, @createdAt)`,
+  insertIdempotency: `INSERT INTO idempotency_keys (bidder_id, auction_id, key, request_hash, accepted, bid_id, response, created_at)
+    VALUES (@bidderId, @auctionId, @key, @requestHash, @accepted, @bidId, @response, @createdAt)`,
   insertUserEvent:
     'INSERT INTO user_events (user_id, type, data, created_at) VALUES (@userId, @type, @data, @createdAt)',
   userEventsAfter: 'SELECT * FROM user_events WHERE user_id = ? AND seq > ? ORDER BY seq LIMIT ?',
