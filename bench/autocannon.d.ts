@@ -18,6 +18,8 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    /** Requests per second over all connections. */
+    overallRate?: number;
     timeout?: number;
     workers?: number;
     method?: string;

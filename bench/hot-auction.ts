@@ -65,6 +65,14 @@ interface BidPhase {
   /** Responses other than 201/409, plus transport errors and timeouts. */
   failures: Record<string, number>;
   perSec: number;
+  /** A second measured run at half of `perSec` (rate-limited), when asked for. */
+  halfPeak: {
+    askedPerSec: number;
+    perSec: number;
+    p50Ms: number;
+    p99Ms: number;
+    failures: Record<string, number>;
+  } | null;
   check: ConsistencyCheck;
 }
 
@@ -107,7 +115,7 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
     noop = await runLoad(noopSpec);
     noopMetrics = phaseMetrics(before, await readMetrics(a.url), noop.durationSec);
     log(`noop: ${perSec(noop.statusCodes['200'] ?? 0, noop.durationSec)} req/s`);
-    grouped = await bidPhase('group commit', a, setup);
+    grouped = await bidPhase('group commit', a, setup, { halfPeak: true });
   } finally {
     await a.stop();
   }
@@ -133,6 +141,7 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
   };
   describe('noop', noopFailures);
   describe('groupCommit', grouped.failures);
+  describe('groupCommit at half the peak', grouped.halfPeak?.failures ?? {});
   describe('perBidCommit', perBid.failures);
   if (!grouped.check.consistent) warnings.push(`groupCommit inconsistent: ${grouped.check.problems.join('; ')}`);
   if (!perBid.check.consistent) warnings.push(`perBidCommit inconsistent: ${perBid.check.problems.join('; ')}`);
@@ -143,6 +152,9 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
     bidsPerSec: grouped.perSec,
     p50Ms: grouped.load.latencyMs.p50,
     p99Ms: grouped.load.latencyMs.p99,
+    p50AtHalfPeakMs: grouped.halfPeak?.p50Ms ?? null,
+    p99AtHalfPeakMs: grouped.halfPeak?.p99Ms ?? null,
+    halfPeakBidsPerSec: grouped.halfPeak?.perSec ?? null,
     noopPerSec,
     ratioToNoop: ratio(grouped.perSec, noopPerSec),
     perBidCommitBidsPerSec: perBid.perSec,
@@ -213,7 +225,12 @@ async function prepare(server: ServerProcess): Promise<Setup> {
 }
 
 /** Warm-up, then the measured bid load; the HTTP half of the consistency check runs before the server stops. */
-async function bidPhase(name: string, server: ServerProcess, setup: Setup): Promise<BidPhase> {
+async function bidPhase(
+  name: string,
+  server: ServerProcess,
+  setup: Setup,
+  options: { halfPeak?: boolean } = {},
+): Promise<BidPhase> {
   const auctionUrl = `${server.url}/api/v1/auctions/${setup.auctionId}`;
   const minNextBid = async () =>
     (await callJson<{ auction: { minNextBid: number } }>(auctionUrl, 'GET', 200)).auction.minNextBid;
@@ -243,7 +260,24 @@ async function bidPhase(name: string, server: ServerProcess, setup: Setup): Prom
 
   const accepted = load.statusCodes['201'] ?? 0;
   const rejected = load.statusCodes['409'] ?? 0;
+  // Latency at half the rate just measured: what a bidder sees when the server is busy but not saturated
+  // (at the peak, latency is mostly queueing behind the other connections).
+  let halfPeak: BidPhase['halfPeak'] = null;
+  if (options.halfPeak) {
+    const rate = Math.max(1, Math.round(perSec(accepted + rejected, load.durationSec) / 2));
+    log(`bids (${name}): at half the peak, ${rate} bids/s asked`);
+    const half = await runLoad({ ...(await spec(DURATION)), overallRate: rate });
+    count(half);
+    halfPeak = {
+      askedPerSec: rate,
+      perSec: perSec((half.statusCodes['201'] ?? 0) + (half.statusCodes['409'] ?? 0), half.durationSec),
+      p50Ms: half.latencyMs.p50,
+      p99Ms: half.latencyMs.p99,
+      failures: failuresOf(half, ['201', '409']),
+    };
+  }
   const phase: BidPhase = {
+    halfPeak,
     auctionId: setup.auctionId,
     acknowledged,
     load,
@@ -424,6 +458,20 @@ function docSection(
           p.metrics.serverCpuPct ?? '–',
         ];
       }),
+      ...(grouped.halfPeak
+        ? [
+            [
+              `bids, group commit, ${grouped.halfPeak.askedPerSec}/s asked (half the peak)`,
+              grouped.halfPeak.perSec,
+              grouped.halfPeak.p50Ms,
+              grouped.halfPeak.p99Ms,
+              '–',
+              '–',
+              '–',
+              '–',
+            ],
+          ]
+        : []),
     ],
   );
   return `## hot-auction, ${date}

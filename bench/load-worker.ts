@@ -41,6 +41,8 @@ export interface LoadSpec {
    * their amounts grow on one clock and no worker's bids trail another's. Default: this worker's start.
    */
   clockOrigin?: number;
+  /** Requests per second over all connections (autocannon's `overallRate`); default: as fast as answered. */
+  overallRate?: number;
 }
 
 export interface LoadResult {
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
     connections: spec.connections,
     pipelining: 1,
     duration: spec.durationSec,
+    ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
     timeout: 10,
     setupClient(client) {
       const token = spec.tokens[nextConnection++ % spec.tokens.length]!;
