@@ -1,27 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import pg from 'pg';
 import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { PostgresStore } from '../src/store/postgres/index.ts';
 import { type StoreUnderTest, storeContract } from './store.contract.ts';
 import { tempDir } from './support/harness.ts';
-import { serviceUnavailable } from './support/services.ts';
-
-/** The server's maintenance database: test databases are created and dropped from it. */
-const PG_URL = process.env.GAVEL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-/** Runs one statement on the maintenance database (CREATE/DROP DATABASE cannot run in a transaction). */
-async function onMaintenanceDb(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  client.on('error', () => {});
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
+import { TEST_PG_URL, createTestDatabase, serviceUnavailable } from './support/services.ts';
 
 /**
  * Runs the Store contract against every adapter named in GAVEL_TEST_STORES
@@ -61,33 +44,30 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
    * by the store itself; dropped WITH (FORCE) afterwards, whatever connections are left.
    */
   async postgres() {
-    const database = `gavel_test_${randomBytes(6).toString('hex')}`;
-    await onMaintenanceDb(`CREATE DATABASE ${database}`);
-    const url = new URL(PG_URL);
-    url.pathname = `/${database}`;
+    const database = await createTestDatabase();
     try {
-      let current = await PostgresStore.open({ url: url.href });
+      let current = await PostgresStore.open({ url: database.url });
       const others: PostgresStore[] = [];
       return {
         store: current,
         async reopen() {
           await current.close();
-          current = await PostgresStore.open({ url: url.href });
+          current = await PostgresStore.open({ url: database.url });
           return current;
         },
         async openAnother() {
-          const other = await PostgresStore.open({ url: url.href });
+          const other = await PostgresStore.open({ url: database.url });
           others.push(other);
           return other;
         },
         async cleanup() {
           for (const other of others) await other.close();
           await current.close();
-          await onMaintenanceDb(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+          await database.drop();
         },
       };
     } catch (error) {
-      await onMaintenanceDb(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+      await database.drop();
       throw error;
     }
   },
@@ -95,7 +75,7 @@ const factories: Record<string, () => Promise<StoreUnderTest>> = {
 
 /** Why an adapter cannot be tested here (its server is unreachable), or null. */
 const unavailable: Record<string, () => Promise<string | null>> = {
-  postgres: () => serviceUnavailable('PostgreSQL (GAVEL_TEST_PG_URL)', PG_URL),
+  postgres: () => serviceUnavailable('PostgreSQL (GAVEL_TEST_PG_URL)', TEST_PG_URL),
 };
 
 const requested = (process.env.GAVEL_TEST_STORES ?? 'sqlite,postgres')
