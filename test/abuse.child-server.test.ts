@@ -16,9 +16,10 @@
  *   server's share and make any server look slow;
  * - the unloaded p99 is the larger of the one before and the one after the attack: the neighbours' load
  *   (other test runs) drifts over tens of seconds, and bracketing the attack sees the drift it falls in;
- * - when only the p99 check fails, and by less than NOT_NOISE times, the attack is replayed once from
- *   fresh addresses (not slowloris, whose 31 s would break the time budget): a neighbour's burst can land
- *   in one run, a real stall of the server fails both.
+ * - when only the p99 check fails, and by less than NOT_NOISE times, the attack is replayed, up to twice,
+ *   from fresh addresses (not slowloris, whose 31 s would break the time budget): a neighbour's burst can
+ *   land in one run, a real stall of the server fails all three. (Two runs were not enough: a CI run on
+ *   2026-12-03 missed by 9 ms on the second run after the first missed on /healthz.)
  *   (Measured here with no attack at all: consecutive 8-second windows fail the p99 check 1 time in 9.)
  *
  * Run alone: `npm test -- abuse.child-server` (two to three minutes; every attack stops by itself).
@@ -59,7 +60,7 @@ const UNLOADED_MS = 6_000;
 /** How long each flood lasts (the loaded sample spans it). */
 const ATTACK_MS = 6_000;
 /** Runs of an attack when its p99 check fails (see the top of the file). Slowloris runs once: it takes 31 s. */
-const MAX_ATTEMPTS = 2;
+const MAX_ATTEMPTS = 3;
 /** A p99 this many times over the allowed one is no neighbour's noise: the attack is not replayed. */
 const NOT_NOISE = 10;
 const CAP = DEFAULT_LIMITS.connectionsPerAddress;
