@@ -24,6 +24,11 @@ const schema = z.object({
     .default(720),
   /** `GAVEL_HEARTBEAT_MS`, default 15000: SSE keep-alive comment interval. */
   heartbeatMs: z.coerce.number().int().min(100).max(15_000).default(15_000),
+  /**
+   * `GAVEL_FANOUT_WORKERS`, default 2: child processes that serve the auction event streams, so that
+   * thousands of watchers never slow the bid path; 0 serves them in the main process.
+   */
+  fanoutWorkers: z.coerce.number().int().min(0).max(64).default(2),
   /** `GAVEL_AUCTION_CACHE`, default 100000: auctions whose state the sequencer keeps in memory. */
   auctionCacheSize: z.coerce.number().int().min(1).default(100_000),
   /** `GAVEL_SCRYPT_N`, default 32768: scrypt cost for password hashes (tests may lower it). */
@@ -87,6 +92,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: env.GAVEL_SESSION_TTL_HOURS || undefined,
     heartbeatMs: env.GAVEL_HEARTBEAT_MS || undefined,
     auctionCacheSize: env.GAVEL_AUCTION_CACHE || undefined,
+    fanoutWorkers: env.GAVEL_FANOUT_WORKERS || undefined,
     scryptN: env.GAVEL_SCRYPT_N || undefined,
     store: env.GAVEL_STORE || undefined,
     bus: env.GAVEL_BUS || undefined,

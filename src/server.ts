@@ -39,6 +39,7 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     groupCommit: config.groupCommit === 'on',
     sessionTtlMs: config.sessionTtlHours * 3600 * 1000,
     heartbeatMs: config.heartbeatMs,
+    fanoutWorkers: config.fanoutWorkers,
     auctionCacheSize: config.auctionCacheSize,
     scryptCost: { N: config.scryptN, r: 8, p: 1 },
     uploadsDir: join(config.dataDir, 'uploads'),

@@ -10,7 +10,7 @@ import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
-import { SseHub } from '../realtime/index.ts';
+import { FanoutPool, SseHub } from '../realtime/index.ts';
 import { Closer, Retention } from '../scheduler/index.ts';
 import type { Store } from '../store/index.ts';
 import { Authenticator, SESSION_COOKIE } from './auth.ts';
@@ -68,6 +68,11 @@ export interface AppDependencies {
   trustProxy?: readonly string[];
   /** Shares rate-limit counters between nodes. Without it, each node counts alone. */
   redis?: Redis;
+  /**
+   * Fan-out workers: child processes that serve auction streams, so that watchers never take the bid
+   * path's event loop. Default 0 (streams served in this process); the server's default is 2.
+   */
+  fanoutWorkers?: number;
   /** How long a session read from the store is trusted before asking again, ms. Default 4,000 (< 5 s). */
   sessionCacheTtlMs?: number;
 }
@@ -78,6 +83,8 @@ export interface GavelApp {
   closer: Closer;
   retention: Retention;
   hub: SseHub;
+  /** The fan-out workers, when there are some. */
+  fanout?: FanoutPool;
 }
 
 /**
@@ -100,7 +107,20 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   const closer = new Closer({ store, sequencer, clock, logger });
   const retention = new Retention({ store, clock, logger, uploadsDir: deps.uploadsDir });
+  const fanout =
+    (deps.fanoutWorkers ?? 0) > 0
+      ? new FanoutPool({
+          workers: deps.fanoutWorkers!,
+          logger,
+          settings: {
+            heartbeatMs: deps.heartbeatMs ?? 15_000,
+            stallTimeoutMs: deps.streamStallTimeoutMs ?? 30_000,
+            historyPageSize: 500,
+          },
+        })
+      : undefined;
   const hub = new SseHub({
+    fanout,
     bus,
     store,
     sequencer,
@@ -252,6 +272,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     }
   });
   app.addHook('onReady', async () => {
+    await fanout?.start();
     await closer.start();
     retention.start();
   });
@@ -261,7 +282,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await closer.stop();
     await retention.stop();
     await sequencer.stop();
-    hub.closeAll();
+    await hub.closeAll();
   });
   app.addHook('onClose', async () => {
     streams.stop();
@@ -271,5 +292,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await passwordThread.close();
   });
 
-  return { app, sequencer, closer, retention, hub };
+  return { app, sequencer, closer, retention, hub, fanout };
 }

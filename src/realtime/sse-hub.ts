@@ -8,6 +8,8 @@ import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store, StoredEvent, UserEvent } from '../store/index.ts';
+import type { FanoutPool } from './fanout/fanout-pool.ts';
+import { type FeedEvent, sseFrame } from './fanout/protocol.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
 
@@ -34,13 +36,12 @@ export interface SseHubOptions {
    * reveal). Default 2,000.
    */
   syncMs?: number;
-}
-
-/** One event of a stream: `version` is its SSE id (an auction's version, or a user notification's seq). */
-interface FeedEvent {
-  version: number;
-  type: string;
-  data: string;
+  /**
+   * Fan-out workers (child processes) that take over auction streams' sockets, so that writing to
+   * thousands of watchers never runs on the event loop that sequences bids. Without it (or for a
+   * request whose socket cannot be handed over), streams are served here.
+   */
+  fanout?: FanoutPool;
 }
 
 /** Where a stream's events come from: the store (history) and the bus (live). */
@@ -59,6 +60,19 @@ interface Feed {
   canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
   /** The first frame of a stream that is not resumed (a snapshot), with its position; null: gone. */
   start(): Promise<{ version: number; text: string } | null>;
+}
+
+/**
+ * Something that receives a feed's live events on this node: a stream served here (Watcher), or the
+ * forwarder of a fan-out worker that serves some of the feed's streams.
+ */
+interface FeedListener {
+  /** Highest version (or seq) it holds. */
+  readonly position: number;
+  offer(event: FeedEvent, text: string): void;
+  /** Keep-alive comment, or the end of a stream stalled since before `stalledSince` (performance.now()). */
+  beat(stalledSince: number): void;
+  end(): void;
 }
 
 /**
@@ -91,7 +105,7 @@ class SharedSubscription<L> {
   }
 }
 
-const frame = (event: FeedEvent) => `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
+const frame = sseFrame;
 
 /**
  * One node's subscription hub for Server-Sent Events: auction streams,
@@ -117,7 +131,7 @@ export class SseHub {
   /** Watch-list snapshots: summaries (no full description), serialized once per state. */
   private readonly summaries = new SnapshotCache((state, now) => auctionSummaryView(state, now, null));
   /** Per stream key: its feed and one shared bus subscription for all its watchers. */
-  private readonly feeds = new Map<string, { feed: Feed; subscription: SharedSubscription<Watcher> }>();
+  private readonly feeds = new Map<string, { feed: Feed; subscription: SharedSubscription<FeedListener> }>();
   /** Watch lists by auction: one bus subscription per auction however many lists include it. */
   private readonly watchListsByAuction = new Map<string, SharedSubscription<WatchListListener>>();
   private readonly watchLists = new Set<WatchListStream>();
@@ -141,16 +155,25 @@ export class SseHub {
   }
 
   get connectionCount(): number {
-    let n = 0;
-    for (const { subscription } of this.feeds.values()) n += subscription.listeners.size;
+    let n = this.options.fanout?.streamCount ?? 0;
+    for (const { subscription } of this.feeds.values())
+      for (const listener of subscription.listeners) if (listener instanceof Watcher) n++;
     return n + this.watchLists.size;
   }
 
-  /** Streams one auction (the caller has checked it exists): snapshot or resume, then live events. */
-  attachAuction(res: ServerResponse, auctionId: string, lastEventId: number | null): Promise<void> {
+  /**
+   * Streams one auction (the caller has checked it exists): snapshot or resume, then live events. Served by
+   * a fan-out worker when there are some; `onClosed` is called once when the stream has ended.
+   */
+  attachAuction(
+    res: ServerResponse,
+    auctionId: string,
+    lastEventId: number | null,
+    onClosed: () => void = () => {},
+  ): Promise<void> {
     const { store, sequencer, clock } = this.options;
     const snapshots = this.snapshots;
-    return this.attach(res, lastEventId, {
+    const feed: Feed = {
       key: `auction:${auctionId}`,
       topic: auctionTopic(auctionId),
       toEvent: (message) => message as StoredEvent,
@@ -169,7 +192,36 @@ export class SseHub {
         const data = snapshots.data(state, clock.now());
         return { version: state.version, text: `id: ${state.version}\nevent: snapshot\ndata: ${data}\n\n` };
       },
-    });
+    };
+    const { fanout, metrics } = this.options;
+    if (fanout && !this.closing && fanout.canAdopt(res)) {
+      metrics.sseConnections.inc();
+      fanout.adopt({
+        res,
+        key: feed.key,
+        feed,
+        lastEventId,
+        listen: (forwarder) => {
+          const listener: FeedListener = {
+            get position() {
+              return forwarder.position;
+            },
+            offer: (event) => forwarder.offer(event),
+            beat: () => {},
+            end: () => {},
+          };
+          void this.register(feed, listener);
+          return () => this.unregister(feed.key, listener);
+        },
+        onClosed: () => {
+          metrics.sseConnections.dec();
+          onClosed();
+        },
+      });
+      return Promise.resolve();
+    }
+    res.once('close', onClosed);
+    return this.attach(res, lastEventId, feed);
   }
 
   /**
@@ -232,8 +284,8 @@ export class SseHub {
     }
   }
 
-  /** Ends every stream (graceful shutdown) and stops the heartbeat. */
-  closeAll(): void {
+  /** Ends every stream (graceful shutdown: the fan-out workers' too) and stops the heartbeat. */
+  async closeAll(): Promise<void> {
     this.closing = true;
     clearInterval(this.heartbeat);
     clearInterval(this.syncTimer);
@@ -241,6 +293,7 @@ export class SseHub {
       for (const watcher of subscription.listeners) watcher.end();
     }
     for (const stream of this.watchLists) stream.end();
+    await this.options.fanout?.close();
   }
 
   /** Writes the SSE headers and `retry:`; false (answered 503) once the hub is closing. */
@@ -302,10 +355,11 @@ export class SseHub {
   private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
     if (!this.open(res)) return;
     const watcher = new Watcher(res, feed, this.options.logger, this.options.historyPageSize);
-    const ready = this.register(watcher);
+    const ready = this.register(feed, watcher);
     this.options.metrics.sseConnections.inc();
     res.on('close', () => {
-      this.unregister(watcher);
+      watcher.closed = true;
+      this.unregister(feed.key, watcher);
       this.options.metrics.sseConnections.dec();
     });
     try {
@@ -318,11 +372,10 @@ export class SseHub {
     }
   }
 
-  private register(watcher: Watcher): Promise<void> {
-    const { feed } = watcher;
+  private register(feed: Feed, listener: FeedListener): Promise<void> {
     let entry = this.feeds.get(feed.key);
     if (!entry) {
-      const subscription: SharedSubscription<Watcher> = new SharedSubscription(
+      const subscription: SharedSubscription<FeedListener> = new SharedSubscription(
         this.options.bus,
         feed.topic,
         (message) => this.dispatch(subscription, feed.toEvent(message)),
@@ -331,23 +384,22 @@ export class SseHub {
       entry = { feed, subscription };
       this.feeds.set(feed.key, entry);
     }
-    entry.subscription.listeners.add(watcher);
+    entry.subscription.listeners.add(listener);
     return entry.subscription.ready;
   }
 
-  private unregister(watcher: Watcher): void {
-    watcher.closed = true;
-    const entry = this.feeds.get(watcher.feed.key);
+  private unregister(key: string, listener: FeedListener): void {
+    const entry = this.feeds.get(key);
     if (!entry) return;
-    entry.subscription.listeners.delete(watcher);
+    entry.subscription.listeners.delete(listener);
     if (entry.subscription.listeners.size === 0) {
       entry.subscription.end();
-      this.feeds.delete(watcher.feed.key);
+      this.feeds.delete(key);
     }
   }
 
-  /** One event to every watcher of its stream, serialized once for all of them. */
-  private dispatch(subscription: SharedSubscription<Watcher>, event: FeedEvent): void {
+  /** One event to every listener of its stream, serialized once for all of them. */
+  private dispatch(subscription: SharedSubscription<FeedListener>, event: FeedEvent): void {
     if (event.version > subscription.lastVersion) subscription.lastVersion = event.version;
     const text = frame(event);
     for (const watcher of subscription.listeners) watcher.offer(event, text);
@@ -391,10 +443,7 @@ export class SseHub {
   private beat(): void {
     const stalledSince = performance.now() - this.options.stallTimeoutMs;
     for (const { subscription } of this.feeds.values()) {
-      for (const watcher of subscription.listeners) {
-        if (watcher.congestedSince !== null && watcher.congestedSince < stalledSince) watcher.drop();
-        else watcher.comment('keep-alive');
-      }
+      for (const listener of subscription.listeners) listener.beat(stalledSince);
     }
     for (const stream of this.watchLists) {
       if (stream.congestedSince !== null && stream.congestedSince < stalledSince) stream.drop();
@@ -403,8 +452,8 @@ export class SseHub {
   }
 }
 
-/** One SSE connection. Not exported: the hub owns the lifecycle. */
-class Watcher {
+/** One SSE connection served on this node. Not exported: the hub owns the lifecycle. */
+class Watcher implements FeedListener {
   closed = false;
   /** Highest id written to the socket. */
   private lastSent = 0;
@@ -510,6 +559,11 @@ class Watcher {
 
   comment(text: string): void {
     if (!this.closed && !this.congested) this.res.write(`: ${text}\n\n`);
+  }
+
+  beat(stalledSince: number): void {
+    if (this.congestedSince !== null && this.congestedSince < stalledSince) this.drop();
+    else this.comment('keep-alive');
   }
 
   end(): void {

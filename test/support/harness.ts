@@ -105,6 +105,15 @@ export async function createTestStorage(kind: TestStoreKind = testStoreKind()): 
   }
 }
 
+/**
+ * Fan-out workers for apps built by startTestApp (GAVEL_TEST_FANOUT_WORKERS, default 0: streams served in
+ * the test's process). `npm run test:fanout` runs the stream suites again with 2 workers.
+ */
+export function testFanoutWorkers(): number {
+  const raw = process.env.GAVEL_TEST_FANOUT_WORKERS;
+  return raw ? Number(raw) : 0;
+}
+
 export interface TestApp extends GavelApp {
   /** The Store port only: tests that need more than the port read storage through support/store-probe.ts. */
   store: Store;
@@ -140,6 +149,7 @@ export async function startTestApp(
         metrics: deps.metrics ?? createMetrics({ defaultMetrics: false }),
         scryptCost: TEST_SCRYPT,
         uploadsDir: join(storage.dataDir, 'uploads'),
+        fanoutWorkers: testFanoutWorkers(),
         ...deps,
         logger,
         store,

@@ -18,19 +18,20 @@ function lastEventIdOf(header: string | string[] | undefined, query: string | un
 /**
  * Takes a stream slot for the caller (contract: 50 open streams per client address, 20 per signed-in user)
  * and hands the response over to the hub. Answers HEAD at once with the stream's headers and no body: a
- * HEAD must not hold a connection open the way the stream does. False when the caller must not stream.
+ * HEAD must not hold a connection open the way the stream does. Returns the slot's release, to be called
+ * when the stream ends, or null when the caller must not stream.
  */
 async function takeStream(
   ctx: RouteContext,
   request: FastifyRequest,
   reply: FastifyReply,
   userId: string | null,
-): Promise<boolean> {
+): Promise<(() => void) | null> {
   if (request.method === 'HEAD') {
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
     reply.raw.end();
-    return false;
+    return null;
   }
   const slot = await ctx.streams.acquire(addressKey(request.ip), userId);
   if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
@@ -39,8 +40,7 @@ async function takeStream(
   // (the stream, and its slot, would then live on until the stall timeout).
   request.raw.resume();
   reply.hijack();
-  reply.raw.once('close', slot.release);
-  return true;
+  return slot.release;
 }
 
 /**
@@ -74,7 +74,9 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       const userId = await ctx.auth.requireUserId(request);
       const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
-      if (!(await takeStream(ctx, request, reply, userId))) return;
+      const release = await takeStream(ctx, request, reply, userId);
+      if (!release) return;
+      reply.raw.once('close', release);
       await ctx.hub.attachUser(reply.raw, userId, lastEventId);
     },
   );
@@ -101,8 +103,10 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       const state = await ctx.sequencer.getAuction(request.params.id);
       if (!state) throw new AppError('AUCTION_NOT_FOUND');
       const lastEventId = lastEventIdOf(request.headers['last-event-id'], request.query.lastEventId);
-      if (!(await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request)))) return;
-      await ctx.hub.attachAuction(reply.raw, state.id, lastEventId);
+      const release = await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request));
+      if (!release) return;
+      // The socket may move to a fan-out worker: the hub releases the slot when the stream really ends.
+      await ctx.hub.attachAuction(reply.raw, state.id, lastEventId, release);
     },
   );
 
@@ -120,7 +124,9 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     async (request, reply) => {
       // Ids are opaque: a repeated one is watched once, in the place it first appears.
       const auctionIds = [...new Set(request.query.auctions.split(','))];
-      if (!(await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request)))) return;
+      const release = await takeStream(ctx, request, reply, await ctx.auth.userIdOf(request));
+      if (!release) return;
+      reply.raw.once('close', release);
       await ctx.hub.attachWatchList(reply.raw, auctionIds);
     },
   );

@@ -1,0 +1,294 @@
+/**
+ * The main process's side of the fan-out workers (fanout-worker.ts): forks them, hands each auction stream's
+ * socket to the one with the fewest streams, forwards each live event once per worker that watches its
+ * auction, and answers the workers' reads (snapshot, history) from the hub's feeds, which own the store.
+ * A worker that dies takes its streams with it (their clients reconnect with Last-Event-ID and resume);
+ * it is started again.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { toError } from '../../error-catalogue.ts';
+import type { FeedEvent, FromWorker, ToWorker, WorkerSettings } from './protocol.ts';
+
+/** What a worker reads of a stream's feed through the main process. */
+export interface RemoteFeed {
+  start(): Promise<{ version: number; text: string } | null>;
+  history(after: number, limit: number): Promise<FeedEvent[]>;
+  canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
+}
+
+/** Receives a key's live events in the main process (registered with the hub's shared subscription). */
+export interface EventForwarder {
+  /** Highest version forwarded. */
+  readonly position: number;
+  offer(event: FeedEvent): void;
+}
+
+export interface AdoptRequest {
+  res: ServerResponse;
+  /** The feed's key, e.g. `auction:<id>`. */
+  key: string;
+  feed: RemoteFeed;
+  lastEventId: number | null;
+  /** Registers a forwarder for the key's live events; returns its removal. */
+  listen(forwarder: EventForwarder): () => void;
+  /** Called once, when the stream has ended (its slot is free again). */
+  onClosed(): void;
+}
+
+export interface FanoutPoolOptions {
+  workers: number;
+  settings: WorkerSettings;
+  logger: Logger;
+}
+
+interface WorkerKey {
+  feed: RemoteFeed;
+  streams: number;
+  forwarder: EventForwarder;
+  unlisten: () => void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  ready: boolean;
+  /** It once reached `ready`: restarted if it dies (a worker that cannot start fails the start instead). */
+  started: boolean;
+  streams: Map<number, { key: string; onClosed: () => void }>;
+  keys: Map<string, WorkerKey>;
+  ended: (() => void) | null;
+}
+
+const WORKER_FILE = new URL(`./fanout-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
+/** How long a worker may take to end its streams at shutdown before it is killed, ms. */
+const END_TIMEOUT_MS = 3_000;
+/** Wait before a dead worker is started again, ms (a worker that dies at once must not spin). */
+const RESTART_DELAY_MS = 1_000;
+
+function loaderArgs(): string[] {
+  if (!WORKER_FILE.pathname.endsWith('.ts')) return [];
+  // The worker is TypeScript, like the main process: load it with the same loader (by its resolved path,
+  // so that it does not depend on the working directory).
+  let tsx = 'tsx';
+  try {
+    tsx = import.meta.resolve('tsx');
+  } catch {
+    // Fall back to resolving from the working directory.
+  }
+  return ['--import', tsx];
+}
+
+export class FanoutPool {
+  private readonly workers: Worker[] = [];
+  private nextStream = 1;
+  private closing = false;
+
+  constructor(private readonly options: FanoutPoolOptions) {}
+
+  /** Starts the workers and waits until each can take streams. */
+  async start(): Promise<void> {
+    await Promise.all(Array.from({ length: this.options.workers }, () => this.spawn()));
+  }
+
+  /** The workers' process ids (a test kills one). */
+  get pids(): number[] {
+    return this.workers.flatMap((w) => (w.ready && w.child.pid !== undefined ? [w.child.pid] : []));
+  }
+
+  /** Streams per worker, in `pids` order. */
+  get streamsPerWorker(): number[] {
+    return this.workers.filter((w) => w.ready && w.child.pid !== undefined).map((w) => w.streams.size);
+  }
+
+  get streamCount(): number {
+    let n = 0;
+    for (const worker of this.workers) n += worker.streams.size;
+    return n;
+  }
+
+  /**
+   * Whether this response's socket can be handed to a worker: a plain TCP socket (not an injected request,
+   * not TLS), HTTP/1.1 (the worker answers with a chunked body), nothing written to it yet.
+   */
+  canAdopt(res: ServerResponse): boolean {
+    const socket = res.socket;
+    return (
+      !this.closing &&
+      this.workers.some((w) => w.ready) &&
+      socket instanceof Socket &&
+      !('encrypted' in socket) &&
+      (socket as unknown as { _handle: unknown })._handle != null &&
+      socket.writableLength === 0 &&
+      res.req.httpVersion === '1.1'
+    );
+  }
+
+  /** Hands the stream to the worker with the fewest streams (the caller checked `canAdopt`). */
+  adopt(request: AdoptRequest): void {
+    const worker = this.workers
+      .filter((w) => w.ready)
+      .reduce((best, w) => (w.streams.size < best.streams.size ? w : best));
+    const stream = this.nextStream++;
+    const { res, key } = request;
+    worker.streams.set(stream, { key, onClosed: request.onClosed });
+    let entry = worker.keys.get(key);
+    if (!entry) {
+      // Registered before the socket goes: every event published from now on reaches the worker, after
+      // the adopt message (the channel keeps messages in order).
+      const forwarder = {
+        position: 0,
+        offer: (event: FeedEvent) => {
+          if (event.version <= forwarder.position) return;
+          forwarder.position = event.version;
+          this.post(worker, { t: 'event', key, event });
+        },
+      };
+      entry = { feed: request.feed, streams: 0, forwarder, unlisten: () => {} };
+      entry.unlisten = request.listen(forwarder);
+      worker.keys.set(key, entry);
+    }
+    entry.streams++;
+
+    const socket = res.socket as Socket;
+    const internals = socket as unknown as { server: unknown; parser: { remove?: () => void } | null };
+    const parser = internals.parser;
+    // Not tracked as a socket lent to a worker (net's cluster support): the worker owns it for good, and
+    // the HTTP server must not wait for it on close.
+    internals.server = null;
+    worker.child.send(
+      { t: 'adopt', stream, key, lastEventId: request.lastEventId } satisfies ToWorker,
+      socket,
+      {},
+      (error) => {
+        if (error) {
+          this.options.logger.warn({ err: error, key }, 'handing a stream to a fan-out worker failed');
+          this.streamClosed(worker, stream);
+        }
+        // Our copy of the connection is released (the handle itself closes once the worker has it); the HTTP
+        // server's connection list would otherwise keep a parser whose socket is gone.
+        socket.destroy();
+        parser?.remove?.();
+      },
+    );
+  }
+
+  /** Ends every stream (clients reconnect to another node) and stops the workers. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.workers.map(async (worker) => {
+        if (worker.child.exitCode !== null || worker.child.signalCode !== null) return;
+        const exited = new Promise<void>((resolve) => worker.child.once('exit', () => resolve()));
+        const ended = new Promise<void>((resolve) => (worker.ended = resolve));
+        this.post(worker, { t: 'end-all' });
+        await Promise.race([ended, exited, delay(END_TIMEOUT_MS)]);
+        worker.child.disconnect?.();
+        await Promise.race([exited, delay(END_TIMEOUT_MS)]);
+        if (worker.child.exitCode === null && worker.child.signalCode === null) worker.child.kill('SIGKILL');
+      }),
+    );
+    for (const worker of this.workers) this.releaseAll(worker);
+  }
+
+  private spawn(): Promise<void> {
+    const { settings, logger } = this.options;
+    const child = fork(WORKER_FILE, [], {
+      execArgv: loaderArgs(),
+      // Its stdout is unused; errors it cannot send over the channel still show on stderr.
+      stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    });
+    const worker: Worker = { child, ready: false, started: false, streams: new Map(), keys: new Map(), ended: null };
+    this.workers.push(worker);
+    const ready = new Promise<void>((resolve, reject) => {
+      child.once('exit', (code, signal) => reject(new Error(`fan-out worker exited (${code ?? signal}) on start`)));
+      child.on('message', (message: FromWorker) => {
+        if (message.t === 'ready') {
+          worker.ready = true;
+          worker.started = true;
+          resolve();
+        } else this.onMessage(worker, message);
+      });
+    });
+    child.on('exit', (code, signal) => {
+      worker.ready = false;
+      this.workers.splice(this.workers.indexOf(worker), 1);
+      this.releaseAll(worker);
+      if (this.closing || !worker.started) return;
+      logger.error({ code, signal, pid: child.pid }, 'fan-out worker died; its streams reconnect; starting another');
+      setTimeout(() => {
+        if (!this.closing)
+          this.spawn().catch((error: unknown) =>
+            logger.error({ err: toError(error) }, 'fan-out worker restart failed'),
+          );
+      }, RESTART_DELAY_MS).unref();
+    });
+    child.on('error', (error) => logger.warn({ err: error }, 'fan-out worker channel error'));
+    this.post(worker, { t: 'init', settings });
+    return ready;
+  }
+
+  private onMessage(worker: Worker, message: FromWorker): void {
+    switch (message.t) {
+      case 'call': {
+        const entry = worker.keys.get(message.key);
+        const reply = (answer: { ok: true; value: unknown } | { ok: false; message: string }) =>
+          this.post(worker, { t: 'reply', call: message.call, ...answer });
+        if (!entry) return reply({ ok: false, message: `no stream of ${message.key}` });
+        const { feed } = entry;
+        const answer =
+          message.op === 'start'
+            ? feed.start()
+            : message.op === 'history'
+              ? feed.history(message.after, message.limit)
+              : feed.canResume(
+                  message.after,
+                  message.firstVersion === null ? [] : [{ version: message.firstVersion, type: '', data: '' }],
+                );
+        answer.then(
+          (value: unknown) => reply({ ok: true, value }),
+          (error: unknown) => reply({ ok: false, message: toError(error).message }),
+        );
+        return;
+      }
+      case 'closed':
+        this.streamClosed(worker, message.stream);
+        return;
+      case 'ended':
+        worker.ended?.();
+        return;
+      case 'log':
+        this.options.logger[message.level]({ stream: message.key }, `fan-out worker: ${message.message}`);
+        return;
+      case 'ready':
+        return;
+    }
+  }
+
+  private streamClosed(worker: Worker, stream: number): void {
+    const entry = worker.streams.get(stream);
+    if (!entry) return;
+    worker.streams.delete(stream);
+    const key = worker.keys.get(entry.key);
+    if (key && --key.streams === 0) {
+      key.unlisten();
+      worker.keys.delete(entry.key);
+    }
+    entry.onClosed();
+  }
+
+  private releaseAll(worker: Worker): void {
+    for (const stream of [...worker.streams.keys()]) this.streamClosed(worker, stream);
+  }
+
+  private post(worker: Worker, message: ToWorker): void {
+    if (!worker.child.connected) return;
+    worker.child.send(message, (error) => {
+      // A worker that is going away: its exit handler releases its streams.
+      if (error) this.options.logger.debug({ err: error }, 'message to a fan-out worker not sent');
+    });
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
