@@ -14,7 +14,7 @@ const schema = z.object({
   dataDir: z.string().min(1).default('./data'),
   /** `LOG_LEVEL`, default info. */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** `GAVEL_GROUP_COMMIT`, default on. `off` commits one bid per transaction (benchmark baseline only). */
+  /** `GAVEL_GROUP_COMMIT`, default on. `off` commits one bid, or one new auction, per transaction (benchmark baseline only). */
   groupCommit: z.enum(['on', 'off']).default('on'),
   /** `GAVEL_SESSION_TTL_HOURS`, default 720 (30 days). */
   sessionTtlHours: z.coerce

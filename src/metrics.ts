@@ -30,6 +30,18 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
       registers: [registry],
     }),
+    createCommitBatchSize: new Histogram({
+      name: 'gavel_create_commit_batch_size',
+      help: 'New auctions committed per durable transaction (group commit of creates)',
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 4096],
+      registers: [registry],
+    }),
+    createCommitDuration: new Histogram({
+      name: 'gavel_create_commit_duration_seconds',
+      help: 'Time spent in one durable commit of new auctions',
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
+      registers: [registry],
+    }),
     batchRetries: new Counter({
       name: 'gavel_batch_retries_total',
       help: 'Batches decided again after a version conflict (another writer committed first)',

@@ -507,6 +507,144 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           assert.equal((await store.loadAuctions([])).size, 0);
         });
       });
+
+      test('insertAuctions: one call stores many, each as insertAuction does (readable, searchable, due), in array order', async () => {
+        await withBook(async (store, book, handle) => {
+          const single = await book.create({ endDate: T0 + 5 * HOUR });
+          // More than one PostgreSQL statement's worth (1,000 rows each), end dates in a shuffled order.
+          const auctions = Array.from({ length: 2_500 }, (_, i) =>
+            makeAuction({
+              id: uniqueId('bulk'),
+              sellerId: BIDDERS[i % BIDDERS.length],
+              item: {
+                name: `Lot ${i} ${i % 500 === 7 ? 'zeppelin' : 'crate'}`,
+                description: i === 2_222 ? 'Ünïcode “boxed” \u{1F4F7}' : `row ${i}`,
+                imageUrl: i % 2 === 0 ? null : `https://x/${i}.jpg`,
+              },
+              startingPrice: 100 + i,
+              reservePrice: i % 3 === 0 ? 10_000 + i : null,
+              softClose: i % 5 === 0 ? null : undefined,
+              endDate: T0 + HOUR + ((i * 7_919) % 2_500) * 1_000,
+            }),
+          );
+          await store.insertAuctions(auctions);
+
+          const loaded = await store.loadAuctions(auctions.map((a) => a.id));
+          assert.equal(loaded.size, auctions.length);
+          for (const a of auctions) assert.deepEqual(loaded.get(a.id), a);
+
+          const query = (overrides: Partial<AuctionListQuery>): AuctionListQuery => ({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 50,
+            cursor: null,
+            now: T0,
+            ...overrides,
+          });
+          const ids = async (overrides: Partial<AuctionListQuery>) =>
+            (await store.listAuctions(query(overrides))).items.map((a) => a.id);
+          assert.deepEqual(
+            (await ids({ terms: ['zeppelin'] })).sort(),
+            auctions
+              .filter((_, i) => i % 500 === 7)
+              .map((a) => a.id)
+              .sort(),
+          );
+          assert.deepEqual(await ids({ terms: ['unicode', 'boxed'] }), [auctions[2_222]!.id]);
+          // All created at T0: the newest first is the last inserted, so rows were inserted in array order.
+          assert.deepEqual(
+            await ids({ limit: 3 }),
+            auctions
+              .slice(-3)
+              .reverse()
+              .map((a) => a.id),
+          );
+          assert.deepEqual(await ids({ sort: 'price_desc', limit: 1 }), [auctions.at(-1)!.id]);
+
+          assert.equal(await store.nextDueTime(), T0 + HOUR);
+          const byEnd = [...auctions, single].sort((x, y) => x.endDate - y.endDate);
+          const bound = T0 + HOUR + 9_000;
+          assert.deepEqual(
+            await store.dueAuctionIds(bound, 100),
+            byEnd.filter((a) => a.endDate <= bound).map((a) => a.id),
+          );
+          assert.equal((await store.dueAuctionIds(bound, 100)).length, 10);
+          assert.deepEqual(await store.loadAuctions([single.id]), new Map([[single.id, single]]));
+
+          if (handle.reopen) {
+            const reopened = await handle.reopen();
+            assert.equal((await reopened.loadAuctions(auctions.map((a) => a.id))).size, auctions.length);
+          }
+        });
+      });
+
+      test('insertAuctions with an empty array writes nothing', async () => {
+        await withBook(async (store) => {
+          await store.insertAuctions([]);
+          assert.equal(await store.nextDueTime(), null);
+          const page = await store.listAuctions({
+            status: null,
+            sellerId: null,
+            terms: [],
+            sort: 'newest',
+            limit: 50,
+            cursor: null,
+            now: T0,
+          });
+          assert.deepEqual(page.items, []);
+        });
+      });
+
+      test('insertAuctions is all or nothing: one failing auction (anywhere in the array) stores none of them', async () => {
+        await withBook(async (store, book) => {
+          const stored = await book.create({ endDate: T0 + 3 * HOUR });
+          const fresh = (n: number) =>
+            Array.from({ length: n }, () =>
+              makeAuction({
+                id: uniqueId('bulk'),
+                item: { name: 'Quokka print', description: '', imageUrl: null },
+                endDate: T0 + 2 * HOUR,
+              }),
+            );
+          const twice = fresh(1_600);
+          const cases: [string, Auction[]][] = [
+            [
+              'an id stored already',
+              [...fresh(1_500), { ...stored, item: { ...stored.item, name: 'Quokka' } }, ...fresh(3)],
+            ],
+            ['an id twice in the array', [...twice, twice[3]!]],
+            [
+              'a seller that does not exist',
+              [...fresh(1_200), makeAuction({ id: uniqueId('bulk'), sellerId: 'nobody' })],
+            ],
+            ['the first one failing', [stored, ...fresh(2)]],
+          ];
+          for (const [why, batch] of cases) {
+            await assert.rejects(store.insertAuctions(batch), `${why}: refused`);
+            const others = batch.map((a) => a.id).filter((id) => id !== stored.id);
+            assert.equal((await store.loadAuctions(others)).size, 0, `${why}: nothing stored`);
+            const found = await store.listAuctions({
+              status: null,
+              sellerId: null,
+              terms: ['quokka'],
+              sort: 'newest',
+              limit: 50,
+              cursor: null,
+              now: T0,
+            });
+            assert.deepEqual(found.items, [], `${why}: nothing searchable`);
+            assert.equal(await store.nextDueTime(), stored.endDate, `${why}: nothing due`);
+            assert.deepEqual((await store.loadAuctions([stored.id])).get(stored.id), stored, `${why}: stored one kept`);
+          }
+          // The store takes the next call.
+          const good = fresh(3);
+          await store.insertAuctions(good);
+          assert.equal((await store.loadAuctions(good.map((a) => a.id))).size, 3);
+          assert.equal(await store.nextDueTime(), T0 + 2 * HOUR);
+        });
+      });
     });
 
     describe('commitBatch', () => {

@@ -47,13 +47,14 @@ export interface SequencerOptions {
   logger: Logger;
   /**
    * Commit every command that queued while the previous commit ran in one
-   * durable transaction. Default true. `false` commits one command per
-   * transaction: only for the benchmark's baseline.
+   * durable transaction, and likewise every new auction. Default true. `false`
+   * commits one command, or one new auction, per transaction: only for the
+   * benchmarks' baselines.
    */
   groupCommit?: boolean;
   /** Auctions whose state is kept in memory. Default 100,000. */
   cacheSize?: number;
-  /** Upper bound on commands in one transaction, to bound latency and memory. Default 4,096. */
+  /** Upper bound on commands (or new auctions) in one transaction, to bound latency and memory. Default 4,096. */
   maxBatch?: number;
   /**
    * Batches whose commits may be in flight at once (group commit only). Default 2: the next batch is
@@ -63,6 +64,9 @@ export interface SequencerOptions {
 }
 
 type IdempotencyFlight = { requestHash: string; outcome: Promise<BidOutcome> };
+
+/** A new auction waiting for its commit, and its caller. */
+type PendingCreate = { auction: Auction; resolve: () => void; reject: (error: Error) => void };
 
 /**
  * The bid sequencer: the only writer of auction state.
@@ -108,6 +112,12 @@ export class Sequencer {
   private draining: Promise<void> | null = null;
   private accepting = true;
   private readonly dueTimeListeners = new Set<(endDate: number) => void>();
+  /** New auctions waiting for the next create commit (see createAuction). */
+  private creates: PendingCreate[] = [];
+  /** The drain of `creates` while it runs (one create commit in flight at a time), else null. */
+  private creating: Promise<void> | null = null;
+  /** Creates committed one per transaction (group commit off), tracked so that stop() waits for them. */
+  private readonly soloCreates = new Set<Promise<void>>();
 
   constructor(options: SequencerOptions) {
     this.store = options.store;
@@ -129,11 +139,32 @@ export class Sequencer {
     return () => this.dueTimeListeners.delete(listener);
   }
 
-  async createAuction(auction: Auction): Promise<void> {
-    if (!this.accepting) throw new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down');
-    await this.store.insertAuction(auction);
-    this.cache.set(auction.id, auction);
-    this.announceDueTime(auction.endDate);
+  /**
+   * Stores a new auction. Resolves once it is durable; it is then cached and the closer hears its end.
+   *
+   * Group commit, as for bids: creates that arrive while a create commit runs (and all those that arrive in
+   * the same event-loop turn) queue up and are written together by the next `store.insertAuctions`, at most
+   * `maxBatch` per transaction. One create commit is in flight at a time: a create decides nothing, so
+   * there is nothing to pipeline, and the next batch grows while the disk works (measured on SQLite: two in
+   * flight made no difference). Creates commit apart from bid batches: no command can name a new auction
+   * before its creator has been answered.
+   *
+   * With `groupCommit: false` each create is its own transaction, started at once, as before group commit
+   * of creates existed (the benchmark's baseline).
+   */
+  createAuction(auction: Auction): Promise<void> {
+    if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
+    return new Promise<void>((resolve, reject) => {
+      const create: PendingCreate = { auction, resolve, reject };
+      if (this.groupCommit) {
+        this.creates.push(create);
+        this.scheduleCreates();
+        return;
+      }
+      const commit = this.commitCreates([create]);
+      this.soloCreates.add(commit);
+      void commit.finally(() => this.soloCreates.delete(commit));
+    });
   }
 
   /**
@@ -240,7 +271,7 @@ export class Sequencer {
     });
   }
 
-  /** Stop taking bids, then finish (commit and answer) everything already queued. */
+  /** Stop taking bids, actions and creates, then finish (commit and answer) everything already queued. */
   async stop(): Promise<void> {
     this.accepting = false;
     while (
@@ -248,9 +279,14 @@ export class Sequencer {
       this.queue.length > 0 ||
       this.drainScheduled ||
       this.inFlight.size > 0 ||
-      this.retrying.size > 0
+      this.retrying.size > 0 ||
+      this.creating ||
+      this.creates.length > 0 ||
+      this.soloCreates.size > 0
     ) {
       if (this.draining) await this.draining;
+      else if (this.creating) await this.creating;
+      else if (this.soloCreates.size > 0) await Promise.all(this.soloCreates);
       else if (this.inFlight.size > 0) await Promise.all(this.inFlight);
       else if (this.retrying.size > 0) await Promise.all(this.retrying);
       else await new Promise((r) => setImmediate(r));
@@ -259,6 +295,62 @@ export class Sequencer {
 
   get cachedAuctions(): number {
     return this.cache.size;
+  }
+
+  private scheduleCreates(): void {
+    if (this.creating) return;
+    // setImmediate, as for bids: every create that reaches the sequencer in this turn joins the first batch.
+    this.creating = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drainCreates())
+      .finally(() => {
+        this.creating = null;
+        if (this.creates.length > 0) this.scheduleCreates();
+      });
+  }
+
+  /** Commits queued creates, a batch at a time, until none is left (those that came meanwhile included). */
+  private async drainCreates(): Promise<void> {
+    while (this.creates.length > 0) await this.commitCreates(this.creates.splice(0, this.maxBatch));
+  }
+
+  /**
+   * Commits new auctions in one transaction, then caches them, answers their callers and tells the closer.
+   * Never rejects: every caller gets its own outcome.
+   *
+   * A batch that fails wrote nothing (insertAuctions is all or nothing). When the store cannot take writes
+   * (StoreUnavailableError) every create would fail alike: all are answered with that error. Any other
+   * failure is one row's (an id stored already, a seller that does not exist) but fails everyone in the
+   * transaction, and those are other sellers' requests: the batch is split in halves and each half is
+   * committed again, down to the bad create alone, which alone gets the error. Halving rather than one
+   * transaction per create: a bad create among n costs about 2·log2(n) commits (24 for 4,096) instead of n.
+   */
+  private async commitCreates(batch: PendingCreate[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.store.insertAuctions(batch.map((c) => c.auction));
+    } catch (error) {
+      const err = toError(error);
+      if (batch.length === 1 || err instanceof StoreUnavailableError) {
+        if (batch.length > 1) this.logger.error({ err, size: batch.length }, 'create commit failed');
+        for (const create of batch) create.reject(err);
+        return;
+      }
+      this.logger.warn({ err, size: batch.length }, 'create commit failed; committing each half again');
+      const half = Math.ceil(batch.length / 2);
+      await this.commitCreates(batch.slice(0, half));
+      await this.commitCreates(batch.slice(half));
+      return;
+    }
+    this.metrics.createCommitDuration.observe((performance.now() - started) / 1000);
+    this.metrics.createCommitBatchSize.observe(batch.length);
+    let earliestEnd = Infinity;
+    for (const { auction } of batch) {
+      this.cache.set(auction.id, auction);
+      earliestEnd = Math.min(earliestEnd, auction.endDate);
+    }
+    for (const create of batch) create.resolve();
+    // One hint for the whole batch: the closer only re-arms for a time earlier than its timer.
+    this.announceDueTime(earliestEnd);
   }
 
   private scheduleDrain(): void {

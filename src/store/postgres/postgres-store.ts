@@ -66,6 +66,39 @@ export interface PostgresStoreOptions extends PoolSettings {
 }
 
 /**
+ * Rows per insertAuctions statement. The statement's parameters are 13 arrays whatever the rows, so this is
+ * not about PostgreSQL's 65,535-parameter limit: it bounds one message (states are ~1 KB of JSON, an
+ * item's description up to 10 KB) and the server's memory per statement on a bulk load of millions, while
+ * keeping round trips few (one per 1,000 rows).
+ */
+const INSERT_AUCTIONS_CHUNK = 1_000;
+
+/** One array per column of sql.insertAuctions, in its parameter order. */
+function insertAuctionsValues(auctions: readonly Auction[]): unknown[][] {
+  const values: unknown[][] = Array.from({ length: 13 }, () => new Array<unknown>(auctions.length));
+  auctions.forEach((auction, i) => {
+    const c = auctionColumns(auction);
+    const row = [
+      auction.id,
+      auction.sellerId,
+      c.lifecycle,
+      auction.startDate,
+      c.endDate,
+      c.dueAt,
+      c.listPrice,
+      auction.createdAt,
+      c.version,
+      auction.item.name,
+      auction.item.description,
+      c.state,
+      searchDocument(auction.item.name, auction.item.description),
+    ];
+    row.forEach((value, column) => (values[column]![i] = value));
+  });
+  return values;
+}
+
+/**
  * Whether PostgreSQL can hold `text`: its text type cannot contain U+0000, and a parameter with one is
  * refused outright (22021). Nothing stored contains one, so a lookup by such a key (an id from a URL path,
  * a username at log-in) finds nothing, as on SQLite, instead of failing the request with 500 or 503.
@@ -239,27 +272,20 @@ export class PostgresStore implements Store {
     if (names.length > 0) await this.run('deleteUploads', [[...names]]);
   }
 
-  /** The auction and its search words, in one transaction. */
-  async insertAuction(auction: Auction): Promise<void> {
-    const c = auctionColumns(auction);
-    const row = [
-      auction.id,
-      auction.sellerId,
-      c.lifecycle,
-      auction.startDate,
-      c.endDate,
-      c.dueAt,
-      c.listPrice,
-      auction.createdAt,
-      c.version,
-      auction.item.name,
-      auction.item.description,
-      c.state,
-    ];
-    const words = searchDocument(auction.item.name, auction.item.description);
-    await transaction(this.pool, 'insertAuction', this.retry, async (client) => {
-      await client.query({ name: 'insertAuction', text: sql.insertAuction, values: row });
-      await client.query({ name: 'insertAuctionSearch', text: sql.insertAuctionSearch, values: [auction.id, words] });
+  insertAuction(auction: Auction): Promise<void> {
+    return this.insertAuctions([auction]);
+  }
+
+  /** The auctions and their search words, in one transaction, one statement per INSERT_AUCTIONS_CHUNK rows. */
+  async insertAuctions(auctions: readonly Auction[]): Promise<void> {
+    if (auctions.length === 0) return;
+    await transaction(this.pool, 'insertAuctions', this.retry, async (client) => {
+      // Each chunk's columns are built just before it is sent (a retried attempt builds them again), so that a
+      // bulk load holds one chunk's serialized states at a time, not all of them.
+      for (let i = 0; i < auctions.length; i += INSERT_AUCTIONS_CHUNK) {
+        const values = insertAuctionsValues(auctions.slice(i, i + INSERT_AUCTIONS_CHUNK));
+        await client.query({ name: 'insertAuctions', text: sql.insertAuctions, values });
+      }
     });
   }
 

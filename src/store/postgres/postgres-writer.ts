@@ -257,7 +257,7 @@ export function mergeBidder(row: BidderRow | undefined, bid: BidRecord): BidderR
   };
 }
 
-/** The auction's queryable columns, as insertAuction and updateAuctions write them. */
+/** The auction's queryable columns, as insertAuctions and updateAuctions write them. */
 export function auctionColumns(auction: Auction) {
   return {
     lifecycle: auction.lifecycle,

@@ -31,10 +31,21 @@ export const sql = {
     'SELECT name FROM uploads WHERE attached_at IS NULL AND created_at < $1 ORDER BY created_at LIMIT $2',
   deleteUploads: 'DELETE FROM uploads WHERE name = ANY ($1::text[])',
 
-  insertAuction: `INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-  /** The item's words, written with the auction (auction-listing.ts computes the tsvector). */
-  insertAuctionSearch: 'INSERT INTO auction_search (auction_id, words) VALUES ($1, $2::tsvector)',
+  /**
+   * New auctions and their search words, one array per column (auctions $1–$12, each item's tsvector text,
+   * computed by auction-listing.ts, $13), in one statement. The rows are inserted in array order (ORDER BY
+   * the ordinality), so `seq`, the listings' tie-break, follows it. The number of parameters does not grow
+   * with the rows; the adapter still cuts big arrays into several statements (INSERT_AUCTIONS_CHUNK).
+   */
+  insertAuctions: `WITH
+    new_auctions AS (
+      INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
+      SELECT auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state
+      FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::integer[], $10::text[], $11::text[], $12::text[])
+        WITH ORDINALITY AS a (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state, n)
+      ORDER BY n)
+    INSERT INTO auction_search (auction_id, words)
+    SELECT auction_id, words::tsvector FROM unnest ($1::text[], $13::text[]) AS s (auction_id, words)`,
   loadAuctions: 'SELECT auction_id, state FROM auctions WHERE auction_id = ANY ($1::text[])',
   auctionVersions: 'SELECT auction_id, version FROM auctions WHERE auction_id = ANY ($1::text[])',
 

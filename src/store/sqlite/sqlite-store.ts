@@ -170,7 +170,11 @@ export class SqliteStore implements Store {
   }
 
   insertAuction(auction: Auction): Promise<void> {
-    return this.writer.call({ op: 'insertAuction', args: [auction] });
+    return this.insertAuctions([auction]);
+  }
+
+  async insertAuctions(auctions: readonly Auction[]): Promise<void> {
+    if (auctions.length > 0) await this.writer.call({ op: 'insertAuctions', args: [auctions] });
   }
 
   async loadAuctions(ids: readonly string[]): Promise<Map<string, Auction>> {

@@ -39,6 +39,7 @@ export class SqliteWriter {
     Database.Statement
   >;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
+  private readonly insertAuctionsTransaction: (auctions: readonly Auction[]) => void;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -61,6 +62,9 @@ export class SqliteWriter {
       auctionVersion: db.prepare(sql.auctionVersion).pluck(),
     };
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+    this.insertAuctionsTransaction = db.transaction((auctions: readonly Auction[]) => {
+      for (const auction of auctions) this.s.insertAuction.run(auctionRow(auction));
+    });
   }
 
   insertUser(user: UserRecord): 'inserted' | 'username_taken' {
@@ -109,15 +113,13 @@ export class SqliteWriter {
     })();
   }
 
-  insertAuction(auction: Auction): void {
-    this.s.insertAuction.run({
-      ...auctionColumns(auction),
-      sellerId: auction.sellerId,
-      startDate: auction.startDate,
-      createdAt: auction.createdAt,
-      itemName: auction.item.name,
-      itemDescription: auction.item.description,
-    });
+  /**
+   * New auctions in one durable transaction, or nothing: a failing row rolls back the rows before it. The
+   * search index rows are written by the auctions_fts triggers, inside the same transaction. The states are
+   * serialized here, on the writer thread, off the event loop that parses requests.
+   */
+  insertAuctions(auctions: readonly Auction[]): void {
+    if (auctions.length > 0) this.insertAuctionsTransaction(auctions);
   }
 
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */
@@ -155,6 +157,18 @@ export class SqliteWriter {
     const notificationSeqs = batch.notifications.map((n) => Number(s.insertUserEvent.run(n).lastInsertRowid));
     return { notificationSeqs };
   }
+}
+
+/** A new auction as the parameters of sql.insertAuction. */
+function auctionRow(auction: Auction) {
+  return {
+    ...auctionColumns(auction),
+    sellerId: auction.sellerId,
+    startDate: auction.startDate,
+    createdAt: auction.createdAt,
+    itemName: auction.item.name,
+    itemDescription: auction.item.description,
+  };
 }
 
 export function auctionColumns(auction: Auction) {

@@ -16,7 +16,7 @@ export type WriteRequest =
   | { id: number; op: 'insertUpload'; args: Parameters<SqliteWriter['insertUpload']> }
   | { id: number; op: 'attachUpload'; args: Parameters<SqliteWriter['attachUpload']> }
   | { id: number; op: 'deleteUploads'; args: Parameters<SqliteWriter['deleteUploads']> }
-  | { id: number; op: 'insertAuction'; args: Parameters<SqliteWriter['insertAuction']> }
+  | { id: number; op: 'insertAuctions'; args: Parameters<SqliteWriter['insertAuctions']> }
   | { id: number; op: 'commitBatch'; args: Parameters<SqliteWriter['commitBatch']> }
   | { id: number; op: 'close'; args: [] };
 
@@ -61,8 +61,8 @@ port.on('message', (request: WriteRequest) => {
       case 'deleteUploads':
         writer.deleteUploads(...request.args);
         break;
-      case 'insertAuction':
-        writer.insertAuction(...request.args);
+      case 'insertAuctions':
+        writer.insertAuctions(...request.args);
         break;
       case 'commitBatch':
         result = writer.commitBatch(...request.args);
