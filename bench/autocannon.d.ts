@@ -20,6 +20,8 @@ declare module 'autocannon' {
     duration?: number;
     /** Requests per second over all connections. */
     overallRate?: number;
+    /** Requests to send in all; the run ends when every one is answered (duration is then ignored). */
+    amount?: number;
     timeout?: number;
     workers?: number;
     method?: string;

@@ -40,21 +40,22 @@ import {
   readMetrics,
   removeTempDir,
   runLoad,
+  runPacedLoad,
   startServer,
 } from './support.ts';
 
-const DURATION = numberFromEnv('BENCH_DURATION', 10, 1, 30);
-const WARMUP = numberFromEnv('BENCH_WARMUP', 2, 0, 10);
-const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 256, 1, 512);
+export const DURATION = numberFromEnv('BENCH_DURATION', 10, 1, 30);
+export const WARMUP = numberFromEnv('BENCH_WARMUP', 2, 0, 10);
+export const CONNECTIONS = numberFromEnv('BENCH_CONNECTIONS', 256, 1, 512);
 const PASSWORD = 'correct horse battery';
 const COMMAND = 'npm run bench -- hot-auction';
 
-interface Setup {
+export interface Setup {
   tokens: string[];
   auctionId: string;
 }
 
-interface BidPhase {
+export interface BidPhase {
   auctionId: string;
   /** 201s and 409s the clients got, warm-up included: each must be stored. */
   acknowledged: { accepted: number; rejected: number };
@@ -195,7 +196,7 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
 }
 
 /** 64 bidders with sessions, one seller, one hard-close auction open for an hour. */
-async function prepare(server: ServerProcess): Promise<Setup> {
+export async function prepare(server: ServerProcess): Promise<Setup> {
   const api = `${server.url}/api/v1`;
   const login = async (username: string): Promise<string> => {
     await callJson(`${api}/users`, 'POST', 201, { username, password: PASSWORD });
@@ -225,7 +226,7 @@ async function prepare(server: ServerProcess): Promise<Setup> {
 }
 
 /** Warm-up, then the measured bid load; the HTTP half of the consistency check runs before the server stops. */
-async function bidPhase(
+export async function bidPhase(
   name: string,
   server: ServerProcess,
   setup: Setup,
@@ -266,7 +267,9 @@ async function bidPhase(
   if (options.halfPeak) {
     const rate = Math.max(1, Math.round(perSec(accepted + rejected, load.durationSec) / 2));
     log(`bids (${name}): at half the peak, ${rate} bids/s asked`);
-    const half = await runLoad({ ...(await spec(DURATION)), overallRate: rate });
+    // Paced evenly (bench/paced-load-worker.ts), over 32 sockets: autocannon's overallRate sends each
+    // second's bids in a burst at its start, which measures the burst rather than a half-loaded server.
+    const half = await runPacedLoad({ ...(await spec(DURATION)), connections: 32, overallRate: rate });
     count(half);
     halfPeak = {
       askedPerSec: rate,
@@ -342,7 +345,7 @@ async function httpCheck(auctionUrl: string): Promise<ConsistencyCheck> {
  * After the server has stopped: the whole accepted history from the database
  * file, in version order, and every acknowledged bid accounted for.
  */
-function finishCheck(phase: BidPhase, server: ServerProcess): ConsistencyCheck {
+export function finishCheck(phase: BidPhase, server: ServerProcess): ConsistencyCheck {
   const http = phase.check;
   const ack = { auctionId: phase.auctionId, ...phase.acknowledged };
   const problems = [...http.problems];

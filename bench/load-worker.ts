@@ -31,8 +31,13 @@ export interface LoadSpec {
   tokens: string[];
   connections: number;
   durationSec: number;
-  /** `bid`: POST bodies `{ amount }` with strictly growing amounts starting above `base`. */
-  body: 'none' | 'bid';
+  /**
+   * `bid`: POST bodies `{ amount }` with strictly growing amounts starting above `base`. `json`: the same
+   * body, `json`, in every request (creates: each request makes a new auction).
+   */
+  body: 'none' | 'bid' | 'json';
+  /** The body of every request when `body` is `json`. */
+  json?: string;
   base: number;
   /** A file holding a JSON array of paths: each request takes one at random (instead of `path`). */
   pathsFile?: string;
@@ -43,6 +48,12 @@ export interface LoadSpec {
   clockOrigin?: number;
   /** Requests per second over all connections (autocannon's `overallRate`); default: as fast as answered. */
   overallRate?: number;
+  /**
+   * Send exactly this many requests and wait for every answer (autocannon's `amount`; `durationSec` then
+   * only bounds the run). Without it the run stops at `durationSec` and drops the requests still in flight,
+   * whose effect the server may or may not have stored: with it, every stored write has a counted answer.
+   */
+  amount?: number;
 }
 
 export interface LoadResult {
@@ -101,6 +112,7 @@ async function main(): Promise<void> {
     pipelining: 1,
     duration: spec.durationSec,
     ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
+    ...(spec.amount ? { amount: spec.amount } : {}),
     timeout: 10,
     setupClient(client) {
       const token = spec.tokens[nextConnection++ % spec.tokens.length]!;
@@ -108,9 +120,10 @@ async function main(): Promise<void> {
         method: spec.method,
         path: spec.path,
         headers:
-          spec.body === 'bid'
-            ? { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
-            : { authorization: `Bearer ${token}` },
+          spec.body === 'none'
+            ? { authorization: `Bearer ${token}` }
+            : { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        ...(spec.body === 'json' ? { body: spec.json ?? '{}' } : {}),
       };
       if (paths !== null || spec.body === 'bid')
         request.setupRequest = (req) => ({
@@ -121,7 +134,11 @@ async function main(): Promise<void> {
       client.setRequests([request]);
     },
   });
+  // With `amount`, autocannon notices the end only at its next 1 s sample: the run's duration is taken from
+  // the start to the last answer instead.
+  let lastResponseAt = t0;
   instance.on('response', (_client, _status, _bytes, responseTimeMs) => {
+    lastResponseAt = performance.now();
     const ms = Math.round(responseTimeMs);
     histogram.set(ms, (histogram.get(ms) ?? 0) + 1);
   });
@@ -135,7 +152,7 @@ async function main(): Promise<void> {
     completed += count;
   }
   const out: LoadResult = {
-    durationSec: result.duration,
+    durationSec: spec.amount ? Math.round(lastResponseAt - t0) / 1000 : result.duration,
     statusCodes,
     errors: result.errors,
     timeouts: result.timeouts,

@@ -14,6 +14,15 @@ import { cleanUp, installCleanupHandlers, log } from './support.ts';
 interface Options {
   store: 'sqlite' | 'postgres';
   nodes: number;
+  /** many-auctions: how many auctions (validated there). */
+  auctions?: string;
+  /** fan-out: --subscribers, --rates, --seconds, --transport (validated there). */
+  subscribers?: string;
+  rates?: string;
+  seconds?: string;
+  transport?: string;
+  /** ten-million: how many of the auctions end in the same minute (validated there). */
+  together?: string;
 }
 
 const scenarios: Record<string, { describe: string; run: (options: Options) => Promise<Record<string, unknown>> }> = {
@@ -25,24 +34,58 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
         ? (await import('./hot-auction-cluster.ts')).hotAuctionCluster(nodes)
         : (await import('./hot-auction.ts')).hotAuction(),
   },
+  creates: {
+    describe: 'durable auction creations/s with group commit vs. one commit per create (SQLite)',
+    run: async ({ store }) => {
+      if (store !== 'sqlite') throw new Error('creates runs on SQLite only');
+      return (await import('./creates.ts')).creates();
+    },
+  },
+  'many-auctions': {
+    describe: "hot-auction's group-commit load spread over --auctions N auctions (default 100,000), vs. one auction",
+    run: async (options) => (await import('./many-auctions.ts')).manyAuctions(options),
+  },
+  'fan-out': {
+    describe:
+      'subscribers on one auction (--subscribers N, default 10,000; SSE) while bids come at --rates 50,200,1000 per second for --seconds S each: delay from 201 to every subscriber vs. a bare node:http broadcaster, final state, memory per connection',
+    run: async (options) => (await import('./fan-out.ts')).fanOut(options),
+  },
+  'ten-million': {
+    describe:
+      '--auctions N open auctions (default 1,000,000; 10,000,000 takes ~40 min) bulk-loaded, --together M of them ending in one minute (default N/100, at most 100,000): load time, size, start-up, RSS, bid p50/p99 vs. 10,000 auctions, close lateness',
+    run: async (options) => (await import('./ten-million.ts')).tenMillion(options),
+  },
 };
 
 function usage(): string {
   const lines = Object.entries(scenarios).map(([name, s]) => `  ${name.padEnd(14)} ${s.describe}`);
-  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N]\n\nscenarios:\n${lines.join('\n')}\n`;
+  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N] [--auctions N]\n       npm run bench -- fan-out [--subscribers N] [--rates 50,200,1000] [--seconds S] [--transport sse]\n       npm run bench -- ten-million [--auctions N] [--together M]\n\nscenarios:\n${lines.join('\n')}\n`;
 }
 
 function parseOptions(): { name: string | undefined; options: Options } {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { store: { type: 'string', default: 'sqlite' }, nodes: { type: 'string', default: '1' } },
+    options: {
+      store: { type: 'string', default: 'sqlite' },
+      nodes: { type: 'string', default: '1' },
+      auctions: { type: 'string' },
+      subscribers: { type: 'string' },
+      rates: { type: 'string' },
+      seconds: { type: 'string' },
+      transport: { type: 'string' },
+      together: { type: 'string' },
+    },
   });
   const store = values.store;
   const nodes = Number(values.nodes);
   if (store !== 'sqlite' && store !== 'postgres') throw new Error(`--store must be sqlite or postgres, not ${store}`);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16) throw new Error('--nodes must be an integer from 1 to 16');
   if (store === 'sqlite' && nodes !== 1) throw new Error('--nodes needs --store postgres (SQLite runs one node)');
-  return { name: positionals[0], options: { store, nodes } };
+  const { auctions, subscribers, rates, seconds, transport, together } = values;
+  return {
+    name: positionals[0],
+    options: { store, nodes, auctions, subscribers, rates, seconds, transport, together },
+  };
 }
 
 async function main(): Promise<number> {

@@ -18,6 +18,7 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const mainFile = join(repoRoot, 'src', 'main.ts');
 const workerFile = join(repoRoot, 'bench', 'load-worker.ts');
 const rowLockWorkerFile = join(repoRoot, 'bench', 'row-lock-worker.ts');
+const pacedWorkerFile = join(repoRoot, 'bench', 'paced-load-worker.ts');
 
 /** The PostgreSQL server's maintenance database: bench databases are created and dropped from it. */
 export const BENCH_PG_URL = process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -174,6 +175,11 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
 /** Runs one load worker per spec at once (one per node), and merges their results as one load. */
 export async function runLoads(specs: LoadSpec[]): Promise<LoadResult> {
   return mergeLoads(await Promise.all(specs.map(runLoad)));
+}
+
+/** Runs `bench/paced-load-worker.ts`: `spec.overallRate` bids/s at evenly spaced instants (open loop). */
+export function runPacedLoad(spec: LoadSpec): Promise<LoadResult> {
+  return runWorker<LoadResult>(pacedWorkerFile, 'BENCH_LOAD', spec, spec.durationSec);
 }
 
 /** Runs `bench/row-lock-worker.ts` (the row-lock baseline, straight to PostgreSQL) in its own process. */
