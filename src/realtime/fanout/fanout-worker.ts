@@ -415,5 +415,16 @@ process.on('message', (message: ToWorker, handle?: unknown) => {
   }
 });
 
-// The main process owns this worker: when it goes, so do the streams.
-process.on('disconnect', () => process.exit(0));
+// The main process owns this worker: when it goes (shutdown, or killed), so do the streams. Their last
+// bytes get a moment to leave (at most a second), then the process exits.
+process.on('disconnect', () => {
+  ending = true;
+  if (heartbeat) clearInterval(heartbeat);
+  for (const stream of streams.values()) stream.end();
+  if (streams.size === 0) process.exit(0);
+  const check = setInterval(() => {
+    if (streams.size === 0) process.exit(0);
+  }, 20);
+  setTimeout(() => process.exit(0), 1_000).unref();
+  check.unref();
+});
