@@ -1,0 +1,96 @@
+/**
+ * Short, bounded runs of every benchmark scenario (`npm run bench -- <scenario>`), so that none of them rots
+ * between the times someone measures with it. They check that each runs to the end, prints its JSON line
+ * with the fields the performance issue names, and that its own correctness checks hold (consistent, every
+ * subscriber on the final state, every auction due together closed). They assert no speed: figures from a
+ * few seconds on a shared CI machine mean nothing, and BENCH_DOC=off keeps them out of docs/benchmarks.md.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { test } from 'node:test';
+
+const SMOKE_ENV = {
+  BENCH_DOC: 'off',
+  BENCH_DURATION: '2',
+  BENCH_WARMUP: '1',
+  BENCH_CONNECTIONS: '16',
+};
+
+async function runBench(args: string[], env: Record<string, string> = {}): Promise<Record<string, unknown>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', ...args], {
+    env: { ...process.env, ...SMOKE_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += String(d)));
+  child.stderr.on('data', (d: Buffer) => (stderr += String(d)));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  const line = stdout.trim().split('\n').pop() ?? '';
+  assert.equal(code, 0, `bench ${args.join(' ')} exited ${code}:\n${stderr.slice(-4000)}`);
+  assert.ok(line.startsWith('{'), `no JSON line:\n${stdout.slice(-2000)}`);
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+function hasFields(result: Record<string, unknown>, fields: string[]): void {
+  for (const field of fields) assert.ok(field in result, `missing ${field} in ${JSON.stringify(result)}`);
+}
+
+test('bench hot-auction (SQLite) runs and its consistency check holds', { timeout: 240_000 }, async () => {
+  const result = await runBench(['hot-auction']);
+  hasFields(result, [
+    'scenario',
+    'bidsPerSec',
+    'p50Ms',
+    'p99Ms',
+    'p99AtHalfPeakMs',
+    'ratioToNoop',
+    'ratioToPerBidCommit',
+  ]);
+  assert.equal(result.consistent, true);
+});
+
+test(
+  'bench hot-auction on PostgreSQL with 2 nodes runs and its consistency check holds',
+  { timeout: 240_000 },
+  async () => {
+    const result = await runBench(['hot-auction', '--store', 'postgres', '--nodes', '2']);
+    hasFields(result, ['scenario', 'store', 'nodes', 'bidsPerSec', 'p99Ms', 'ratioToRowLockBaseline']);
+    assert.equal(result.consistent, true);
+  },
+);
+
+test('bench many-auctions runs and its consistency check holds', { timeout: 240_000 }, async () => {
+  const result = await runBench(['many-auctions', '--auctions', '2000']);
+  hasFields(result, ['scenario', 'auctions', 'bidsPerSec', 'p99Ms', 'ratioToHotAuction']);
+  assert.equal(result.auctions, 2000);
+  assert.equal(result.consistent, true);
+});
+
+test('bench creates runs: every 201 is a stored auction', { timeout: 240_000 }, async () => {
+  const result = await runBench(['creates']);
+  hasFields(result, ['scenario', 'createsPerSec', 'ratioToPerCreateCommit']);
+  assert.equal(result.consistent, true);
+});
+
+test('bench fan-out runs: every subscriber that reads ends on the final state', { timeout: 300_000 }, async () => {
+  const result = await runBench(['fan-out', '--subscribers', '200', '--rates', '50', '--seconds', '2'], {
+    BENCH_FANOUT_PROCESSES: '2',
+  });
+  hasFields(result, [
+    'scenario',
+    'transport',
+    'subscribers',
+    'bidRateAsked',
+    'bidRate',
+    'p50Ms',
+    'p99Ms',
+    'maxMs',
+    'floorP99Ms',
+    'ratioToFloor',
+    'finalStateShare',
+    'serverBytesPerConnection',
+    'serverCpuPercent',
+  ]);
+  assert.equal(result.finalStateShare, 1);
+});
