@@ -52,7 +52,7 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
   },
   'ten-million': {
     describe:
-      '--auctions N open auctions (default 1,000,000; 10,000,000 takes ~40 min) bulk-loaded, --together M of them ending in one minute (default N/100, at most 100,000): load time, size, start-up, RSS, bid p50/p99 vs. 10,000 auctions, close lateness',
+      '--auctions N open auctions (default 1,000,000; 10,000,000 takes ~35 min) bulk-loaded, --together M of them ending in one minute (default N/100, at most 100,000): load time, size, start-up, RSS, bid p50/p99 vs. 10,000 auctions, close lateness',
     run: async (options) => (await import('./ten-million.ts')).tenMillion(options),
   },
 };

@@ -94,3 +94,23 @@ test('bench fan-out runs: every subscriber that reads ends on the final state', 
   ]);
   assert.equal(result.finalStateShare, 1);
 });
+
+test('bench ten-million runs (scaled down): every auction due together is closed', { timeout: 300_000 }, async () => {
+  const result = await runBench(['ten-million', '--auctions', '3000', '--together', '30'], {
+    BENCH_CLOSE_LEAD: '3',
+    BENCH_TOGETHER_WINDOW: '2',
+  });
+  hasFields(result, [
+    'scenario',
+    'auctions',
+    'loadSeconds',
+    'dbBytes',
+    'startupSeconds',
+    'rssBytes',
+    'bidP99Ms',
+    'bidP99RatioTo10k',
+    'closeLatenessP99Ms',
+    'closeLatenessMaxMs',
+  ]);
+  assert.equal(result.closedTogether, 30);
+});
