@@ -1,6 +1,6 @@
 /**
  * Paced (open-loop) bid load, in its own process: `spec.overallRate` bids per second at evenly spaced
- * instants, over a keep-alive `node:http` agent of `spec.connections` sockets. Each latency is measured
+ * instants, over `spec.connections` keep-alive sockets (raw HTTP/1.1, one request at a time on each). Each latency is measured
  * from the instant the bid was due, not from when a socket was free, so queueing anywhere counts (no
  * coordinated omission).
  *
@@ -11,7 +11,7 @@
  *
  * Input: BENCH_LOAD (a LoadSpec with `body: 'bid'` and `overallRate`). Output: one LoadResult JSON line.
  */
-import http from 'node:http';
+import { type Socket, connect } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 
@@ -28,7 +28,6 @@ async function main(): Promise<void> {
   if (spec.body !== 'bid') throw new Error('the paced load sends bids');
   if (!(spec.durationSec > 0 && spec.durationSec <= 60)) throw new Error('durationSec must be in (0, 60]');
 
-  const agent = new http.Agent({ keepAlive: true, maxSockets: spec.connections });
   const intervalMs = 1000 / spec.overallRate;
   const total = Math.floor(spec.overallRate * spec.durationSec);
   const histogram = new Map<number, number>();
@@ -51,60 +50,109 @@ async function main(): Promise<void> {
     return amount;
   };
 
-  const cpuBefore = process.cpuUsage();
-  const start = performance.now() + 50;
+  // Raw keep-alive sockets and a minimal HTTP/1.1 reader (status line, Content-Length): a node:http client
+  // costs ~100 µs of CPU per request, enough at a few thousand bids/s to make the measuring side the
+  // bottleneck on two shared cores.
+  const host = `${url.hostname}:${url.port}`;
+  const idle: Connection[] = [];
+  const waiting: number[] = [];
   let done!: () => void;
   const finished = new Promise<void>((resolve) => (done = resolve));
-
-  const send = (dueAt: number) => {
-    const token = spec.tokens[sent % spec.tokens.length]!;
-    sent++;
-    const body = `{"amount":${nextAmount()}}`;
-    const request = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: spec.path,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const ms = performance.now() - dueAt;
-          latencies.push(ms);
-          const rounded = Math.round(ms);
-          histogram.set(rounded, (histogram.get(rounded) ?? 0) + 1);
-          statusCodes[String(res.statusCode)] = (statusCodes[String(res.statusCode)] ?? 0) + 1;
-          completed++;
-          if (completed + errors === total) done();
-        });
-      },
-    );
-    request.setTimeout(10_000, () => request.destroy(new Error('timeout')));
-    request.on('error', () => {
-      errors++;
-      if (completed + errors === total) done();
-    });
-    request.end(body);
+  const settle = () => {
+    if (completed + errors === total) done();
   };
 
+  class Connection {
+    private readonly socket: Socket;
+    private buffer: Buffer = Buffer.alloc(0);
+    private dueAt = 0;
+    private busy = false;
+    constructor(readonly token: string) {
+      this.socket = connect({ host: url.hostname, port: Number(url.port) });
+      this.socket.setNoDelay(true);
+      this.socket.on('connect', () => this.free());
+      this.socket.on('data', (chunk: Buffer) => this.read(chunk));
+      this.socket.on('error', () => {});
+      this.socket.on('close', () => {
+        if (this.busy) {
+          errors++;
+          this.busy = false;
+          settle();
+        }
+      });
+    }
+
+    send(dueAt: number): void {
+      this.busy = true;
+      this.dueAt = dueAt;
+      sent++;
+      const body = `{"amount":${nextAmount()}}`;
+      this.socket.write(
+        `POST ${spec.path} HTTP/1.1\r\nhost: ${host}\r\nauthorization: Bearer ${this.token}\r\n` +
+          `content-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
+    }
+
+    private read(chunk: Buffer): void {
+      this.buffer = this.buffer.length === 0 ? chunk : Buffer.concat([this.buffer, chunk]);
+      for (;;) {
+        const headEnd = this.buffer.indexOf('\r\n\r\n');
+        if (headEnd < 0) return;
+        const head = this.buffer.subarray(0, headEnd).toString('latin1');
+        const match = /\r\ncontent-length: *(\d+)/i.exec(head);
+        const length = match ? Number(match[1]) : 0;
+        if (this.buffer.length < headEnd + 4 + length) return;
+        this.buffer = this.buffer.subarray(headEnd + 4 + length);
+        const status = head.slice(9, 12);
+        const ms = performance.now() - this.dueAt;
+        latencies.push(ms);
+        const rounded = Math.round(ms);
+        histogram.set(rounded, (histogram.get(rounded) ?? 0) + 1);
+        statusCodes[status] = (statusCodes[status] ?? 0) + 1;
+        completed++;
+        this.busy = false;
+        settle();
+        this.free();
+      }
+    }
+
+    private free(): void {
+      const due = waiting.shift();
+      if (due !== undefined) this.send(due);
+      else idle.push(this);
+    }
+
+    close(): void {
+      this.socket.destroy();
+    }
+  }
+
+  const connections = Array.from(
+    { length: spec.connections },
+    (_, i) => new Connection(spec.tokens[i % spec.tokens.length]!),
+  );
+  // Every socket connected before the first bid is due.
+  while (idle.length < connections.length) await new Promise((resolve) => setTimeout(resolve, 10));
+
+  const cpuBefore = process.cpuUsage();
+  const start = performance.now() + 20;
   let due = 0;
   const tick = () => {
     const now = performance.now();
-    while (due < total && start + due * intervalMs <= now) send(start + due++ * intervalMs);
+    while (due < total && start + due * intervalMs <= now) {
+      const dueAt = start + due++ * intervalMs;
+      const connection = idle.pop();
+      // No free socket: the bid waits for one, its latency still counted from when it was due.
+      if (connection) connection.send(dueAt);
+      else waiting.push(dueAt);
+    }
     if (due < total) setTimeout(tick, Math.max(0, start + due * intervalMs - performance.now()));
   };
-  setTimeout(tick, 50);
+  setTimeout(tick, 20);
   await finished;
   const durationSec = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  agent.destroy();
+  for (const connection of connections) connection.close();
 
   latencies.sort((a, b) => a - b);
   const at = (p: number) =>
