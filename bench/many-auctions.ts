@@ -26,7 +26,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { type Auction, newAuction } from '../src/domain/index.ts';
+import type { Auction } from '../src/domain/index.ts';
 import { newId } from '../src/ids.ts';
 import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { CONNECTIONS, DURATION, WARMUP, type BidPhase, bidPhase, finishCheck, prepare } from './hot-auction.ts';
@@ -48,6 +48,7 @@ import {
   round,
   runLoad,
   startServer,
+  benchLot,
 } from './support.ts';
 
 export const DEFAULT_AUCTIONS = 100_000;
@@ -192,43 +193,15 @@ async function seed(databaseFile: string, count: number): Promise<Seeded> {
       createdAt: now,
     });
     if (inserted !== 'inserted') throw new Error(`could not create ${SELLER}: ${inserted}`);
-    // The bulk path where the store has it (one transaction per chunk), else one insert per auction.
-    const bulk = (store as Partial<{ insertAuctions(auctions: readonly Auction[]): Promise<void> }>).insertAuctions;
-    const insert = bulk
-      ? (chunk: Auction[]) => bulk.call(store, chunk)
-      : async (chunk: Auction[]) => {
-          for (const auction of chunk) await store.insertAuction(auction);
-        };
     const auctionIds: string[] = [];
     for (let first = 0; first < count; first += SEED_CHUNK) {
       const chunk: Auction[] = [];
       for (let i = first; i < Math.min(count, first + SEED_CHUNK); i++) {
-        const created = newAuction(
-          {
-            id: newId(),
-            sellerId,
-            item: {
-              name: `Lot ${i + 1}`,
-              description: `many-auctions benchmark, lot ${i + 1} of ${count}`,
-              imageUrl: null,
-            },
-            currency: 'USD',
-            startingPrice: 1,
-            minIncrement: 1,
-            reservePrice: null,
-            buyNowPrice: null,
-            startDate: null,
-            endDate: now + 3600_000,
-            maxEndDate: null,
-            softClose: null,
-          },
-          now,
-        );
-        if (!created.ok) throw new Error(`newAuction: ${created.message}`);
-        chunk.push(created.auction);
-        auctionIds.push(created.auction.id);
+        const auction = benchLot('many-auctions', i, count, sellerId, now + 3600_000, now);
+        chunk.push(auction);
+        auctionIds.push(auction.id);
       }
-      await insert(chunk);
+      await store.insertAuctions(chunk);
       if ((first / SEED_CHUNK) % 4 === 3) log(`seeded ${auctionIds.length} of ${count} auctions`);
     }
     return { sellerId, auctionIds, seconds: round((performance.now() - started) / 1000, 1) };

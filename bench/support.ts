@@ -11,6 +11,8 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { type Auction, newAuction } from '../src/domain/index.ts';
+import { newId } from '../src/ids.ts';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 import type { RowLockResult, RowLockSpec } from './row-lock-worker.ts';
 
@@ -444,4 +446,37 @@ export function ratio(a: number, b: number): number | null {
 export function round(n: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
+}
+
+/**
+ * One plain auction for the benchmarks that bulk-load a store (many-auctions, ten-million): lot `i` of
+ * `count`, starting at 1, hard close, ending at `endDate`, created at `createdAt`.
+ */
+export function benchLot(
+  scenario: string,
+  i: number,
+  count: number,
+  sellerId: string,
+  endDate: number,
+  createdAt: number,
+): Auction {
+  const made = newAuction(
+    {
+      id: newId(),
+      sellerId,
+      item: { name: `Lot ${i + 1}`, description: `${scenario} benchmark, lot ${i + 1} of ${count}`, imageUrl: null },
+      currency: 'USD',
+      startingPrice: 1,
+      minIncrement: 1,
+      reservePrice: null,
+      buyNowPrice: null,
+      startDate: null,
+      endDate,
+      maxEndDate: null,
+      softClose: null,
+    },
+    createdAt,
+  );
+  if (!made.ok) throw new Error(`newAuction: ${made.message}`);
+  return made.auction;
 }

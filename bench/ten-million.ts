@@ -43,7 +43,7 @@ import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
-import { type Auction, newAuction } from '../src/domain/index.ts';
+import type { Auction } from '../src/domain/index.ts';
 import { newId } from '../src/ids.ts';
 import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { CONNECTIONS, DURATION, WARMUP, prepare } from './hot-auction.ts';
@@ -66,6 +66,7 @@ import {
   runLoad,
   sleep,
   startServer,
+  benchLot,
 } from './support.ts';
 
 const DEFAULT_AUCTIONS = 1_000_000;
@@ -393,31 +394,8 @@ async function seed(databaseFile: string, count: number, together: number): Prom
     const ordinary = count - together;
     const keep = Math.min(1, SAMPLE / ordinary);
     const now = Date.now();
-    const make = (i: number, owner: string, endDate: number, created: number): Auction => {
-      const made = newAuction(
-        {
-          id: newId(),
-          sellerId: owner,
-          item: {
-            name: `Lot ${i + 1}`,
-            description: `ten-million benchmark, lot ${i + 1} of ${count}`,
-            imageUrl: null,
-          },
-          currency: 'USD',
-          startingPrice: 1,
-          minIncrement: 1,
-          reservePrice: null,
-          buyNowPrice: null,
-          startDate: null,
-          endDate,
-          maxEndDate: null,
-          softClose: null,
-        },
-        created,
-      );
-      if (!made.ok) throw new Error(`newAuction: ${made.message}`);
-      return made.auction;
-    };
+    const make = (i: number, owner: string, endDate: number, created: number): Auction =>
+      benchLot('ten-million', i, count, owner, endDate, created);
     let lastLog = performance.now();
     for (let first = 0; first < ordinary; first += SEED_CHUNK) {
       const chunk: Auction[] = [];
