@@ -58,6 +58,16 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Open server-sent event streams',
       registers: [registry],
     }),
+    fanoutStreams: new Gauge({
+      name: 'gavel_fanout_streams',
+      help: 'Auction streams served by fan-out worker processes (part of gavel_sse_connections)',
+      registers: [registry],
+    }),
+    fanoutWorkerRestarts: new Counter({
+      name: 'gavel_fanout_worker_restarts_total',
+      help: 'Fan-out workers that died and were started again (their clients resumed elsewhere)',
+      registers: [registry],
+    }),
   };
 }
 

@@ -126,6 +126,9 @@ test('a worker killed mid-stream: its streams end, their slots come free, a new 
   await eventually(() => pool.streamCount === 10 - onVictim);
   assert.equal(app.hub.connectionCount, 10 - onVictim);
   await eventually(() => pool.pids.length === 2 && !pool.pids.includes(victim!));
+  const metrics = await app.app.inject({ method: 'GET', url: '/metrics' });
+  assert.match(metrics.body, /^gavel_fanout_worker_restarts_total 1$/m);
+  assert.match(metrics.body, new RegExp(`^gavel_fanout_streams ${10 - onVictim}$`, 'm'));
   // A bid after the kill reaches the survivors; the ended ones resume from where they were.
   await bid(auction.id, bidders[1]!, 200);
   const final = (await app.sequencer.getAuction(auction.id))!.version;

@@ -112,6 +112,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
       ? new FanoutPool({
           workers: deps.fanoutWorkers!,
           logger,
+          metrics,
           settings: {
             heartbeatMs: deps.heartbeatMs ?? 15_000,
             stallTimeoutMs: deps.streamStallTimeoutMs ?? 30_000,

@@ -9,6 +9,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { Socket } from 'node:net';
 import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Metrics } from '../../metrics.ts';
 import { toError } from '../../error-catalogue.ts';
 import type { FeedEvent, FromWorker, ToWorker, WorkerSettings } from './protocol.ts';
 
@@ -42,6 +43,8 @@ export interface FanoutPoolOptions {
   workers: number;
   settings: WorkerSettings;
   logger: Logger;
+  /** `gavel_fanout_streams`, `gavel_fanout_worker_restarts_total`. */
+  metrics?: Pick<Metrics, 'fanoutStreams' | 'fanoutWorkerRestarts'>;
 }
 
 interface WorkerKey {
@@ -133,6 +136,7 @@ export class FanoutPool {
     const stream = this.nextStream++;
     const { res, key } = request;
     worker.streams.set(stream, { key, onClosed: request.onClosed });
+    this.options.metrics?.fanoutStreams.inc();
     let entry = worker.keys.get(key);
     if (!entry) {
       // Registered before the socket goes: every event published from now on reaches the worker, after
@@ -217,6 +221,7 @@ export class FanoutPool {
       this.releaseAll(worker);
       if (this.closing || !worker.started) return;
       logger.error({ code, signal, pid: child.pid }, 'fan-out worker died; its streams reconnect; starting another');
+      this.options.metrics?.fanoutWorkerRestarts.inc();
       setTimeout(() => {
         if (!this.closing)
           this.spawn().catch((error: unknown) =>
@@ -270,6 +275,7 @@ export class FanoutPool {
     const entry = worker.streams.get(stream);
     if (!entry) return;
     worker.streams.delete(stream);
+    this.options.metrics?.fanoutStreams.dec();
     const key = worker.keys.get(entry.key);
     if (key && --key.streams === 0) {
       key.unlisten();
