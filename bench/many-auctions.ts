@@ -4,7 +4,7 @@
  *
  * Before the server starts, N hard-close auctions (open for an hour, one seller) are written straight
  * into a fresh data dir through the SQLite store's own code (`SqliteStore.insertAuctions` in chunks of
- * SEED_CHUNK, one transaction each; `insertAuction` one by one where the bulk path is missing): creating
+ * SEED_CHUNK, one transaction each): creating
  * them over HTTP takes ~180/s. Then one server (`src/main.ts`, default durable SQLite, group commit) on
  * that data dir, the bidders and one more auction over HTTP exactly as hot-auction sets them up
  * (bench/hot-auction.ts `prepare`), and two bid phases on the same server and connections:

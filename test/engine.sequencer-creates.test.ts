@@ -33,7 +33,6 @@ class ObservedStore {
     this.store = new Proxy(inner, {
       get: (target, property) => {
         if (property === 'insertAuctions') return (auctions: readonly Auction[]) => this.insertAuctions(auctions);
-        if (property === 'insertAuction') return (auction: Auction) => this.insertAuctions([auction]);
         const value: unknown = Reflect.get(target, property, target);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },

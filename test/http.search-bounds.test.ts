@@ -117,7 +117,7 @@ async function seedAuctions(
   // A few inserts in flight at once: enough to keep the store busy, few enough for PostgreSQL's pool.
   let next = 0;
   const worker = async () => {
-    while (next < auctions.length) await store.insertAuction(auctions[next++]!);
+    while (next < auctions.length) await store.insertAuctions([auctions[next++]!]);
   };
   await Promise.all(Array.from({ length: 4 }, worker));
   return vocabulary;

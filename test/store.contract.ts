@@ -111,7 +111,7 @@ class AuctionBook {
   }
 
   async insert(auction: Auction): Promise<Auction> {
-    await this.store.insertAuction(auction);
+    await this.store.insertAuctions([auction]);
     this.states.set(auction.id, auction);
     return auction;
   }
@@ -478,7 +478,7 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
     });
 
     describe('auctions', () => {
-      test('insertAuction + loadAuctions round-trips every field; unknown ids are absent', async () => {
+      test('insertAuctions + loadAuctions round-trips every field; unknown ids are absent', async () => {
         await withBook(async (store, book) => {
           const plain = await book.create();
           const full = await book.create({

@@ -98,7 +98,7 @@ describe('SQLite search', () => {
         assert.deepEqual(await names(store, '1986'), ['Leica M6']);
 
         // New auctions are indexed by the same triggers.
-        await store.insertAuction(auction('Leitz lens', 'Summicron'));
+        await store.insertAuctions([auction('Leitz lens', 'Summicron')]);
         assert.deepEqual(await names(store, 'lei'), ['Leather strap', 'Leica M6', 'Leitz lens']);
         assert.deepEqual(await names(store, 'summ'), ['Leitz lens']);
         store.db.prepare("INSERT INTO auctions_fts (auctions_fts, rank) VALUES ('integrity-check', 1)").run();
@@ -113,9 +113,9 @@ describe('SQLite search', () => {
   test('a prefix that more indexed words start with than searchPrefixWordsMax matches the whole word only', async () => {
     await withStore({ searchPrefixWordsMax: 3 }, async (store) => {
       await store.insertUser({ id: 'seller', username: 'seller', displayName: 'S', passwordHash: 'x', createdAt: 0 });
-      await store.insertAuction(auction('Zebra set', 'zebra1 zebra2 zebra3 zebra4'));
-      await store.insertAuction(auction('Zebr', 'a word of its own'));
-      await store.insertAuction(auction('Quokka print', 'quokka1 quokka2'));
+      await store.insertAuctions([auction('Zebra set', 'zebra1 zebra2 zebra3 zebra4')]);
+      await store.insertAuctions([auction('Zebr', 'a word of its own')]);
+      await store.insertAuctions([auction('Quokka print', 'quokka1 quokka2')]);
       // "zebr": five words start with it (zebr, zebra, zebra1…4 minus duplicates): too many, whole word only.
       assert.deepEqual(await names(store, 'zebr'), ['Zebr']);
       assert.deepEqual(await names(store, 'zebra1'), ['Zebra set']);
@@ -129,8 +129,8 @@ describe('SQLite search', () => {
   test('a term is split into words exactly as the index splits them; a trailing piece shorter than 3 characters is a whole word', async () => {
     await withStore({}, async (store) => {
       await store.insertUser({ id: 'seller', username: 'seller', displayName: 'S', passwordHash: 'x', createdAt: 0 });
-      await store.insertAuction(auction('lei x ray'));
-      await store.insertAuction(auction('lei xylophone'));
+      await store.insertAuctions([auction('lei x ray')]);
+      await store.insertAuctions([auction('lei xylophone')]);
       // U+19B0 is a letter to JavaScript's \p{L} but a separator to SQLite's unicode61 tokenizer: the term
       // is the phrase "lei x", and its last word is one letter, so it is no prefix (no one-letter expansion).
       assert.deepEqual(await names(store, 'lei\u19B0x'), ['lei x ray']);

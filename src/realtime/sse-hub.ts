@@ -210,8 +210,8 @@ export class SseHub {
             beat: () => {},
             end: () => {},
           };
-          void this.register(feed, listener);
-          return () => this.unregister(feed.key, listener);
+          const ready = this.register(feed, listener);
+          return { unlisten: () => this.unregister(feed.key, listener), ready };
         },
         onClosed: () => {
           metrics.sseConnections.dec();

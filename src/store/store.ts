@@ -48,11 +48,9 @@ export interface Store {
   unattachedUploadsBefore(before: number, limit: number): Promise<string[]>;
   deleteUploads(names: readonly string[]): Promise<void>;
 
-  /** Stores one new auction: `insertAuctions([auction])`. */
-  insertAuction(auction: Auction): Promise<void>;
   /**
-   * Stores new auctions in ONE transaction: every one of them, each as `insertAuction` stores it (readable,
-   * searchable, in the due-time index), or, when any of them fails (an id already stored or twice in the
+   * Stores new auctions in ONE transaction: every one of them (readable, searchable, in the due-time
+   * index), or, when any of them fails (an id already stored or twice in the
    * array, a seller that does not exist), none. They are inserted in array order (the insertion order that
    * listings break ties with). An empty array writes nothing. The sequencer's group commit of creates and
    * bulk loads use it; the caller bounds the size (one call is one transaction, held in memory whole).

@@ -33,8 +33,11 @@ export interface AdoptRequest {
   key: string;
   feed: RemoteFeed;
   lastEventId: number | null;
-  /** Registers a forwarder for the key's live events; returns its removal. */
-  listen(forwarder: EventForwarder): () => void;
+  /**
+   * Registers a forwarder for the key's live events; returns its removal, and when the subscription is in
+   * place (a worker's reads wait for it: subscribed first, history next, as for streams served here).
+   */
+  listen(forwarder: EventForwarder): { unlisten: () => void; ready: Promise<void> };
   /** Called once, when the stream has ended (its slot is free again). */
   onClosed(): void;
 }
@@ -50,8 +53,9 @@ export interface FanoutPoolOptions {
 interface WorkerKey {
   feed: RemoteFeed;
   streams: number;
-  forwarder: EventForwarder;
   unlisten: () => void;
+  /** The key's bus subscription is in place. */
+  ready: Promise<void>;
 }
 
 interface Worker {
@@ -149,8 +153,7 @@ export class FanoutPool {
           this.post(worker, { t: 'event', key, event });
         },
       };
-      entry = { feed: request.feed, streams: 0, forwarder, unlisten: () => {} };
-      entry.unlisten = request.listen(forwarder);
+      entry = { feed: request.feed, streams: 0, ...request.listen(forwarder) };
       worker.keys.set(key, entry);
     }
     entry.streams++;
@@ -242,7 +245,7 @@ export class FanoutPool {
           this.post(worker, { t: 'reply', call: message.call, ...answer });
         if (!entry) return reply({ ok: false, message: `no stream of ${message.key}` });
         const { feed } = entry;
-        const answer =
+        const answer = entry.ready.then((): Promise<unknown> =>
           message.op === 'start'
             ? feed.start()
             : message.op === 'history'
@@ -250,7 +253,8 @@ export class FanoutPool {
               : feed.canResume(
                   message.after,
                   message.firstVersion === null ? [] : [{ version: message.firstVersion, type: '', data: '' }],
-                );
+                ),
+        );
         answer.then(
           (value: unknown) => reply({ ok: true, value }),
           (error: unknown) => reply({ ok: false, message: toError(error).message }),

@@ -272,10 +272,6 @@ export class PostgresStore implements Store {
     if (names.length > 0) await this.run('deleteUploads', [[...names]]);
   }
 
-  insertAuction(auction: Auction): Promise<void> {
-    return this.insertAuctions([auction]);
-  }
-
   /** The auctions and their search words, in one transaction, one statement per INSERT_AUCTIONS_CHUNK rows. */
   async insertAuctions(auctions: readonly Auction[]): Promise<void> {
     if (auctions.length === 0) return;

@@ -169,10 +169,6 @@ export class SqliteStore implements Store {
     return this.writer.call({ op: 'deleteUploads', args: [names] });
   }
 
-  insertAuction(auction: Auction): Promise<void> {
-    return this.insertAuctions([auction]);
-  }
-
   async insertAuctions(auctions: readonly Auction[]): Promise<void> {
     if (auctions.length > 0) await this.writer.call({ op: 'insertAuctions', args: [auctions] });
   }

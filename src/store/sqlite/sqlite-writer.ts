@@ -119,7 +119,7 @@ export class SqliteWriter {
    * serialized here, on the writer thread, off the event loop that parses requests.
    */
   insertAuctions(auctions: readonly Auction[]): void {
-    if (auctions.length > 0) this.insertAuctionsTransaction(auctions);
+    this.insertAuctionsTransaction(auctions);
   }
 
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */
