@@ -26,6 +26,8 @@ import {
   type ServerProcess,
   appendBenchmarkDoc,
   callJson,
+  cpuProfArgs,
+  cpuUsPerRequest,
   failuresOf,
   log,
   machine,
@@ -38,6 +40,7 @@ import {
   round,
   runLoad,
   startServer,
+  threadCpuMs,
 } from './support.ts';
 
 const DURATION = numberFromEnv('BENCH_DURATION', 10, 1, 30);
@@ -64,6 +67,8 @@ interface CreatePhase {
   avgCommitBatch: number | null;
   avgCommitMs: number | null;
   serverCpuPct: number | null;
+  /** Server CPU per request in the measured run (Linux): main thread and the others, µs. */
+  cpu: { main: number; others: number } | null;
   check: ConsistencyCheck;
 }
 
@@ -103,6 +108,8 @@ export async function creates(): Promise<Record<string, unknown>> {
     avgCommitBatch: grouped.avgCommitBatch,
     avgCommitMs: grouped.avgCommitMs,
     serverCpuPct: grouped.serverCpuPct,
+    // Server CPU per create (µs, main thread and the others): unmoved by other processes on the machine.
+    cpuUsPerCreate: grouped.cpu,
     perCreateCommit: {
       createsPerSec: perCreate.perSec,
       created: perCreate.created,
@@ -127,15 +134,18 @@ export async function creates(): Promise<Record<string, unknown>> {
     cpuModel: host.cpuModel,
     date,
   };
+  if (process.env.BENCH_SERVER_CPU_PROF) warnings.push('servers ran with --cpu-prof: numbers are diagnostic only');
   if (warnings.length > 0) result.warning = warnings.join(' | ');
 
-  await appendBenchmarkDoc('# Benchmarks\n', docSection(result, grouped, perCreate, host, date));
+  // A profiled run is diagnostic only: it is not recorded.
+  if (!process.env.BENCH_SERVER_CPU_PROF)
+    await appendBenchmarkDoc('# Benchmarks\n', docSection(result, grouped, perCreate, host, date));
   return result;
 }
 
 /** One server: sellers, warm-ups, the measured run; then the server is stopped and its file checked. */
 async function phase(name: string, env: Record<string, string>): Promise<CreatePhase> {
-  const server = await startServer(env);
+  const server = await startServer(env, cpuProfArgs());
   let measured: Omit<CreatePhase, 'check'>;
   try {
     const tokens = await signUpSellers(server);
@@ -163,7 +173,9 @@ async function phase(name: string, env: Record<string, string>): Promise<CreateP
     log(`creates (${name}): warm-up ${Math.round(warmUpRate)}/s; measured run: ${amount} creates`);
 
     const before = await readMetrics(server.url);
+    const cpuBefore = threadCpuMs(server.pid);
     const load = await runLoad(spec(amount));
+    const cpuAfter = threadCpuMs(server.pid);
     const after = await readMetrics(server.url);
     const delta = (metric: string) => (after.get(metric) ?? NaN) - (before.get(metric) ?? NaN);
     const commits = delta('gavel_create_commit_batch_size_count');
@@ -179,6 +191,11 @@ async function phase(name: string, env: Record<string, string>): Promise<CreateP
       avgCommitBatch: commits > 0 ? finite(delta('gavel_create_commit_batch_size_sum') / commits, 1) : null,
       avgCommitMs: commits > 0 ? finite((delta('gavel_create_commit_duration_seconds_sum') / commits) * 1000, 3) : null,
       serverCpuPct: finite((delta('gavel_process_cpu_seconds_total') / load.durationSec) * 100, 0),
+      cpu: cpuUsPerRequest(
+        cpuBefore,
+        cpuAfter,
+        Object.values(load.statusCodes).reduce((sum, n) => sum + n, 0),
+      ),
     };
     log(
       `creates (${name}): ${measured.perSec} creates/s, p50 ${load.latencyMs.p50} ms, p99 ${load.latencyMs.p99} ms, avg batch ${measured.avgCommitBatch}`,

@@ -20,8 +20,6 @@
  * BENCH_SERVER_CPU_PROF=<dir> (run the servers with --cpu-prof; numbers are
  * then diagnostic only and not appended to docs/benchmarks.md).
  */
-import { mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { LoadResult, LoadSpec } from './load-worker.ts';
 import {
@@ -29,6 +27,8 @@ import {
   type ServerProcess,
   appendBenchmarkDoc,
   callJson,
+  cpuProfArgs,
+  cpuUsPerRequest,
   failuresOf,
   log,
   machine,
@@ -42,6 +42,7 @@ import {
   runLoad,
   runPacedLoad,
   startServer,
+  threadCpuMs,
 } from './support.ts';
 
 export const DURATION = numberFromEnv('BENCH_DURATION', 10, 1, 30);
@@ -66,6 +67,8 @@ export interface BidPhase {
   /** Responses other than 201/409, plus transport errors and timeouts. */
   failures: Record<string, number>;
   perSec: number;
+  /** Server CPU per request in the measured phase (Linux), main thread and the others. */
+  cpu: CpuPerRequest;
   /** A second measured run at half of `perSec` (rate-limited), when asked for. */
   halfPeak: {
     askedPerSec: number;
@@ -97,6 +100,7 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
   const a = await startServer({}, nodeArgs);
   let noop: LoadResult;
   let noopMetrics: PhaseMetrics;
+  let noopCpu: CpuPerRequest;
   let grouped: BidPhase;
   try {
     const setup = await prepare(a);
@@ -113,7 +117,9 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
     if (WARMUP > 0) await runLoad({ ...noopSpec, durationSec: WARMUP });
     log('noop: GET /healthz');
     const before = await readMetrics(a.url);
+    const cpuBefore = threadCpuMs(a.pid);
     noop = await runLoad(noopSpec);
+    noopCpu = cpuUsPerRequest(cpuBefore, threadCpuMs(a.pid), totalRequests(noop));
     noopMetrics = phaseMetrics(before, await readMetrics(a.url), noop.durationSec);
     log(`noop: ${perSec(noop.statusCodes['200'] ?? 0, noop.durationSec)} req/s`);
     grouped = await bidPhase('group commit', a, setup, { halfPeak: true });
@@ -160,6 +166,11 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
     ratioToNoop: ratio(grouped.perSec, noopPerSec),
     perBidCommitBidsPerSec: perBid.perSec,
     ratioToPerBidCommit: ratio(grouped.perSec, perBid.perSec),
+    // CPU per request, which the other processes on the machine do not move: the main thread's ratio is the
+    // share of a no-op request's work that a bid costs, the others are the SQLite writer and V8's GC helpers.
+    cpuUsPerNoop: noopCpu,
+    cpuUsPerBid: grouped.cpu,
+    mainThreadRatioToNoop: noopCpu && grouped.cpu ? ratio(noopCpu.main, grouped.cpu.main) : null,
     accepted: grouped.accepted,
     rejected: grouped.rejected,
     avgCommitBatch: grouped.metrics.avgCommitBatch,
@@ -255,7 +266,9 @@ export async function bidPhase(
   log(`bids (${name}): POST ${setup.auctionId}/bids`);
   const measuredSpec = await spec(DURATION);
   const before = await readMetrics(server.url);
+  const cpuBefore = threadCpuMs(server.pid);
   const load = await runLoad(measuredSpec);
+  const cpu = cpuUsPerRequest(cpuBefore, threadCpuMs(server.pid), totalRequests(load));
   const after = await readMetrics(server.url);
   count(load);
 
@@ -289,6 +302,7 @@ export async function bidPhase(
     rejected,
     failures: failuresOf(load, ['201', '409']),
     perSec: perSec(accepted + rejected, load.durationSec),
+    cpu,
     check: await httpCheck(auctionUrl),
   };
   log(
@@ -423,6 +437,17 @@ the highest accepted amount, every acknowledged bid is stored). The average batc
 \`gavel_commit_batch_size\` in \`/metrics\`. Loader and server share the machine's cores, so expect noise.
 `;
 
+type CpuPerRequest = { main: number; others: number } | null;
+
+function cpuText(cpu: CpuPerRequest): string {
+  return cpu ? `${cpu.main} / ${cpu.others}` : '–';
+}
+
+/** Every request the load generator completed, whatever its status. */
+function totalRequests(load: LoadResult): number {
+  return Object.values(load.statusCodes).reduce((sum, n) => sum + n, 0);
+}
+
 function docSection(
   result: Record<string, unknown>,
   noop: LoadResult,
@@ -481,7 +506,8 @@ function docSection(
 
 - Command: \`${COMMAND}\`
 - Machine: ${host.cpus} × ${host.cpuModel}, Node ${host.node}
-- ${CONNECTIONS} connections, ${DURATION} s per phase; ratioToNoop ${result.ratioToNoop}, ratioToPerBidCommit ${result.ratioToPerBidCommit}, consistent ${result.consistent}${result.warning ? `\n- Warning: ${String(result.warning)}` : ''}
+- ${CONNECTIONS} connections, ${DURATION} s per phase; ratioToNoop ${result.ratioToNoop}, ratioToPerBidCommit ${result.ratioToPerBidCommit}, consistent ${result.consistent}
+- Server CPU per request (µs, main thread / other threads): noop ${cpuText(result.cpuUsPerNoop as CpuPerRequest)}, bid ${cpuText(result.cpuUsPerBid as CpuPerRequest)}; main-thread ratio to the no-op ${result.mainThreadRatioToNoop ?? '–'}${result.warning ? `\n- Warning: ${String(result.warning)}` : ''}
 
 ${table}
 
@@ -489,13 +515,4 @@ ${table}
 ${JSON.stringify(result)}
 \`\`\`
 `;
-}
-
-function cpuProfArgs(): string[] {
-  const dir = process.env.BENCH_SERVER_CPU_PROF;
-  if (!dir) return [];
-  const abs = resolve(dir);
-  mkdirSync(abs, { recursive: true });
-  log(`servers run with --cpu-prof into ${abs}`);
-  return ['--cpu-prof', `--cpu-prof-dir=${abs}`];
 }

@@ -5,10 +5,10 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { type Auction, newAuction } from '../src/domain/index.ts';
@@ -102,6 +102,8 @@ export interface ServerProcess {
   dataDir: string;
   databaseFile: string;
   output(): string;
+  /** The server's process id (for per-thread CPU readings in /proc). */
+  pid: number;
   /** SIGTERM, wait for the graceful exit (SIGKILL after `graceMs`); resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
 }
@@ -156,6 +158,7 @@ export async function startServer(env: Record<string, string> = {}, nodeArgs: st
     dataDir,
     databaseFile: join(dataDir, 'gavel.db'),
     output: () => output,
+    pid: child.pid!,
     async stop(graceMs = 15_000) {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill('SIGTERM');
@@ -351,6 +354,59 @@ export async function readMetrics(baseUrl: string): Promise<Map<string, number>>
     if (match) samples.set(match[1]!, Number(match[2]));
   }
   return samples;
+}
+
+/**
+ * CPU time (ms) a process has used so far, split into its main thread and all its other threads (the SQLite
+ * writer, V8's garbage-collection helpers, libuv's pool), from /proc (Linux; null elsewhere). Unlike
+ * throughput, CPU per request does not move when the load generator or another process takes a core away:
+ * it is the figure to compare two versions of the code with on a shared machine.
+ */
+export function threadCpuMs(pid: number): { main: number; others: number } | null {
+  const tasks = `/proc/${pid}/task`;
+  if (!existsSync(tasks)) return null;
+  const ticksToMs = 1000 / CLOCK_TICKS_PER_SECOND;
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(tasks)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`${tasks}/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    // Fields after the command name (which may contain spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ms = (Number(fields[11]) + Number(fields[12])) * ticksToMs;
+    if (tid === String(pid)) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+}
+
+/** USER_HZ: Linux reports thread times in these ticks (100 on every mainstream configuration). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU microseconds per request between two `threadCpuMs` readings (null when either is missing). */
+export function cpuUsPerRequest(
+  before: { main: number; others: number } | null,
+  after: { main: number; others: number } | null,
+  requests: number,
+): { main: number; others: number } | null {
+  if (!before || !after || requests <= 0) return null;
+  return {
+    main: round(((after.main - before.main) * 1000) / requests, 1),
+    others: round(((after.others - before.others) * 1000) / requests, 1),
+  };
+}
+
+export function cpuProfArgs(): string[] {
+  const dir = process.env.BENCH_SERVER_CPU_PROF;
+  if (!dir) return [];
+  const abs = resolve(dir);
+  mkdirSync(abs, { recursive: true });
+  log(`servers run with --cpu-prof into ${abs}`);
+  return ['--cpu-prof', `--cpu-prof-dir=${abs}`];
 }
 
 export function machine() {

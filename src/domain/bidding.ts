@@ -93,23 +93,32 @@ function placeOpenBid(auction: Auction, bid: BidAttempt, now: number): BidDecisi
  * the auction at most once, on its last step, and only if the price or the
  * leader changed.
  */
+/** A price lifted to the reserve once the maximum behind it meets the reserve. */
+function atLeastReserve(price: number, max: number, reserve: number | null): number {
+  return reserve !== null && max >= reserve ? Math.max(price, reserve) : price;
+}
+
 function placeProxyBid(auction: Auction, bid: BidAttempt, now: number): BidDecision {
   const x = bid.amount;
   const leader = auction.highestBid?.bidderId ?? null;
   const m = auction.leaderMax;
   const price = auction.currentPrice;
   const reserve = auction.reservePrice;
-  const atLeastReserve = (p: number, max: number) => (reserve !== null && max >= reserve ? Math.max(p, reserve) : p);
   const plan: { bidId: string; bidderId: string; amount: number; kind: 'bid' | 'proxy' }[] = [];
   let newLeaderMax: number;
   let leading: boolean;
 
   if (leader === null || m === null || price === null) {
-    plan.push({ bidId: bid.id, bidderId: bid.bidderId, amount: atLeastReserve(auction.startingPrice, x), kind: 'bid' });
+    plan.push({
+      bidId: bid.id,
+      bidderId: bid.bidderId,
+      amount: atLeastReserve(auction.startingPrice, x, reserve),
+      kind: 'bid',
+    });
     newLeaderMax = x;
     leading = true;
   } else if (leader === bid.bidderId) {
-    plan.push({ bidId: bid.id, bidderId: bid.bidderId, amount: atLeastReserve(price, x), kind: 'bid' });
+    plan.push({ bidId: bid.id, bidderId: bid.bidderId, amount: atLeastReserve(price, x, reserve), kind: 'bid' });
     newLeaderMax = x;
     leading = true;
   } else if (x > m) {
@@ -118,7 +127,7 @@ function placeProxyBid(auction: Auction, bid: BidAttempt, now: number): BidDecis
     plan.push({
       bidId: bid.id,
       bidderId: bid.bidderId,
-      amount: atLeastReserve(Math.min(x, m + incrementAt(auction, m)), x),
+      amount: atLeastReserve(Math.min(x, m + incrementAt(auction, m)), x, reserve),
       kind: 'bid',
     });
     newLeaderMax = x;

@@ -1,4 +1,4 @@
-import type { Auction, BidFacts, Candidate } from '../domain/index.ts';
+import { type Auction, type BidFacts, type Candidate, isoTime } from '../domain/index.ts';
 import type { CommitBatch, IdempotencyRecord, StoredEvent } from '../store/index.ts';
 import { type CommandHandler, handlers } from './command-handlers.ts';
 import type { EngineCommand } from './commands.ts';
@@ -48,7 +48,7 @@ export function decideBatch(
     bidOutcomes: [],
     closedResults: [],
   };
-  const notes: (Notification & { at: number })[] = [];
+  const notes: Notification[] = [];
   for (const command of commands) {
     const handler = handlers[command.type] as CommandHandler<EngineCommand, unknown>;
     const entry = auctions.get(command.auctionId);
@@ -58,7 +58,7 @@ export function decideBatch(
     }
     const result = handler.decide(entry.after, command, { now, candidates: candidates.get(command.auctionId) ?? [] });
     if (result.state !== entry.after) {
-      for (const n of notificationsFor(entry.after, result.state, result.actorId)) notes.push({ ...n, at: now });
+      for (const n of notificationsFor(entry.after, result.state, result.actorId)) notes.push(n);
       entry.after = result.state;
     }
     decision.bids.push(...result.bids);
@@ -74,9 +74,9 @@ export function decideBatch(
     data: JSON.stringify({
       type: n.type,
       ...n.data,
-      deadline: n.data.deadline == null ? n.data.deadline : new Date(n.data.deadline).toISOString(),
+      deadline: n.data.deadline == null ? n.data.deadline : isoTime(n.data.deadline),
     }),
-    createdAt: n.at,
+    createdAt: now,
   }));
   return decision;
 }
@@ -122,12 +122,19 @@ export function commitBatchOf(decision: BatchDecision): CommitBatch {
  * notices (won, offer_received, …) are never merged.
  */
 function mergeNotifications<T extends Notification>(notes: T[]): T[] {
-  const mergeable = new Set(['outbid', 'leading', 'bid_received']);
-  const lastIndex = new Map<string, number>();
-  notes.forEach((n, i) => {
-    if (mergeable.has(n.type)) lastIndex.set(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`, i);
-  });
-  return notes.filter(
-    (n, i) => !mergeable.has(n.type) || lastIndex.get(`${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`) === i,
-  );
+  const kept: T[] = [];
+  const seen = new Set<string>();
+  // From the newest back: the first of each mergeable (user, auction, type) met is the last one sent.
+  for (let i = notes.length - 1; i >= 0; i--) {
+    const n = notes[i]!;
+    if (MERGEABLE.has(n.type)) {
+      const key = `${n.userId}\u0000${n.data.auctionId}\u0000${n.type}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+    }
+    kept.push(n);
+  }
+  return kept.reverse();
 }
+
+const MERGEABLE: ReadonlySet<string> = new Set(['outbid', 'leading', 'bid_received']);

@@ -29,6 +29,20 @@ export interface Notification {
 }
 
 /**
+ * Adds one notice (not a closure inside notificationsFor: that runs for every bid, and the loader's
+ * keepNames turns every named closure into a property definition each time it is created).
+ */
+function push(
+  out: Notification[],
+  base: Notification['data'],
+  userId: string | null | undefined,
+  type: NotificationType,
+  extra?: Partial<Notification['data']>,
+): void {
+  if (userId) out.push({ userId, type, data: extra === undefined ? base : { ...base, ...extra } });
+}
+
+/**
  * What each user should hear about one command, derived from the auction
  * before and after it (so every command kind gets the same rules):
  * - bidders: outbid (lost the lead), leading (their proxy maximum defended the
@@ -45,38 +59,32 @@ export function notificationsFor(before: Auction, after: Auction, actorId: strin
     currentPrice: after.currentPrice,
     version: after.version,
   };
-  const notify = (
-    userId: string | null | undefined,
-    type: NotificationType,
-    extra: Partial<Notification['data']> = {},
-  ) => {
-    if (userId) out.push({ userId, type, data: { ...base, ...extra } });
-  };
-
   const oldLeader = before.highestBid?.bidderId ?? null;
   const newLeader = after.highestBid?.bidderId ?? null;
   if (after.lifecycle === 'active' && after.bidCount > before.bidCount) {
-    if (oldLeader !== null && oldLeader !== newLeader) notify(oldLeader, 'outbid');
-    if (oldLeader !== null && oldLeader === newLeader && actorId !== newLeader) notify(newLeader, 'leading');
-    notify(after.sellerId, 'bid_received');
+    if (oldLeader !== null && oldLeader !== newLeader) push(out, base, oldLeader, 'outbid');
+    if (oldLeader !== null && oldLeader === newLeader && actorId !== newLeader) push(out, base, newLeader, 'leading');
+    push(out, base, after.sellerId, 'bid_received');
   }
 
   if (before.lifecycle === 'active' && after.lifecycle === 'closed') {
-    notify(after.sellerId, 'auction_closed');
+    push(out, base, after.sellerId, 'auction_closed');
     const s = after.settlement;
-    if (s && s.state === 'awaiting_payment') notify(s.buyerId, 'won', { price: s.price, deadline: s.deadline });
+    if (s && s.state === 'awaiting_payment')
+      push(out, base, s.buyerId, 'won', { price: s.price, deadline: s.deadline });
   }
 
   const bs = before.settlement;
   const as = after.settlement;
   if (bs && as) {
-    if (bs.state === 'awaiting_payment' && as.buyerId !== bs.buyerId) notify(bs.buyerId, 'payment_lapsed');
+    if (bs.state === 'awaiting_payment' && as.buyerId !== bs.buyerId) push(out, base, bs.buyerId, 'payment_lapsed');
     if (as.state === 'offer_pending' && (bs.state !== 'offer_pending' || bs.buyerId !== as.buyerId))
-      notify(as.buyerId, 'offer_received', { price: as.price, deadline: as.deadline });
+      push(out, base, as.buyerId, 'offer_received', { price: as.price, deadline: as.deadline });
     if (as.state === 'awaiting_payment' && bs.state === 'offer_pending')
-      notify(as.buyerId, 'payment_due', { price: as.price, deadline: as.deadline });
-    if (as.state === 'paid' && bs.state !== 'paid') notify(after.sellerId, 'payment_received', { price: as.price });
-    if (as.state === 'unsold' && bs.state !== 'unsold') notify(after.sellerId, 'auction_unsold');
+      push(out, base, as.buyerId, 'payment_due', { price: as.price, deadline: as.deadline });
+    if (as.state === 'paid' && bs.state !== 'paid')
+      push(out, base, after.sellerId, 'payment_received', { price: as.price });
+    if (as.state === 'unsold' && bs.state !== 'unsold') push(out, base, after.sellerId, 'auction_unsold');
   }
   return out;
 }

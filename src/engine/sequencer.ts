@@ -57,8 +57,12 @@ export interface SequencerOptions {
   /** Upper bound on commands (or new auctions) in one transaction, to bound latency and memory. Default 4,096. */
   maxBatch?: number;
   /**
-   * Batches whose commits may be in flight at once (group commit only). Default 2: the next batch is
-   * decided while the previous one is being made durable, so the rules and the disk work in parallel.
+   * Batches whose commits may be in flight at once (group commit only). Default 2 when other writers share
+   * the store (PostgreSQL: the next batch waits for its row locks while the previous one commits); 1 for the
+   * only writer (SQLite), whose one writer thread commits strictly one batch after another: a second batch
+   * posted behind a running commit only splits what would have been one batch in two. Measured on SQLite at
+   * 1,500 bids/s: depth 2 made ~1.6× the commits (fsyncs) and kept the writer ~35 % busier for the same
+   * bids; at the peak the two depths were within the noise.
    */
   pipelineDepth?: number;
 }
@@ -129,7 +133,8 @@ export class Sequencer {
     this.maxBatch = options.maxBatch ?? 4096;
     // Pipelining is safe both ways: an only writer decides batch n+1 on top of n's decided states (and the
     // store commits them in order); with concurrent writers n+1 is decided under its locks, after n commits.
-    this.maxInFlight = this.groupCommit ? (options.pipelineDepth ?? 2) : 1;
+    const defaultDepth = options.store.concurrentWriters ? 2 : 1;
+    this.maxInFlight = this.groupCommit ? (options.pipelineDepth ?? defaultDepth) : 1;
     this.cache = new LruCache(options.cacheSize ?? 100_000);
   }
 
