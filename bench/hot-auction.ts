@@ -75,6 +75,8 @@ export interface BidPhase {
     perSec: number;
     p50Ms: number;
     p99Ms: number;
+    /** The paced generator's own timer lateness, p99 (ms): the measuring side's share of p99Ms. */
+    generatorLagP99Ms: number | null;
     failures: Record<string, number>;
   } | null;
   check: ConsistencyCheck;
@@ -162,6 +164,7 @@ export async function hotAuction(): Promise<Record<string, unknown>> {
     p50AtHalfPeakMs: grouped.halfPeak?.p50Ms ?? null,
     p99AtHalfPeakMs: grouped.halfPeak?.p99Ms ?? null,
     halfPeakBidsPerSec: grouped.halfPeak?.perSec ?? null,
+    halfPeakGeneratorLagP99Ms: grouped.halfPeak?.generatorLagP99Ms ?? null,
     noopPerSec,
     ratioToNoop: ratio(grouped.perSec, noopPerSec),
     perBidCommitBidsPerSec: perBid.perSec,
@@ -289,6 +292,7 @@ export async function bidPhase(
       perSec: perSec((half.statusCodes['201'] ?? 0) + (half.statusCodes['409'] ?? 0), half.durationSec),
       p50Ms: half.latencyMs.p50,
       p99Ms: half.latencyMs.p99,
+      generatorLagP99Ms: half.generatorLagMs?.p99 ?? null,
       failures: failuresOf(half, ['201', '409']),
     };
   }
@@ -507,6 +511,7 @@ function docSection(
 - Command: \`${COMMAND}\`
 - Machine: ${host.cpus} × ${host.cpuModel}, Node ${host.node}
 - ${CONNECTIONS} connections, ${DURATION} s per phase; ratioToNoop ${result.ratioToNoop}, ratioToPerBidCommit ${result.ratioToPerBidCommit}, consistent ${result.consistent}
+- At half the peak the paced generator's own timer was late by p99 ${result.halfPeakGeneratorLagP99Ms ?? '–'} ms (part of its latencies: the measuring side's share)
 - Server CPU per request (µs, main thread / other threads): noop ${cpuText(result.cpuUsPerNoop as CpuPerRequest)}, bid ${cpuText(result.cpuUsPerBid as CpuPerRequest)}; main-thread ratio to the no-op ${result.mainThreadRatioToNoop ?? '–'}${result.warning ? `\n- Warning: ${String(result.warning)}` : ''}
 
 ${table}

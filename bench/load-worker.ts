@@ -71,6 +71,11 @@ export interface LoadResult {
   cpuMs: number;
   /** `[ms, count]` pairs, ascending: responses by latency rounded to the millisecond. */
   latencyHistogram: [number, number][];
+  /**
+   * Paced load only: how late the generator's own timer noticed each bid was due (ms). It is part of every
+   * latency above, and it is the measuring side's share, not the server's (its event loop shares the cores).
+   */
+  generatorLagMs?: { p50: number; p99: number; max: number };
 }
 
 const MAX_AMOUNT = 1_000_000_000_000;

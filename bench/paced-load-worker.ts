@@ -39,6 +39,7 @@ async function main(): Promise<void> {
   let firstAmount: number | null = null;
   let lastAmount: number | null = null;
   const latencies: number[] = [];
+  const generatorLags: number[] = [];
   const t0 = performance.now();
 
   const nextAmount = (): number => {
@@ -141,6 +142,7 @@ async function main(): Promise<void> {
     const now = performance.now();
     while (due < total && start + due * intervalMs <= now) {
       const dueAt = start + due++ * intervalMs;
+      generatorLags.push(now - dueAt);
       const connection = idle.pop();
       // No free socket: the bid waits for one, its latency still counted from when it was due.
       if (connection) connection.send(dueAt);
@@ -155,8 +157,10 @@ async function main(): Promise<void> {
   for (const connection of connections) connection.close();
 
   latencies.sort((a, b) => a - b);
-  const at = (p: number) =>
-    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0) * 100) / 100;
+  generatorLags.sort((a, b) => a - b);
+  const quantile = (sorted: number[], p: number) =>
+    Math.round((sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0) * 100) / 100;
+  const at = (p: number) => quantile(latencies, p);
   const out: LoadResult = {
     durationSec,
     statusCodes,
@@ -177,6 +181,11 @@ async function main(): Promise<void> {
     lastAmount,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     latencyHistogram: [...histogram].sort((a, b) => a[0] - b[0]),
+    generatorLagMs: {
+      p50: quantile(generatorLags, 0.5),
+      p99: quantile(generatorLags, 0.99),
+      max: quantile(generatorLags, 1),
+    },
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
