@@ -51,7 +51,7 @@ const CARD_CANDIDATE = /(?<![0-9])[0-9](?:[ -]?[0-9]){12,18}(?![0-9])/g;
  * candidates are checked, because searching a whole text for numbers costs ~50 ms per region for 2,000
  * characters of digits.
  */
-const PHONE_CANDIDATE = /(?<![0-9A-Za-z+])(?:\+|00)?\(?[0-9](?:[\s().\/-]{0,2}[0-9]){6,16}(?![0-9A-Za-z])/g;
+const PHONE_CANDIDATE = /(?<![0-9A-Za-z+])(?:\+|00)?\(?[0-9](?:[\s()./-]{0,2}[0-9]){6,16}(?![0-9A-Za-z])/g;
 
 /** Fewer digits than this, without an international prefix, is a local number at best, or a lot number. */
 const MIN_NATIONAL_PHONE_DIGITS = 9;
