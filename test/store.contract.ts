@@ -28,6 +28,7 @@ import {
   InvalidCursorError,
   type LockedReads,
   type Page,
+  type QaItemRecord,
   SEARCH_MAX_TERMS,
   SEARCH_PREFIX_MIN_LENGTH,
   type Store,
@@ -69,6 +70,27 @@ const HOUR = 3_600_000;
 // ---------------------------------------------------------------------------
 // Fixtures
 // ---------------------------------------------------------------------------
+
+/** The auction the question-and-answer tests use (qa_items does not require it to exist). */
+const AUCTION = 'qa-auction';
+
+function qaItem(id: string, overrides: Partial<QaItemRecord> = {}): QaItemRecord {
+  return {
+    id,
+    kind: 'question',
+    auctionId: AUCTION,
+    questionId: null,
+    authorId: 'alice',
+    text: `text of ${id}`,
+    status: 'published',
+    createdAt: T0,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: null,
+    parked: false,
+    ...overrides,
+  };
+}
 
 function userRecord(id: string, overrides: Partial<UserRecord> = {}): UserRecord {
   return {
@@ -1691,6 +1713,200 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
           assert.deepEqual(await store.unattachedUploadsBefore(T0 + 21, 10), ['c.jpg', 'd.jpg']);
           assert.equal(await store.countUploadsSince('u1', T0), 2, 'attached uploads still count');
           assert.equal(await store.attachUpload('a.jpg', 'u1', T0 + 50), false, 'a deleted upload is gone');
+        });
+      });
+
+      test('questions and answers: insert, find, one answer per question, visibility by viewer, newest first, keyset pages', async () => {
+        await withStore(async (store) => {
+          const q1 = qaItem('q1', { authorId: 'alice', status: 'published', createdAt: T0 });
+          const q2 = qaItem('q2', {
+            authorId: 'bob',
+            status: 'pending_review',
+            createdAt: T0 + 1,
+            nextAttemptAt: T0 + 1,
+          });
+          const q3 = qaItem('q3', { authorId: 'bob', status: 'rejected', createdAt: T0 + 2 });
+          const q4 = qaItem('q4', { authorId: 'carol', status: 'published', createdAt: T0 + 3 });
+          const other = qaItem('q5', { auctionId: 'another-auction', status: 'published' });
+          for (const item of [q1, q2, q3, q4, other]) assert.equal(await store.insertQaItem(item), 'inserted');
+          const a1 = qaItem('a1', { kind: 'answer', questionId: 'q1', authorId: 'seller', status: 'published' });
+          assert.equal(await store.insertQaItem(a1), 'inserted');
+          const again = qaItem('a1-again', {
+            kind: 'answer',
+            questionId: 'q1',
+            authorId: 'seller',
+            status: 'published',
+          });
+          assert.equal(await store.insertQaItem(again), 'already_answered');
+          assert.equal(await store.findQaItem('a1-again'), null, 'nothing stored for a second answer');
+          const a4 = qaItem('a4', { kind: 'answer', questionId: 'q4', authorId: 'seller', status: 'pending_review' });
+          assert.equal(await store.insertQaItem(a4), 'inserted');
+
+          assert.deepEqual(await store.findQaItem('q2'), q2);
+          assert.deepEqual(await store.findQaItem('a4'), a4);
+          assert.equal(await store.findQaItem('missing'), null);
+          assert.equal(await store.findQaItem('bad\u0000id'), null);
+          assert.deepEqual(await store.findQuestion(AUCTION, 'q1'), { question: q1, answer: a1 });
+          assert.deepEqual(await store.findQuestion(AUCTION, 'q2'), { question: q2, answer: null });
+          assert.equal(await store.findQuestion('another-auction', 'q1'), null, 'a question of another auction');
+          assert.equal(await store.findQuestion(AUCTION, 'a1'), null, 'an answer is not a question');
+
+          const ids = (page: Page<{ question: { id: string } }>) => page.items.map((i) => i.question.id);
+          const list = (
+            visibility: 'all' | 'public',
+            viewerId: string | null,
+            limit = 10,
+            cursor: string | null = null,
+          ) => store.listQuestions({ auctionId: AUCTION, visibility, viewerId, limit, cursor });
+          assert.deepEqual(ids(await list('all', null)), ['q4', 'q3', 'q2', 'q1'], 'the seller sees all, newest first');
+          assert.deepEqual(ids(await list('public', null)), ['q4', 'q1'], 'anonymous: published only');
+          assert.deepEqual(ids(await list('public', 'bob')), ['q4', 'q3', 'q2', 'q1'], 'bob also sees his own');
+          assert.deepEqual(ids(await list('public', 'alice')), ['q4', 'q1']);
+          const withAnswer = (await list('public', null)).items;
+          assert.deepEqual(withAnswer[0], { question: q4, answer: a4 }, 'answers come in any status');
+          assert.deepEqual(withAnswer[1], { question: q1, answer: a1 });
+
+          const first = await list('all', null, 3);
+          assert.deepEqual(ids(first), ['q4', 'q3', 'q2']);
+          assert.ok(first.nextCursor);
+          const second = await list('all', null, 3, first.nextCursor);
+          assert.deepEqual(ids(second), ['q1']);
+          assert.equal(second.nextCursor, null);
+          await assert.rejects(
+            list('public', null, 3, first.nextCursor),
+            InvalidCursorError,
+            'a cursor of another view',
+          );
+          await assert.rejects(
+            store.listQuestions({
+              auctionId: 'another-auction',
+              visibility: 'all',
+              viewerId: null,
+              limit: 3,
+              cursor: first.nextCursor,
+            }),
+            InvalidCursorError,
+            'a cursor of another auction',
+          );
+        });
+      });
+
+      test('moderation queue: claim due items with a lease, record failures up to the dead letter, settle once', async () => {
+        await withStore(async (store) => {
+          const due = (id: string, at: number, extra: Partial<QaItemRecord> = {}) =>
+            qaItem(id, { status: 'pending_review', nextAttemptAt: at, createdAt: T0, ...extra });
+          const items = [
+            due('m1', T0 + 10),
+            due('m2', T0),
+            due('m3', T0 + 1_000),
+            due('parked', T0, { parked: true, attempts: 3, nextAttemptAt: null, lastError: 'down' }),
+            qaItem('done', { status: 'published' }),
+          ];
+          for (const item of items) await store.insertQaItem(item);
+
+          assert.deepEqual(await store.claimQaModeration(T0 + 5, T0 + 60_000, 10).then((r) => r.map((i) => i.id)), [
+            'm2',
+          ]);
+          const claimed = await store.claimQaModeration(T0 + 10, T0 + 60_000, 10);
+          assert.deepEqual(
+            claimed.map((i) => i.id),
+            ['m1'],
+            'm2 is leased until T0+60s',
+          );
+          assert.equal(claimed[0]!.nextAttemptAt, T0 + 60_000);
+          assert.deepEqual(await store.claimQaModeration(T0 + 10, T0 + 60_000, 10), [], 'nothing else due');
+          const later = await store.claimQaModeration(T0 + 60_000, T0 + 120_000, 10);
+          assert.deepEqual(
+            later.map((i) => i.id),
+            ['m1', 'm2', 'm3'],
+            'leases ran out; oldest first; parked never',
+          );
+          assert.deepEqual(
+            await store.claimQaModeration(T0 + 200_000, T0 + 300_000, 1).then((r) => r.length),
+            1,
+            'limit',
+          );
+
+          // Failures: the count moves by exactly one; a repeat of the same record changes nothing.
+          const fail = (id: string, attempts: number, parked = false) =>
+            store.recordQaModerationFailure(id, {
+              attempts,
+              lastError: `attempt ${attempts} failed`,
+              nextAttemptAt: parked ? null : T0 + attempts * 1_000,
+              parked,
+            });
+          assert.equal(await fail('m1', 1), true);
+          assert.equal(await fail('m1', 1), false, 'a repeat');
+          assert.equal(await fail('m1', 3), false, 'a skipped count');
+          assert.equal(await fail('m1', 2), true);
+          assert.equal(await fail('m1', 3, true), true);
+          const parked = (await store.findQaItem('m1'))!;
+          assert.deepEqual(
+            {
+              attempts: parked.attempts,
+              lastError: parked.lastError,
+              nextAttemptAt: parked.nextAttemptAt,
+              parked: parked.parked,
+            },
+            { attempts: 3, lastError: 'attempt 3 failed', nextAttemptAt: null, parked: true },
+          );
+          assert.equal(await fail('missing', 1), false);
+          assert.equal(
+            await store.recordQaModerationFailure('m2', {
+              attempts: 1,
+              lastError: 'nul \u0000 in it',
+              nextAttemptAt: T0,
+              parked: false,
+            }),
+            true,
+          );
+
+          assert.deepEqual(
+            (await store.qaModerationQueue(10)).map((i) => i.id),
+            ['m1', 'm2', 'm3', 'parked'],
+            'queued and parked, oldest first; decided items are not in it',
+          );
+          assert.deepEqual(
+            (await store.qaModerationQueue(2)).map((i) => i.id),
+            ['m1', 'm2'],
+          );
+
+          // Settling: once, only from pending_review; it leaves the queue and the dead letter.
+          assert.equal(await store.settleQaItem('m1', 'published'), true);
+          assert.equal(await store.settleQaItem('m1', 'rejected'), false, 'already decided');
+          const settled = (await store.findQaItem('m1'))!;
+          assert.deepEqual([settled.status, settled.nextAttemptAt, settled.parked], ['published', null, false]);
+          assert.equal(await store.settleQaItem('done', 'rejected'), false, 'never queued');
+          assert.equal(await store.settleQaItem('missing', 'published'), false);
+          assert.equal(await fail('m1', 4), false, 'a failure after the verdict changes nothing');
+          assert.equal(await store.settleQaItem('parked', 'rejected'), true, 'a moderator decides a parked item');
+          assert.deepEqual(
+            (await store.qaModerationQueue(10)).map((i) => i.id),
+            ['m2', 'm3'],
+          );
+          assert.deepEqual(
+            await store
+              .claimQaModeration(Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 10)
+              .then((r) => r.map((i) => i.id)),
+            ['m2', 'm3'],
+          );
+        });
+      });
+
+      test('moderation queue: two stores claiming together never take the same item', async () => {
+        await withStore(async (store, handle) => {
+          const other = handle.openAnother ? await handle.openAnother() : store;
+          const n = 40;
+          for (let i = 0; i < n; i++)
+            await store.insertQaItem(
+              qaItem(`c${String(i).padStart(2, '0')}`, { status: 'pending_review', nextAttemptAt: T0 }),
+            );
+          const rounds = await Promise.all(
+            Array.from({ length: 8 }, (_, i) => (i % 2 === 0 ? store : other).claimQaModeration(T0, T0 + 60_000, 7)),
+          );
+          const taken = rounds.flat().map((item) => item.id);
+          assert.equal(new Set(taken).size, taken.length, `an item was taken twice: ${taken.join(',')}`);
+          assert.equal(taken.length, n, 'every due item was taken by someone');
         });
       });
 

@@ -4,6 +4,7 @@ import type {
   BidRecord,
   IdempotencyRecord,
   LeaderboardRow,
+  QaItemRecord,
   SessionRecord,
   StoredEvent,
   UserEvent,
@@ -103,4 +104,29 @@ export function toLeaderboardRow(row: Row): LeaderboardRow {
 
 export function toCandidate(row: Row): Candidate {
   return { bidderId: row.bidder_id as string, amount: row.amount as number };
+}
+
+export function toQaItem(row: Row): QaItemRecord {
+  return {
+    id: row.id as string,
+    kind: row.kind as QaItemRecord['kind'],
+    auctionId: row.auction_id as string,
+    questionId: (row.question_id as string | null) ?? null,
+    authorId: row.author_id as string,
+    text: row.text as string,
+    status: row.status as QaItemRecord['status'],
+    createdAt: row.created_at as number,
+    attempts: row.attempts as number,
+    lastError: (row.last_error as string | null) ?? null,
+    nextAttemptAt: (row.next_attempt_at as number | null) ?? null,
+    // SQLite has no booleans (0/1); PostgreSQL's arrive as booleans.
+    parked: row.parked === true || row.parked === 1,
+  };
+}
+
+/** A joined row of a question (`q_` columns unprefixed) and its answer (`a_` columns), as both adapters select it. */
+export function toQuestionWithAnswer(row: Row): { question: QaItemRecord; answer: QaItemRecord | null } {
+  const answer: Row = {};
+  for (const [key, value] of Object.entries(row)) if (key.startsWith('a_')) answer[key.slice(2)] = value;
+  return { question: toQaItem(row), answer: answer.id == null ? null : toQaItem(answer) };
 }

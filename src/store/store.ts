@@ -113,6 +113,83 @@ export interface Store {
    * leave out auctions another writer is changing at that moment (they are still due next time).
    */
   dueAuctionIds(now: number, limit: number): Promise<string[]>;
+
+  // Questions and answers, and their moderation queue (see QaItemRecord).
+  /** Stores a question or an answer; a second answer to one question is `already_answered`, nothing stored. */
+  insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'>;
+  /** One question or answer by id, or null. */
+  findQaItem(id: string): Promise<QaItemRecord | null>;
+  /** One question with its answer (if any, in any status), or null when there is no such question. */
+  findQuestion(auctionId: string, questionId: string): Promise<QuestionWithAnswer | null>;
+  /** An auction's questions, newest first, each with its answer; which ones depends on who asks (QuestionListQuery). */
+  listQuestions(query: QuestionListQuery): Promise<Page<QuestionWithAnswer>>;
+  /**
+   * Ends an item's moderation with a verdict: its status becomes `status`, and it leaves the queue (and the
+   * dead letter). Only an item still `pending_review` changes: false when it was already decided (a late
+   * answer from the service never overrides a moderator, nor the other way round).
+   */
+  settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean>;
+  /**
+   * Takes up to `limit` queued items whose next attempt is due at `now` (the longest due first), returned
+   * oldest first, and moves their next attempt to `leaseUntil`: until then no other caller (another node) takes them, and if this caller
+   * dies they come back by themselves. Parked items are never taken.
+   */
+  claimQaModeration(now: number, leaseUntil: number, limit: number): Promise<QaItemRecord[]>;
+  /**
+   * Records a failed attempt at the external service: `attempts` (the new count, exactly one more than
+   * stored: a repeated call changes nothing), the failure, and either the next attempt or the dead letter
+   * (`nextAttemptAt` null and `parked`). False when the item was decided meanwhile or the count moved.
+   */
+  recordQaModerationFailure(
+    id: string,
+    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
+  ): Promise<boolean>;
+  /** Items waiting for a verdict (queued or parked), oldest first: the moderators' queue. */
+  qaModerationQueue(limit: number): Promise<QaItemRecord[]>;
+}
+
+export type QaStatus = 'published' | 'pending_review' | 'rejected';
+
+/**
+ * A question or an answer: a text that is moderated before anyone but its author (and, for questions, the
+ * seller) sees it. The moderation queue lives on the same row: an item waits in it while its status is
+ * `pending_review` and the external service has not given a verdict.
+ */
+export interface QaItemRecord {
+  id: string;
+  kind: 'question' | 'answer';
+  auctionId: string;
+  /** An answer's question; null for a question. */
+  questionId: string | null;
+  authorId: string;
+  /** As screened by the built-in rules (personal data already replaced): never personal data in clear. */
+  text: string;
+  status: QaStatus;
+  createdAt: number;
+  /** Failed attempts at the external moderation service so far. */
+  attempts: number;
+  lastError: string | null;
+  /** When the external service is to be asked (again); null when not queued. */
+  nextAttemptAt: number | null;
+  /** The dead letter: the service failed too often; the item waits for a moderator's decision. */
+  parked: boolean;
+}
+
+export interface QuestionWithAnswer {
+  question: QaItemRecord;
+  answer: QaItemRecord | null;
+}
+
+export interface QuestionListQuery {
+  auctionId: string;
+  /**
+   * `all`: every question (the seller's view); otherwise the published ones plus, when `viewerId` is set,
+   * that user's own in any status. Answers come in any status: the caller shows each to whom it may.
+   */
+  visibility: 'all' | 'public';
+  viewerId: string | null;
+  limit: number;
+  cursor: string | null;
 }
 
 export interface UserRecord {

@@ -13,6 +13,9 @@ import {
   type LeaderboardRow,
   type LockedReads,
   type Page,
+  type QaItemRecord,
+  type QuestionListQuery,
+  type QuestionWithAnswer,
   type RetentionResult,
   SEARCH_MAX_TERMS,
   type SessionRecord,
@@ -33,6 +36,8 @@ import { type StatementName, sql } from './statements.ts';
 import { transaction } from './transaction.ts';
 import {
   type Row,
+  toQaItem,
+  toQuestionWithAnswer,
   toBid,
   toBidderActivity,
   toCandidate,
@@ -390,6 +395,88 @@ export class PostgresStore implements Store {
     const page = more ? rows.slice(0, query.limit) : rows;
     const last = page[page.length - 1];
     return { items: page.map(toBid), nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null };
+  }
+
+  async insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
+    try {
+      await this.insert('insertQaItem', [
+        item.id,
+        item.kind,
+        item.auctionId,
+        item.questionId,
+        item.authorId,
+        item.text,
+        item.status,
+        item.createdAt,
+        item.attempts,
+        item.lastError,
+        item.nextAttemptAt,
+        item.parked,
+      ]);
+      return 'inserted';
+    } catch (error) {
+      const { code, constraint } = error as { code?: string; constraint?: string };
+      if (code === '23505' && constraint === 'qa_items_one_answer') return 'already_answered';
+      throw error;
+    }
+  }
+
+  async findQaItem(id: string): Promise<QaItemRecord | null> {
+    if (!storable(id)) return null;
+    const row = (await this.run('findQaItem', [id])).rows[0];
+    return row ? toQaItem(row) : null;
+  }
+
+  async findQuestion(auctionId: string, questionId: string): Promise<QuestionWithAnswer | null> {
+    if (!storable(auctionId) || !storable(questionId)) return null;
+    const row = (await this.run('findQuestion', [auctionId, questionId])).rows[0];
+    return row ? toQuestionWithAnswer(row) : null;
+  }
+
+  async listQuestions(query: QuestionListQuery): Promise<Page<QuestionWithAnswer>> {
+    // The tag ties the cursor to this auction and this view of it.
+    const tag = `questions-${query.visibility}:${query.auctionId}`;
+    const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
+    if (!storable(query.auctionId)) return { items: [], nextCursor: null };
+    const viewerId = query.viewerId !== null && storable(query.viewerId) ? query.viewerId : null;
+    const rows = (
+      query.visibility === 'all'
+        ? await this.run('listQuestionsAll', [query.auctionId, before, query.limit + 1])
+        : await this.run('listQuestionsPublic', [query.auctionId, before, query.limit + 1, viewerId])
+    ).rows;
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toQuestionWithAnswer),
+      nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null,
+    };
+  }
+
+  async settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
+    if (!storable(id)) return false;
+    // Not repeated after an unknown outcome (as an insert): a repeat would report "already decided".
+    return (await this.insert('settleQaItem', [id, status])).rowCount === 1;
+  }
+
+  async claimQaModeration(now: number, leaseUntil: number, limit: number): Promise<QaItemRecord[]> {
+    const rows = (await this.insert('claimQaModeration', [now, leaseUntil, limit])).rows;
+    return rows.sort((a, b) => (a.seq as number) - (b.seq as number)).map(toQaItem);
+  }
+
+  async recordQaModerationFailure(
+    id: string,
+    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
+  ): Promise<boolean> {
+    if (!storable(id)) return false;
+    // Guarded by the previous count: harmless to repeat.
+    const lastError = failure.lastError.replaceAll('\u0000', ''); // text cannot hold U+0000 (see storable)
+    const values = [id, failure.attempts, lastError, failure.nextAttemptAt, failure.parked];
+    return (await this.run('recordQaModerationFailure', values)).rowCount === 1;
+  }
+
+  async qaModerationQueue(limit: number): Promise<QaItemRecord[]> {
+    return (await this.run('qaModerationQueue', [limit])).rows.map(toQaItem);
   }
 
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {

@@ -147,6 +147,36 @@ export const sql = {
    */
   dueAuctionIds: `SELECT auction_id FROM auctions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, seq LIMIT $2
     FOR KEY SHARE SKIP LOCKED`,
+
+  insertQaItem: `INSERT INTO qa_items (id, kind, auction_id, question_id, author_id, text, status, created_at, attempts, last_error, next_attempt_at, parked)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+  findQaItem: 'SELECT * FROM qa_items WHERE id = $1',
+  /** A question and its answer (the answer's columns prefixed `a_`). */
+  findQuestion: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = $1 AND q.id = $2`,
+  listQuestionsAll: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = $1 AND q.seq < $2 ORDER BY q.seq DESC LIMIT $3`,
+  /** Published questions, and the viewer's own in any status (a NULL viewer matches nobody). */
+  listQuestionsPublic: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = $1 AND q.seq < $2
+      AND (q.status = 'published' OR q.author_id = $4) ORDER BY q.seq DESC LIMIT $3`,
+  settleQaItem: `UPDATE qa_items SET status = $2, next_attempt_at = NULL, parked = false
+    WHERE id = $1 AND status = 'pending_review'`,
+  /**
+   * SKIP LOCKED: nodes whose workers wake together take different items; the lease (next_attempt_at moved
+   * to $2) keeps them apart afterwards, and brings an item back if its taker dies.
+   */
+  claimQaModeration: `UPDATE qa_items SET next_attempt_at = $2 WHERE seq IN
+    (SELECT seq FROM qa_items WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= $1
+       AND status = 'pending_review' AND NOT parked ORDER BY next_attempt_at, seq LIMIT $3
+       FOR UPDATE SKIP LOCKED)
+    RETURNING *`,
+  recordQaModerationFailure: `UPDATE qa_items SET attempts = $2, last_error = $3, next_attempt_at = $4, parked = $5
+    WHERE id = $1 AND status = 'pending_review' AND attempts = $2 - 1`,
+  qaModerationQueue: "SELECT * FROM qa_items WHERE status = 'pending_review' ORDER BY seq LIMIT $1",
 } as const;
 
 export type StatementName = keyof typeof sql;

@@ -14,6 +14,9 @@ import {
   type LeaderboardRow,
   type LockedReads,
   type Page,
+  type QaItemRecord,
+  type QuestionListQuery,
+  type QuestionWithAnswer,
   type RetentionResult,
   SEARCH_MAX_TERMS,
   type SessionRecord,
@@ -37,6 +40,8 @@ import {
   toCandidate,
   toIdempotencyRecord,
   toLeaderboardRow,
+  toQaItem,
+  toQuestionWithAnswer,
   toSession,
   toStoredEvent,
   toUser,
@@ -267,6 +272,63 @@ export class SqliteStore implements Store {
     return { items: page.map(toBid), nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null };
   }
 
+  insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
+    return this.writer.call({ op: 'insertQaItem', args: [item] });
+  }
+
+  async findQaItem(id: string): Promise<QaItemRecord | null> {
+    const row = this.statements.findQaItem.get(id) as Row | undefined;
+    return row ? toQaItem(row) : null;
+  }
+
+  async findQuestion(auctionId: string, questionId: string): Promise<QuestionWithAnswer | null> {
+    const row = this.statements.findQuestion.get({ auctionId, questionId }) as Row | undefined;
+    return row ? toQuestionWithAnswer(row) : null;
+  }
+
+  async listQuestions(query: QuestionListQuery): Promise<Page<QuestionWithAnswer>> {
+    // The tag ties the cursor to this auction and this view of it.
+    const tag = `questions-${query.visibility}:${query.auctionId}`;
+    const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
+    const rows = (
+      query.visibility === 'all'
+        ? this.statements.listQuestionsAll.all({ auctionId: query.auctionId, before, limit: query.limit + 1 })
+        : this.statements.listQuestionsPublic.all({
+            auctionId: query.auctionId,
+            before,
+            limit: query.limit + 1,
+            viewerId: query.viewerId,
+          })
+    ) as Row[];
+    const more = rows.length > query.limit;
+    const page = more ? rows.slice(0, query.limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      items: page.map(toQuestionWithAnswer),
+      nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null,
+    };
+  }
+
+  settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
+    return this.writer.call({ op: 'settleQaItem', args: [id, status] });
+  }
+
+  async claimQaModeration(now: number, leaseUntil: number, limit: number): Promise<QaItemRecord[]> {
+    const rows = await this.writer.call<Row[]>({ op: 'claimQaModeration', args: [now, leaseUntil, limit] });
+    return rows.sort((a, b) => (a.seq as number) - (b.seq as number)).map(toQaItem);
+  }
+
+  recordQaModerationFailure(
+    id: string,
+    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
+  ): Promise<boolean> {
+    return this.writer.call({ op: 'recordQaModerationFailure', args: [id, failure] });
+  }
+
+  async qaModerationQueue(limit: number): Promise<QaItemRecord[]> {
+    return (this.statements.qaModerationQueue.all(limit) as Row[]).map(toQaItem);
+  }
+
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
     return (this.statements.leaderboard.all(auctionId, limit) as Row[]).map(toLeaderboardRow);
   }
@@ -329,5 +391,10 @@ const readStatements = [
   'countUploadsSince',
   'auctionVersions',
   'unattachedUploadsBefore',
+  'findQaItem',
+  'findQuestion',
+  'listQuestionsAll',
+  'listQuestionsPublic',
+  'qaModerationQueue',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];

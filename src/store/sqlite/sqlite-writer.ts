@@ -3,6 +3,7 @@ import { type Auction, dueAt } from '../../domain/index.ts';
 import {
   type CommitBatch,
   type CommitResult,
+  type QaItemRecord,
   type RetentionResult,
   type SessionRecord,
   type UploadRecord,
@@ -10,6 +11,7 @@ import {
   IdempotencyKeyConflictError,
   VersionConflictError,
 } from '../store.ts';
+import type { Row } from '../rows.ts';
 import { sql } from './statements.ts';
 
 /**
@@ -35,7 +37,11 @@ export class SqliteWriter {
     | 'insertEvent'
     | 'insertIdempotency'
     | 'insertUserEvent'
-    | 'auctionVersion',
+    | 'auctionVersion'
+    | 'insertQaItem'
+    | 'settleQaItem'
+    | 'claimQaModeration'
+    | 'recordQaModerationFailure',
     Database.Statement
   >;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
@@ -60,6 +66,10 @@ export class SqliteWriter {
       insertIdempotency: db.prepare(sql.insertIdempotency),
       insertUserEvent: db.prepare(sql.insertUserEvent),
       auctionVersion: db.prepare(sql.auctionVersion).pluck(),
+      insertQaItem: db.prepare(sql.insertQaItem),
+      settleQaItem: db.prepare(sql.settleQaItem),
+      claimQaModeration: db.prepare(sql.claimQaModeration),
+      recordQaModerationFailure: db.prepare(sql.recordQaModerationFailure),
     };
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
     this.insertAuctionsTransaction = db.transaction((auctions: readonly Auction[]) => {
@@ -120,6 +130,34 @@ export class SqliteWriter {
    */
   insertAuctions(auctions: readonly Auction[]): void {
     this.insertAuctionsTransaction(auctions);
+  }
+
+  insertQaItem(item: QaItemRecord): 'inserted' | 'already_answered' {
+    try {
+      this.s.insertQaItem.run({ ...item, parked: item.parked ? 1 : 0 });
+      return 'inserted';
+    } catch (error) {
+      // Only the one-answer-per-question index makes a second answer fail; anything else is a real error.
+      const e = error as { code?: string; message?: string };
+      if (e.code === 'SQLITE_CONSTRAINT_UNIQUE' && e.message?.includes('qa_items.question_id'))
+        return 'already_answered';
+      throw error;
+    }
+  }
+
+  settleQaItem(id: string, status: 'published' | 'rejected'): boolean {
+    return this.s.settleQaItem.run({ id, status }).changes === 1;
+  }
+
+  claimQaModeration(now: number, leaseUntil: number, limit: number): Row[] {
+    return this.s.claimQaModeration.all({ now, leaseUntil, limit }) as Row[];
+  }
+
+  recordQaModerationFailure(
+    id: string,
+    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
+  ): boolean {
+    return this.s.recordQaModerationFailure.run({ id, ...failure, parked: failure.parked ? 1 : 0 }).changes === 1;
   }
 
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */

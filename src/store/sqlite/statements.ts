@@ -80,6 +80,32 @@ export const sql = {
     JOIN auctions a ON a.id = b.auction_id
     WHERE b.auction_id = ? AND b.bidder_id = ?`,
 
+  insertQaItem: `INSERT INTO qa_items (id, kind, auction_id, question_id, author_id, text, status, created_at, attempts, last_error, next_attempt_at, parked)
+    VALUES (@id, @kind, @auctionId, @questionId, @authorId, @text, @status, @createdAt, @attempts, @lastError, @nextAttemptAt, @parked)`,
+  findQaItem: 'SELECT * FROM qa_items WHERE id = ?',
+  /** A question and its answer (the answer's columns prefixed `a_`). */
+  findQuestion: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = @auctionId AND q.id = @questionId`,
+  listQuestionsAll: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = @auctionId AND q.seq < @before ORDER BY q.seq DESC LIMIT @limit`,
+  /** Published questions, and the viewer's own in any status (a NULL viewer matches nobody). */
+  listQuestionsPublic: `SELECT q.*, a.id AS a_id, a.kind AS a_kind, a.auction_id AS a_auction_id, a.question_id AS a_question_id, a.author_id AS a_author_id, a.text AS a_text, a.status AS a_status, a.created_at AS a_created_at, a.attempts AS a_attempts, a.last_error AS a_last_error, a.next_attempt_at AS a_next_attempt_at, a.parked AS a_parked FROM qa_items q
+    LEFT JOIN qa_items a ON a.kind = 'answer' AND a.auction_id = q.auction_id AND a.question_id = q.id
+    WHERE q.kind = 'question' AND q.auction_id = @auctionId AND q.seq < @before
+      AND (q.status = 'published' OR q.author_id = @viewerId) ORDER BY q.seq DESC LIMIT @limit`,
+  settleQaItem: `UPDATE qa_items SET status = @status, next_attempt_at = NULL, parked = 0
+    WHERE id = @id AND status = 'pending_review'`,
+  /** Single writer: no other claimer can interleave, so no row lock is needed (cf. PostgreSQL's). */
+  claimQaModeration: `UPDATE qa_items SET next_attempt_at = @leaseUntil WHERE seq IN
+    (SELECT seq FROM qa_items WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= @now
+       AND status = 'pending_review' AND parked = 0 ORDER BY next_attempt_at, seq LIMIT @limit)
+    RETURNING *`,
+  recordQaModerationFailure: `UPDATE qa_items SET attempts = @attempts, last_error = @lastError,
+    next_attempt_at = @nextAttemptAt, parked = @parked
+    WHERE id = @id AND status = 'pending_review' AND attempts = @attempts - 1`,
+  qaModerationQueue: "SELECT * FROM qa_items WHERE status = 'pending_review' ORDER BY seq LIMIT ?",
   nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
   dueAuctionIds: 'SELECT id FROM auctions WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?',
 } as const;

@@ -18,6 +18,10 @@ export type WriteRequest =
   | { id: number; op: 'deleteUploads'; args: Parameters<SqliteWriter['deleteUploads']> }
   | { id: number; op: 'insertAuctions'; args: Parameters<SqliteWriter['insertAuctions']> }
   | { id: number; op: 'commitBatch'; args: Parameters<SqliteWriter['commitBatch']> }
+  | { id: number; op: 'insertQaItem'; args: Parameters<SqliteWriter['insertQaItem']> }
+  | { id: number; op: 'settleQaItem'; args: Parameters<SqliteWriter['settleQaItem']> }
+  | { id: number; op: 'claimQaModeration'; args: Parameters<SqliteWriter['claimQaModeration']> }
+  | { id: number; op: 'recordQaModerationFailure'; args: Parameters<SqliteWriter['recordQaModerationFailure']> }
   | { id: number; op: 'close'; args: [] };
 
 export type WriteResponse =
@@ -66,6 +70,18 @@ port.on('message', (request: WriteRequest) => {
         break;
       case 'commitBatch':
         result = writer.commitBatch(...request.args);
+        break;
+      case 'insertQaItem':
+        result = writer.insertQaItem(...request.args);
+        break;
+      case 'settleQaItem':
+        result = writer.settleQaItem(...request.args);
+        break;
+      case 'claimQaModeration':
+        result = writer.claimQaModeration(...request.args);
+        break;
+      case 'recordQaModerationFailure':
+        result = writer.recordQaModerationFailure(...request.args);
         break;
       case 'close':
         db.close();
