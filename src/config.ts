@@ -66,6 +66,21 @@ const schema = z.object({
         .map((e) => e.trim())
         .filter((e) => e !== ''),
     ),
+  /**
+   * `GAVEL_MODERATION_URL`: an external moderation service for questions and answers (it receives
+   * `POST { id, text }` and answers `{ verdict: "allow" | "block" }` within 2 s). Unset: the built-in rules alone.
+   */
+  moderationUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** `GAVEL_MODERATORS`: comma-separated usernames who may read the moderation queue and decide its items. */
+  moderators: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((e) => e.trim())
+        .filter((e) => e !== ''),
+    ),
   /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
   limits: z.object({
     loginFailuresPerUsername: positiveInt.default(DEFAULT_LIMITS.loginFailuresPerUsername),
@@ -98,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bus: env.GAVEL_BUS || undefined,
     rateLimits: env.GAVEL_RATE_LIMITS || undefined,
     trustProxy: env.GAVEL_TRUST_PROXY || undefined,
+    moderationUrl: env.GAVEL_MODERATION_URL || undefined,
+    moderators: env.GAVEL_MODERATORS || undefined,
     limits: {
       loginFailuresPerUsername: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_USERNAME || undefined,
       loginFailuresPerAddress: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_ADDRESS || undefined,

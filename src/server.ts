@@ -7,6 +7,7 @@ import { SystemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type GavelApp, buildApp } from './http/index.ts';
 import { createMetrics } from './metrics.ts';
+import { HttpModerator } from './moderation/index.ts';
 import { PostgresStore } from './store/postgres/index.ts';
 import { SqliteStore } from './store/sqlite/index.ts';
 
@@ -45,6 +46,8 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     uploadsDir: join(config.dataDir, 'uploads'),
     limits: { ...config.limits, enabled: config.rateLimits === 'on' },
     trustProxy: config.trustProxy,
+    moderator: config.moderationUrl === undefined ? null : new HttpModerator({ url: config.moderationUrl }),
+    moderators: config.moderators,
   });
   const { app } = gavel;
   await app.listen({ port: config.port, host: config.host });

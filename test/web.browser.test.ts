@@ -144,6 +144,8 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
   test('after the sale: a second-chance offer is accepted and paid from My Gavel, and the auction page agrees', async () => {
     const seller = await createUser(app.app, 'web_s');
     const winner = await createUser(app.app, 'web_w');
+    // Signed up before the auction exists: its few seconds must not be spent on a sign-up (a loaded machine).
+    const { page } = await signUp('web_runnerup');
     const auction = await createAuction(app.app, seller, {
       item: { name: 'Second chance clock' },
       startingPrice: 500,
@@ -153,7 +155,6 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
       paymentWindowSeconds: 1,
       offerWindowSeconds: 60,
     });
-    const { page } = await signUp('web_runnerup');
     await page.goto(`${base}/#/auction/${auction.id}`);
     await page.getByTestId('bid-input').fill('5.00');
     await page.getByTestId('place-bid').click();
@@ -288,12 +289,13 @@ describe('web app in Chromium', { skip: skip ?? false }, () => {
 
   test('a late bid visibly extends the countdown, and the closed state shows the winner', async () => {
     const seller = await createUser(app.app, 'web_s');
+    // Signed up before the auction exists: its few seconds must not be spent on a sign-up (a loaded machine).
+    const { page } = await signUp('web_late');
     const auction = await createAuction(app.app, seller, {
       startingPrice: 100,
       endDate: new Date(Date.now() + 4000).toISOString(),
       softClose: { windowSeconds: 30, extendSeconds: 8 },
     });
-    const { page } = await signUp('web_late');
     await page.goto(`${base}/#/auction/${auction.id}`);
     await page.getByTestId('countdown').waitFor();
     const remaining = async () => {

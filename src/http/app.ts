@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts';
 import { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
 import { FanoutPool, SseHub } from '../realtime/index.ts';
+import { ModerationQueue, type ModerationQueueOptions, type Moderator } from '../moderation/index.ts';
 import { Closer, Retention } from '../scheduler/index.ts';
 import type { Store } from '../store/index.ts';
 import { Authenticator, SESSION_COOKIE } from './auth.ts';
@@ -36,6 +37,7 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
+import { moderationRoutes, questionRoutes } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
@@ -75,6 +77,12 @@ export interface AppDependencies {
   fanoutWorkers?: number;
   /** How long a session read from the store is trusted before asking again, ms. Default 4,000 (< 5 s). */
   sessionCacheTtlMs?: number;
+  /** The external moderation service for questions and answers. Default none: the built-in rules alone. */
+  moderator?: Moderator | null;
+  /** Usernames of the moderators (`GAVEL_MODERATORS`). Default none. */
+  moderators?: readonly string[];
+  /** The moderation queue's timing (tests shorten it): see ModerationQueueOptions. */
+  moderationQueue?: Pick<ModerationQueueOptions, 'retryBaseMs' | 'pollMs' | 'leaseMs' | 'maxAttempts'>;
 }
 
 export interface GavelApp {
@@ -83,6 +91,7 @@ export interface GavelApp {
   closer: Closer;
   retention: Retention;
   hub: SseHub;
+  moderation: ModerationQueue;
   /** The fan-out workers, when there are some. */
   fanout?: FanoutPool;
 }
@@ -107,6 +116,13 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   const closer = new Closer({ store, sequencer, clock, logger });
   const retention = new Retention({ store, clock, logger, uploadsDir: deps.uploadsDir });
+  const moderation = new ModerationQueue({
+    store,
+    clock,
+    logger,
+    moderator: deps.moderator ?? null,
+    ...deps.moderationQueue,
+  });
   const fanout =
     (deps.fanoutWorkers ?? 0) > 0
       ? new FanoutPool({
@@ -200,6 +216,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     passwordWork: new PasswordWork(1, 64, limits.enabled ? 4 : 64),
     passwordThread,
     streams,
+    moderation,
+    moderators: new Set(deps.moderators ?? []),
   };
 
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
@@ -260,6 +278,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   operationRoutes(app, ctx);
   webRoutes(app);
   if (deps.uploadsDir) uploadRoutes(app, ctx, deps.uploadsDir);
+  questionRoutes(app, ctx);
+  moderationRoutes(app, ctx);
 
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
@@ -276,12 +296,14 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await fanout?.start();
     await closer.start();
     retention.start();
+    moderation.start();
   });
   app.addHook('preClose', async () => {
     closing = true;
     // The closer first (its round still needs the sequencer), then finish and answer every queued bid.
     await closer.stop();
     await retention.stop();
+    await moderation.stop();
     await sequencer.stop();
     await hub.closeAll();
   });
@@ -293,5 +315,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await passwordThread.close();
   });
 
-  return { app, sequencer, closer, retention, hub, fanout };
+  return { app, sequencer, closer, retention, hub, moderation, fanout };
 }

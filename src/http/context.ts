@@ -2,6 +2,7 @@ import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
+import type { ModerationQueue } from '../moderation/index.ts';
 import type { SseHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Authenticator } from './auth.ts';
@@ -27,4 +28,8 @@ export interface RouteContext {
   /** Where password hashes are derived: a low-priority thread of its own. */
   passwordThread: PasswordThread;
   streams: StreamLimiter;
+  /** Moderates questions and answers, and keeps their queue. */
+  moderation: ModerationQueue;
+  /** Usernames allowed to read the moderation queue and decide its items. */
+  moderators: ReadonlySet<string>;
 }

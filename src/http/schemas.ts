@@ -336,6 +336,49 @@ export const pageQuery = z.object({
   cursor: z.string().max(512).optional(),
 });
 
+// ---------- questions and answers ----------
+
+/** A question's or an answer's text: 1–2,000 characters, not blank, no control characters but tab and line breaks. */
+export const qaText = z
+  .string()
+  .min(1)
+  .max(2_000)
+  .refine((s) => s.trim() !== '', 'must not be blank')
+  .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters other than tab and line breaks')
+  .describe('1–2,000 characters; e-mail addresses, phone and card numbers are replaced by [removed]');
+
+export const qaTextBody = z.strictObject({ text: qaText });
+
+export const qaStatus = z.enum(['published', 'pending_review', 'rejected']);
+
+export const question = z.object({
+  id: z.string(),
+  auctionId: z.string(),
+  askerId: z.string(),
+  text: z.string(),
+  status: qaStatus,
+  answer: z.object({ id: z.string(), text: z.string(), status: qaStatus, answeredAt: isoOut }).nullable(),
+  createdAt: isoOut,
+});
+
+export const questionParams = z.object({ id, questionId: id });
+
+export const moderationItem = z.object({
+  id: z.string(),
+  kind: z.enum(['question', 'answer']),
+  auctionId: z.string(),
+  text: z.string(),
+  status: qaStatus,
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  parked: z.boolean(),
+  createdAt: isoOut,
+});
+
+export const moderationItemParams = z.object({ id });
+
+export const moderationDecisionBody = z.strictObject({ decision: z.enum(['approve', 'reject']) });
+
 // ---------- errors ----------
 
 export const problem = z
