@@ -219,21 +219,25 @@ describe('questions and answers with an external moderation service', () => {
     });
   let moderatorName = '';
 
+  let storage: TestApp['storage'];
+
   before(async () => {
     await service.start();
-    t = await startTestApp();
     // The moderator's username must be known before the app that trusts it starts: sign up on a first app.
-    moderator = await createUser(t.app, 'mod');
+    const first = await startTestApp();
+    storage = first.storage;
+    moderator = await createUser(first.app, 'mod');
     moderatorName = moderator.username;
-    const storage = t.storage;
-    await t.app.close();
-    t = { ...(await appWith(storage)), dispose: t.dispose };
+    await first.app.close();
+    t = await appWith(storage);
     seller = await createUser(t.app, 'seller');
     alice = await createUser(t.app, 'alice');
     auctionId = (await createAuction(t.app, seller)).id;
   });
   after(async () => {
-    await t.dispose();
+    // The app of the last restart, then the storage all of them shared.
+    await t.app.close();
+    await storage.remove();
     await service.stop();
   });
 
@@ -340,11 +344,9 @@ describe('questions and answers with an external moderation service', () => {
     service.mode = 'down';
     const pending = await askAs('What colour is the interior?');
     assert.equal(pending.status, 'pending_review');
-    const storage = t.storage;
-    const dispose = t.dispose;
     await t.app.close();
     service.mode = 'allow';
-    t = { ...(await appWith(storage)), dispose };
+    t = await appWith(storage);
     await until(
       'published after the restart',
       () => statusOf(pending.id),

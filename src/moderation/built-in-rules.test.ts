@@ -105,9 +105,22 @@ describe('built-in moderation rules', () => {
 
   test('profanity is refused, including disguised spellings; innocent words that contain one are not', () => {
     for (const text of ['What a shitty car', 'this is sh1t', 'fuuuuck that', 'What a sHiTtY car'])
-      assert.deepEqual(screenText(text), { verdict: 'refused', reason: 'profanity' }, text);
+      assert.deepEqual(screenText(text), { verdict: 'refused', reason: 'profanity', text }, text);
     for (const text of ['Is the assessment done?', 'Delivered to Scunthorpe', 'class action', 'bass guitar', 'grapes'])
       assert.equal(containsProfanity(text), false, text);
+  });
+
+  test('numbers are not words: lot numbers, prices and dates that read as leet speak are clean', () => {
+    for (const text of ['Is lot 7717 still available?', 'Reserve 5,318,008.00', 'Ends 17:17 on 7/7'])
+      assert.deepEqual(screenText(text), { verdict: 'clean', text, removed: 0 }, text);
+  });
+
+  test('a refused text keeps no personal data either', () => {
+    assert.deepEqual(screenText(`shitty deal, call ${'+44 7911 123456'}`), {
+      verdict: 'refused',
+      reason: 'profanity',
+      text: `shitty deal, call ${REMOVED}`,
+    });
   });
 
   test('redaction is stable: screening the clean text again changes nothing', () => {

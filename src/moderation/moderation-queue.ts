@@ -73,8 +73,8 @@ export class ModerationQueue {
     const refused = screened.verdict === 'refused';
     const item: QaItemRecord = {
       ...submission,
-      // A refused text is stored as sent (its author may see it, nobody else ever does); a clean one as screened.
-      text: screened.verdict === 'clean' ? screened.text : submission.text.normalize('NFKC'),
+      // Personal data replaced either way: a refused text is still shown to its author (and to the seller).
+      text: screened.text,
       status: refused ? 'rejected' : this.o.moderator === null ? 'published' : 'pending_review',
       createdAt: now,
       attempts: 0,
