@@ -71,6 +71,42 @@ describe('retention', () => {
     assert.equal((history.json() as { items: unknown[] }).items.length, 2, 'both bids stay: the audit trail');
   });
 
+  test('chat is deleted 24 h after its auction ended, not before; a live auction keeps its chat', async () => {
+    const seller = await createUser(app.app, 'chat_seller');
+    const ending = await createAuction(
+      app.app,
+      seller,
+      { endDate: new Date(clock.now() + HOUR).toISOString() },
+      clock.now(),
+    );
+    const live = await createAuction(
+      app.app,
+      seller,
+      { endDate: new Date(clock.now() + 100 * HOUR).toISOString() },
+      clock.now(),
+    );
+    for (const auctionId of [ending.id, live.id])
+      for (let n = 0; n < 3; n++)
+        await app.store.insertChatMessage({
+          id: `${auctionId}-${n}`,
+          auctionId,
+          userId: seller.id,
+          displayName: 'Seller',
+          text: `message ${n}`,
+          sentAt: clock.now(),
+        });
+    clock.advance(HOUR);
+    await app.sequencer.close(ending.id); // (or the closer did it first)
+    assert.equal((await app.sequencer.getAuction(ending.id))?.lifecycle, 'closed');
+    clock.advance(23 * HOUR);
+    await app.retention.sweep();
+    assert.equal((await app.store.recentChatMessages(ending.id, 50)).length, 3, '23 h after the end: kept');
+    clock.advance(2 * HOUR);
+    await app.retention.sweep();
+    assert.deepEqual(await app.store.recentChatMessages(ending.id, 50), [], '25 h after the end: deleted');
+    assert.equal((await app.store.recentChatMessages(live.id, 50)).length, 3);
+  });
+
   test('uploads: a quota per user per day, only your own picture on your auction, orphans swept after 24 h', async () => {
     const seller = await createUser(app.app, 'seller');
     const other = await createUser(app.app, 'other');

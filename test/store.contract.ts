@@ -1716,6 +1716,54 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
         });
       });
 
+      test('chat: the last messages oldest first; deleted once their auction ended before the cutoff, in chunks', async () => {
+        await withStore(async (store) => {
+          await insertScenarioUsers(store);
+          const book = new AuctionBook(store);
+          const closed = await book.create({ endDate: T0 + HOUR, softClose: null });
+          const active = await book.create({ endDate: T0 + HOUR, softClose: null });
+          const cancelled = await book.create({ endDate: T0 + 2 * HOUR, softClose: null });
+          const later = await book.create({ endDate: T0 + 3 * HOUR, softClose: null });
+          await book.commit([
+            { type: 'close', auctionId: closed.id, now: T0 + HOUR },
+            { type: 'cancel', auctionId: cancelled.id, now: T0 },
+            { type: 'close', auctionId: later.id, now: T0 + 3 * HOUR },
+          ]);
+          const message = (auctionId: string, n: number) => ({
+            id: `m-${auctionId}-${n}`,
+            auctionId,
+            userId: BIDDERS[1]!,
+            displayName: `Display ${n}`,
+            text: `hello ${n}`,
+            sentAt: T0 + n,
+          });
+          for (const a of [closed, active, cancelled, later])
+            for (let n = 0; n < 5; n++) await store.insertChatMessage(message(a.id, n));
+
+          assert.deepEqual(
+            await store.recentChatMessages(closed.id, 3),
+            [2, 3, 4].map((n) => message(closed.id, n)),
+          );
+          assert.deepEqual(
+            await store.recentChatMessages(closed.id, 50),
+            [0, 1, 2, 3, 4].map((n) => message(closed.id, n)),
+          );
+          assert.deepEqual(await store.recentChatMessages('no-such-auction', 50), []);
+
+          // The active auction's end has passed but it is not closed yet: its chat stays.
+          assert.equal(await store.deleteEndedChat(T0 + HOUR, 100), 0, 'strictly before the cutoff');
+          assert.equal(await store.deleteEndedChat(T0 + HOUR + 1, 2), 2, 'at most limit');
+          assert.equal(await store.deleteEndedChat(T0 + HOUR + 1, 100), 3);
+          assert.deepEqual(await store.recentChatMessages(closed.id, 50), []);
+          assert.equal((await store.recentChatMessages(active.id, 50)).length, 5);
+          assert.equal((await store.recentChatMessages(cancelled.id, 50)).length, 5, 'cancelled, but its end is later');
+          assert.equal(await store.deleteEndedChat(T0 + 2 * HOUR + 1, 100), 5);
+          assert.equal((await store.recentChatMessages(later.id, 50)).length, 5);
+          assert.equal(await store.deleteEndedChat(T0 + 10 * HOUR, 100), 5);
+          assert.equal((await store.recentChatMessages(active.id, 50)).length, 5, 'never while active');
+        });
+      });
+
       test('questions and answers: insert, find, one answer per question, visibility by viewer, newest first, keyset pages', async () => {
         await withStore(async (store) => {
           const q1 = qaItem('q1', { authorId: 'alice', status: 'published', createdAt: T0 });

@@ -17,6 +17,8 @@ export interface RetentionOptions {
   idempotencyTtlMs?: number;
   /** An upload no auction took within this time is deleted, ms. Default 24 hours. */
   orphanUploadTtlMs?: number;
+  /** The live room's chat is deleted this long after its auction ended, ms. Default 24 hours (the contract's). */
+  chatTtlAfterEndMs?: number;
 }
 
 const CHUNK = 1000;
@@ -25,7 +27,7 @@ const DAY = 24 * 3600_000;
 /**
  * Deletes what the contract's retention rules say must not pile up: expired
  * sessions, idempotency records older than 24 hours, pictures uploaded but
- * never used by an auction. Bids, accepted or rejected, are never deleted:
+ * never used by an auction, the chat of auctions that ended more than 24 hours ago. Bids, accepted or rejected, are never deleted:
  * they are the audit trail. Runs at start-up and then every few minutes, in
  * small chunks so that the bid path's commits never wait behind a big delete.
  * Every node may run it at once: each step is an idempotent delete.
@@ -36,7 +38,13 @@ export class Retention {
   private readonly options: Required<Omit<RetentionOptions, 'uploadsDir'>> & RetentionOptions;
 
   constructor(options: RetentionOptions) {
-    this.options = { intervalMs: 10 * 60_000, idempotencyTtlMs: DAY, orphanUploadTtlMs: DAY, ...options };
+    this.options = {
+      intervalMs: 10 * 60_000,
+      idempotencyTtlMs: DAY,
+      orphanUploadTtlMs: DAY,
+      chatTtlAfterEndMs: DAY,
+      ...options,
+    };
   }
 
   start(): void {
@@ -88,7 +96,13 @@ export class Retention {
         if (names.length < CHUNK) break;
       }
     }
-    if (sessions + idempotencyKeys + uploads > 0)
-      logger.info({ sessions, idempotencyKeys, uploads }, 'retention: deleted expired records');
+    let chatMessages = 0;
+    for (;;) {
+      const deleted = await store.deleteEndedChat(now - this.options.chatTtlAfterEndMs, CHUNK);
+      chatMessages += deleted;
+      if (deleted < CHUNK) break;
+    }
+    if (sessions + idempotencyKeys + uploads + chatMessages > 0)
+      logger.info({ sessions, idempotencyKeys, uploads, chatMessages }, 'retention: deleted expired records');
   }
 }

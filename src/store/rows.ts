@@ -2,6 +2,7 @@ import type { Auction, Candidate } from '../domain/index.ts';
 import type {
   BidderActivity,
   BidRecord,
+  ChatMessageRecord,
   IdempotencyRecord,
   LeaderboardRow,
   QaItemRecord,
@@ -129,4 +130,15 @@ export function toQuestionWithAnswer(row: Row): { question: QaItemRecord; answer
   const answer: Row = {};
   for (const [key, value] of Object.entries(row)) if (key.startsWith('a_')) answer[key.slice(2)] = value;
   return { question: toQaItem(row), answer: answer.id == null ? null : toQaItem(answer) };
+}
+
+export function toChatMessage(row: Row): ChatMessageRecord {
+  return {
+    id: row.id as string,
+    auctionId: row.auction_id as string,
+    userId: row.user_id as string,
+    displayName: row.display_name as string,
+    text: row.text as string,
+    sentAt: row.sent_at as number,
+  };
 }

@@ -146,6 +146,27 @@ export interface Store {
   ): Promise<boolean>;
   /** Items waiting for a verdict (queued or parked), oldest first: the moderators' queue. */
   qaModerationQueue(limit: number): Promise<QaItemRecord[]>;
+
+  // The live room's chat.
+  insertChatMessage(message: ChatMessageRecord): Promise<void>;
+  /** The auction's last `limit` messages, oldest first (the live room's snapshot). */
+  recentChatMessages(auctionId: string, limit: number): Promise<ChatMessageRecord[]>;
+  /**
+   * Retention: deletes the messages of auctions that are no longer active and whose end (`endDate`) is before
+   * `before`, at most `limit` per call (callers loop). Returns how many went.
+   */
+  deleteEndedChat(before: number, limit: number): Promise<number>;
+}
+
+export interface ChatMessageRecord {
+  id: string;
+  auctionId: string;
+  userId: string;
+  /** The sender's display name when the message was sent. */
+  displayName: string;
+  /** As moderated (personal data replaced). */
+  text: string;
+  sentAt: number;
 }
 
 export type QaStatus = 'published' | 'pending_review' | 'rejected';

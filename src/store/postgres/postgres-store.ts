@@ -7,6 +7,7 @@ import {
   type BidderActivity,
   type BidListQuery,
   type BidRecord,
+  type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
   type IdempotencyRecord,
@@ -37,6 +38,7 @@ import { transaction } from './transaction.ts';
 import {
   type Row,
   toQaItem,
+  toChatMessage,
   toQuestionWithAnswer,
   toBid,
   toBidderActivity,
@@ -477,6 +479,27 @@ export class PostgresStore implements Store {
 
   async qaModerationQueue(limit: number): Promise<QaItemRecord[]> {
     return (await this.run('qaModerationQueue', [limit])).rows.map(toQaItem);
+  }
+
+  async insertChatMessage(message: ChatMessageRecord): Promise<void> {
+    await this.insert('insertChatMessage', [
+      message.id,
+      message.auctionId,
+      message.userId,
+      message.displayName,
+      message.text,
+      message.sentAt,
+    ]);
+  }
+
+  async recentChatMessages(auctionId: string, limit: number): Promise<ChatMessageRecord[]> {
+    if (!storable(auctionId)) return [];
+    return (await this.run('recentChatMessages', [auctionId, limit])).rows.reverse().map(toChatMessage);
+  }
+
+  async deleteEndedChat(before: number, limit: number): Promise<number> {
+    // A delete is harmless to repeat: what a lost answer deleted is simply not found again.
+    return (await this.run('deleteEndedChat', [before, limit])).rowCount ?? 0;
   }
 
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {

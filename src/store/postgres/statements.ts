@@ -177,6 +177,14 @@ export const sql = {
   recordQaModerationFailure: `UPDATE qa_items SET attempts = $2, last_error = $3, next_attempt_at = $4, parked = $5
     WHERE id = $1 AND status = 'pending_review' AND attempts = $2 - 1`,
   qaModerationQueue: "SELECT * FROM qa_items WHERE status = 'pending_review' ORDER BY seq LIMIT $1",
+  insertChatMessage: `INSERT INTO chat_messages (id, auction_id, user_id, display_name, text, sent_at)
+    VALUES ($1, $2, $3, $4, $5, $6)`,
+  /** The newest `limit`, read newest first through the index, handed back oldest first by the adapter. */
+  recentChatMessages: 'SELECT * FROM chat_messages WHERE auction_id = $1 ORDER BY seq DESC LIMIT $2',
+  /** Chat is bounded by this very sweep, so scanning it (and finding each auction by id) stays cheap. */
+  deleteEndedChat: `DELETE FROM chat_messages WHERE seq IN
+    (SELECT c.seq FROM chat_messages c JOIN auctions a ON a.auction_id = c.auction_id
+      WHERE a.lifecycle <> 'active' AND a.end_date < $1 LIMIT $2)`,
 } as const;
 
 export type StatementName = keyof typeof sql;

@@ -8,6 +8,7 @@ import {
   type BidderActivity,
   type BidListQuery,
   type BidRecord,
+  type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
   type IdempotencyRecord,
@@ -36,6 +37,7 @@ import { WriterClient } from './writer-client.ts';
 import {
   type Row,
   toBid,
+  toChatMessage,
   toBidderActivity,
   toCandidate,
   toIdempotencyRecord,
@@ -329,6 +331,18 @@ export class SqliteStore implements Store {
     return (this.statements.qaModerationQueue.all(limit) as Row[]).map(toQaItem);
   }
 
+  insertChatMessage(message: ChatMessageRecord): Promise<void> {
+    return this.writer.call({ op: 'insertChatMessage', args: [message] });
+  }
+
+  async recentChatMessages(auctionId: string, limit: number): Promise<ChatMessageRecord[]> {
+    return (this.statements.recentChatMessages.all(auctionId, limit) as Row[]).reverse().map(toChatMessage);
+  }
+
+  deleteEndedChat(before: number, limit: number): Promise<number> {
+    return this.writer.call({ op: 'deleteEndedChat', args: [before, limit] });
+  }
+
   async leaderboard(auctionId: string, limit: number): Promise<LeaderboardRow[]> {
     return (this.statements.leaderboard.all(auctionId, limit) as Row[]).map(toLeaderboardRow);
   }
@@ -396,5 +410,6 @@ const readStatements = [
   'listQuestionsAll',
   'listQuestionsPublic',
   'qaModerationQueue',
+  'recentChatMessages',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { type Auction, dueAt } from '../../domain/index.ts';
 import {
+  type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
   type QaItemRecord,
@@ -41,7 +42,9 @@ export class SqliteWriter {
     | 'insertQaItem'
     | 'settleQaItem'
     | 'claimQaModeration'
-    | 'recordQaModerationFailure',
+    | 'recordQaModerationFailure'
+    | 'insertChatMessage'
+    | 'deleteEndedChat',
     Database.Statement
   >;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
@@ -70,6 +73,8 @@ export class SqliteWriter {
       settleQaItem: db.prepare(sql.settleQaItem),
       claimQaModeration: db.prepare(sql.claimQaModeration),
       recordQaModerationFailure: db.prepare(sql.recordQaModerationFailure),
+      insertChatMessage: db.prepare(sql.insertChatMessage),
+      deleteEndedChat: db.prepare(sql.deleteEndedChat),
     };
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
     this.insertAuctionsTransaction = db.transaction((auctions: readonly Auction[]) => {
@@ -158,6 +163,14 @@ export class SqliteWriter {
     failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
   ): boolean {
     return this.s.recordQaModerationFailure.run({ id, ...failure, parked: failure.parked ? 1 : 0 }).changes === 1;
+  }
+
+  insertChatMessage(message: ChatMessageRecord): void {
+    this.s.insertChatMessage.run(message);
+  }
+
+  deleteEndedChat(before: number, limit: number): number {
+    return this.s.deleteEndedChat.run({ before, limit }).changes;
   }
 
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */

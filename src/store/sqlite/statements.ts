@@ -106,6 +106,14 @@ export const sql = {
     next_attempt_at = @nextAttemptAt, parked = @parked
     WHERE id = @id AND status = 'pending_review' AND attempts = @attempts - 1`,
   qaModerationQueue: "SELECT * FROM qa_items WHERE status = 'pending_review' ORDER BY seq LIMIT ?",
+  insertChatMessage: `INSERT INTO chat_messages (id, auction_id, user_id, display_name, text, sent_at)
+    VALUES (@id, @auctionId, @userId, @displayName, @text, @sentAt)`,
+  /** The newest `limit`, read newest first through the index, handed back oldest first by the adapter. */
+  recentChatMessages: 'SELECT * FROM chat_messages WHERE auction_id = ? ORDER BY seq DESC LIMIT ?',
+  /** Chat is bounded by this very sweep, so scanning it (and finding each auction by id) stays cheap. */
+  deleteEndedChat: `DELETE FROM chat_messages WHERE seq IN
+    (SELECT c.seq FROM chat_messages c JOIN auctions a ON a.id = c.auction_id
+      WHERE a.lifecycle <> 'active' AND a.end_date < @before LIMIT @limit)`,
   nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
   dueAuctionIds: 'SELECT id FROM auctions WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?',
 } as const;

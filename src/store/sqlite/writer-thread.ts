@@ -22,6 +22,8 @@ export type WriteRequest =
   | { id: number; op: 'settleQaItem'; args: Parameters<SqliteWriter['settleQaItem']> }
   | { id: number; op: 'claimQaModeration'; args: Parameters<SqliteWriter['claimQaModeration']> }
   | { id: number; op: 'recordQaModerationFailure'; args: Parameters<SqliteWriter['recordQaModerationFailure']> }
+  | { id: number; op: 'insertChatMessage'; args: Parameters<SqliteWriter['insertChatMessage']> }
+  | { id: number; op: 'deleteEndedChat'; args: Parameters<SqliteWriter['deleteEndedChat']> }
   | { id: number; op: 'close'; args: [] };
 
 export type WriteResponse =
@@ -82,6 +84,12 @@ port.on('message', (request: WriteRequest) => {
         break;
       case 'recordQaModerationFailure':
         result = writer.recordQaModerationFailure(...request.args);
+        break;
+      case 'insertChatMessage':
+        writer.insertChatMessage(...request.args);
+        break;
+      case 'deleteEndedChat':
+        result = writer.deleteEndedChat(...request.args);
         break;
       case 'close':
         db.close();
