@@ -2,6 +2,17 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_LIMITS } from './http/limits/limit-settings.ts';
 
+/** A comma-separated list; blanks around entries and empty entries are dropped. Default: empty. */
+const commaList = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((e) => e.trim())
+      .filter((e) => e !== ''),
+  );
+
 const positiveInt = z.coerce.number().int().min(1).max(1_000_000_000);
 
 /** The only reader of environment variables. Every option, its variable and its default. */
@@ -57,30 +68,14 @@ const schema = z.object({
   /** `GAVEL_RATE_LIMITS`, default on. `off` turns off the rate limits, stream caps and connection caps (load tests only). */
   rateLimits: z.enum(['on', 'off']).default('on'),
   /** `GAVEL_TRUST_PROXY`: comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed. */
-  trustProxy: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== ''),
-    ),
+  trustProxy: commaList,
   /**
    * `GAVEL_MODERATION_URL`: an external moderation service for questions and answers (it receives
    * `POST { id, text }` and answers `{ verdict: "allow" | "block" }` within 2 s). Unset: the built-in rules alone.
    */
   moderationUrl: z.url({ protocol: /^https?$/ }).optional(),
   /** `GAVEL_MODERATORS`: comma-separated usernames who may read the moderation queue and decide its items. */
-  moderators: z
-    .string()
-    .default('')
-    .transform((s) =>
-      s
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== ''),
-    ),
+  moderators: commaList,
   /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
   limits: z.object({
     loginFailuresPerUsername: positiveInt.default(DEFAULT_LIMITS.loginFailuresPerUsername),

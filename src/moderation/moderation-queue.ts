@@ -28,14 +28,7 @@ export interface ModerationQueueOptions {
 }
 
 /** A question or answer as its author sent it, before any moderation. */
-export interface Submission {
-  id: string;
-  kind: 'question' | 'answer';
-  auctionId: string;
-  questionId: string | null;
-  authorId: string;
-  text: string;
-}
+export type Submission = Pick<QaItemRecord, 'id' | 'kind' | 'auctionId' | 'questionId' | 'authorId' | 'text'>;
 
 /**
  * Moderates questions and answers, and keeps the queue of those the external service has not judged yet.

@@ -140,10 +140,7 @@ export interface Store {
    * stored: a repeated call changes nothing), the failure, and either the next attempt or the dead letter
    * (`nextAttemptAt` null and `parked`). False when the item was decided meanwhile or the count moved.
    */
-  recordQaModerationFailure(
-    id: string,
-    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
-  ): Promise<boolean>;
+  recordQaModerationFailure(id: string, failure: QaModerationFailure): Promise<boolean>;
   /** Items waiting for a verdict (queued or parked), oldest first: the moderators' queue. */
   qaModerationQueue(limit: number): Promise<QaItemRecord[]>;
 
@@ -195,6 +192,9 @@ export interface QaItemRecord {
   /** The dead letter: the service failed too often; the item waits for a moderator's decision. */
   parked: boolean;
 }
+
+/** A failed attempt at the external service, as `recordQaModerationFailure` stores it. */
+export type QaModerationFailure = Pick<QaItemRecord, 'attempts' | 'nextAttemptAt' | 'parked'> & { lastError: string };
 
 export interface QuestionWithAnswer {
   question: QaItemRecord;

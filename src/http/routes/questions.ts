@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { isoTime } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
 import { newId } from '../../ids.ts';
 import type { QaItemRecord, QuestionWithAnswer } from '../../store/index.ts';
@@ -18,8 +19,6 @@ import {
   questionParams,
 } from '../schemas.ts';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
 /**
  * A question as `viewerId` may see it. The caller has already decided the viewer may see the question;
  * the answer shows once published, and always to the seller (its author).
@@ -32,8 +31,8 @@ function questionView({ question: q, answer: a }: QuestionWithAnswer, viewerId: 
     askerId: q.authorId,
     text: q.text,
     status: q.status,
-    answer: answerVisible ? { id: a.id, text: a.text, status: a.status, answeredAt: iso(a.createdAt) } : null,
-    createdAt: iso(q.createdAt),
+    answer: answerVisible ? { id: a.id, text: a.text, status: a.status, answeredAt: isoTime(a.createdAt) } : null,
+    createdAt: isoTime(q.createdAt),
   };
 }
 
@@ -47,7 +46,7 @@ function moderationItemView(item: QaItemRecord) {
     attempts: item.attempts,
     lastError: item.lastError,
     parked: item.parked,
-    createdAt: iso(item.createdAt),
+    createdAt: isoTime(item.createdAt),
   };
 }
 
@@ -86,10 +85,9 @@ export function questionRoutes(app: FastifyInstance, ctx: RouteContext) {
         authorId: userId,
         text: request.body.text,
       });
-      const stored = await ctx.store.findQuestion(auction.id, item.id);
-      return reply
-        .code(201)
-        .send({ question: questionView(stored ?? { question: item, answer: null }, userId, auction.sellerId) });
+      // A new question has no answer: the item as submit left it is the whole of it.
+      const view = questionView({ question: item, answer: null }, userId, auction.sellerId);
+      return reply.code(201).send({ question: view });
     },
   );
 

@@ -15,6 +15,7 @@ import {
   type LockedReads,
   type Page,
   type QaItemRecord,
+  type QaModerationFailure,
   type QuestionListQuery,
   type QuestionWithAnswer,
   type RetentionResult,
@@ -466,10 +467,7 @@ export class PostgresStore implements Store {
     return rows.sort((a, b) => (a.seq as number) - (b.seq as number)).map(toQaItem);
   }
 
-  async recordQaModerationFailure(
-    id: string,
-    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
-  ): Promise<boolean> {
+  async recordQaModerationFailure(id: string, failure: QaModerationFailure): Promise<boolean> {
     if (!storable(id)) return false;
     // Guarded by the previous count: harmless to repeat.
     const lastError = failure.lastError.replaceAll('\u0000', ''); // text cannot hold U+0000 (see storable)

@@ -16,6 +16,7 @@ import {
   type LockedReads,
   type Page,
   type QaItemRecord,
+  type QaModerationFailure,
   type QuestionListQuery,
   type QuestionWithAnswer,
   type RetentionResult,
@@ -320,10 +321,7 @@ export class SqliteStore implements Store {
     return rows.sort((a, b) => (a.seq as number) - (b.seq as number)).map(toQaItem);
   }
 
-  recordQaModerationFailure(
-    id: string,
-    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
-  ): Promise<boolean> {
+  recordQaModerationFailure(id: string, failure: QaModerationFailure): Promise<boolean> {
     return this.writer.call({ op: 'recordQaModerationFailure', args: [id, failure] });
   }
 

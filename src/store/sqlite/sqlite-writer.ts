@@ -5,6 +5,7 @@ import {
   type CommitBatch,
   type CommitResult,
   type QaItemRecord,
+  type QaModerationFailure,
   type RetentionResult,
   type SessionRecord,
   type UploadRecord,
@@ -158,10 +159,7 @@ export class SqliteWriter {
     return this.s.claimQaModeration.all({ now, leaseUntil, limit }) as Row[];
   }
 
-  recordQaModerationFailure(
-    id: string,
-    failure: { attempts: number; lastError: string; nextAttemptAt: number | null; parked: boolean },
-  ): boolean {
+  recordQaModerationFailure(id: string, failure: QaModerationFailure): boolean {
     return this.s.recordQaModerationFailure.run({ id, ...failure, parked: failure.parked ? 1 : 0 }).changes === 1;
   }
 
