@@ -74,6 +74,11 @@ const schema = z.object({
    * `POST { id, text }` and answers `{ verdict: "allow" | "block" }` within 2 s). Unset: the built-in rules alone.
    */
   moderationUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * `GAVEL_ALLOWED_ORIGINS`: comma-separated origins (`https://shop.example`) besides the server's own whose
+   * pages may use the session cookie for changes and live-room sockets.
+   */
+  allowedOrigins: commaList,
   /** `GAVEL_MODERATORS`: comma-separated usernames who may read the moderation queue and decide its items. */
   moderators: commaList,
   /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
@@ -110,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.GAVEL_TRUST_PROXY || undefined,
     moderationUrl: env.GAVEL_MODERATION_URL || undefined,
     moderators: env.GAVEL_MODERATORS || undefined,
+    allowedOrigins: env.GAVEL_ALLOWED_ORIGINS || undefined,
     limits: {
       loginFailuresPerUsername: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_USERNAME || undefined,
       loginFailuresPerAddress: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_ADDRESS || undefined,

@@ -32,6 +32,7 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { status: 413, title: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'The request body must be application/json' },
   IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'This Idempotency-Key was used with a different request' },
+  MESSAGE_REFUSED: { status: 422, title: 'The chat message was refused by moderation' },
   HEADERS_TOO_LARGE: { status: 431, title: 'The request headers are too large' },
   RATE_LIMITED: { status: 429, title: 'Too many requests: slow down and retry after the time given in Retry-After' },
   INTERNAL_ERROR: { status: 500, title: 'Internal error' },

@@ -48,6 +48,7 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     trustProxy: config.trustProxy,
     moderator: config.moderationUrl === undefined ? null : new HttpModerator({ url: config.moderationUrl }),
     moderators: config.moderators,
+    allowedOrigins: config.allowedOrigins,
   });
   const { app } = gavel;
   await app.listen({ port: config.port, host: config.host });

@@ -1,4 +1,5 @@
 import { type Auction, outcomeOf, statusAt } from './auction.ts';
+import type { AuctionView } from './auction-view.ts';
 
 /** Where a bidder stands on one auction, from their own point of view ("my bids"). */
 export type Standing =
@@ -20,4 +21,21 @@ export function standingOf(auction: Auction, bidderId: string, now: number): Sta
   }
   if (s.lapsed.includes(bidderId)) return 'payment_lapsed';
   return 'lost';
+}
+
+/** A bidder's standing as the live room tells it: four words, from the public view of the auction. */
+export type LiveStanding = 'leading' | 'outbid' | 'won' | 'lost';
+
+/**
+ * The live room's standing of `bidderId` (who has bid on the auction) from its public view: the same
+ * answers as `standingOf`, folded into four (a pending payment or a second-chance offer is `won`; a lapsed
+ * payment, a cancellation or no sale is `lost`). From the view, not the state, because the room reads it
+ * from the events it already forwards.
+ */
+export function liveStandingOf(view: AuctionView, bidderId: string): LiveStanding {
+  if (view.status === 'cancelled') return 'lost';
+  if (view.status !== 'closed') return view.highestBid?.bidderId === bidderId ? 'leading' : 'outbid';
+  const s = view.settlement;
+  if (s === null) return view.outcome?.winnerId === bidderId ? 'won' : 'lost';
+  return s.buyerId === bidderId && s.state !== 'unsold' ? 'won' : 'lost';
 }

@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
+import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
@@ -10,10 +11,11 @@ import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
-import { FanoutPool, SseHub } from '../realtime/index.ts';
+import { CHAT_LIMIT, FanoutPool, LiveRooms, type LiveRoomsOptions, StreamHub } from '../realtime/index.ts';
 import { ModerationQueue, type ModerationQueueOptions, type Moderator } from '../moderation/index.ts';
 import { Closer, Retention } from '../scheduler/index.ts';
-import type { Store } from '../store/index.ts';
+import type { QaItemRecord, Store } from '../store/index.ts';
+import { toError } from '../error-catalogue.ts';
 import { Authenticator, SESSION_COOKIE } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import {
@@ -37,7 +39,8 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { moderationRoutes, questionRoutes } from './routes/questions.ts';
+import { LIVE_MAX_FRAME_BYTES, liveRoutes } from './routes/live.ts';
+import { moderationRoutes, questionRoutes, questionView } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 import { webRoutes } from './routes/web.ts';
@@ -81,6 +84,10 @@ export interface AppDependencies {
   moderator?: Moderator | null;
   /** Usernames of the moderators (`GAVEL_MODERATORS`). Default none. */
   moderators?: readonly string[];
+  /** Origins besides the server's own whose pages may use the session cookie (`GAVEL_ALLOWED_ORIGINS`). */
+  allowedOrigins?: readonly string[];
+  /** The live rooms' timing (tests shorten it): see LiveRoomsOptions. */
+  liveRooms?: Pick<LiveRoomsOptions, 'presenceHeartbeatMs' | 'presenceTtlMs' | 'sessionCheckMs' | 'nodeId'>;
   /** The moderation queue's timing (tests shorten it): see ModerationQueueOptions. */
   moderationQueue?: Pick<ModerationQueueOptions, 'retryBaseMs' | 'pollMs' | 'leaseMs' | 'maxAttempts'>;
 }
@@ -90,7 +97,8 @@ export interface GavelApp {
   sequencer: Sequencer;
   closer: Closer;
   retention: Retention;
-  hub: SseHub;
+  hub: StreamHub;
+  rooms: LiveRooms;
   moderation: ModerationQueue;
   /** The fan-out workers, when there are some. */
   fanout?: FanoutPool;
@@ -122,6 +130,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     logger,
     moderator: deps.moderator ?? null,
     ...deps.moderationQueue,
+    // A published question (or its answer) is announced in the auction's live room.
+    onPublished: (item) => void announceQuestion(item),
   });
   const fanout =
     (deps.fanoutWorkers ?? 0) > 0
@@ -136,7 +146,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
           },
         })
       : undefined;
-  const hub = new SseHub({
+  const hub = new StreamHub({
     fanout,
     bus,
     store,
@@ -150,7 +160,10 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   const limits: LimitSettings = { ...DEFAULT_LIMITS, ...deps.limits };
   const proxies = trustedProxies(deps.trustProxy ?? []);
-  const auth = new Authenticator(store, clock, { cacheTtlMs: deps.sessionCacheTtlMs });
+  const auth = new Authenticator(store, clock, {
+    cacheTtlMs: deps.sessionCacheTtlMs,
+    allowedOrigins: deps.allowedOrigins,
+  });
   const passwordThread = new PasswordThread();
 
   const app = Fastify({
@@ -192,7 +205,33 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
       onRefused: (address) => refused.set(address, (refused.get(address) ?? 0) + 1),
     });
   }
-  await registerRateLimits(app, { redis: deps.redis });
+  const rateCounter = await registerRateLimits(app, { redis: deps.redis });
+  const rooms = new LiveRooms({
+    hub,
+    bus,
+    store,
+    sequencer,
+    clock,
+    logger,
+    countChat: (userId) => rateCounter.hit(`chat:user:${userId}`, CHAT_LIMIT.windowMs),
+    userIdForToken: (token) => auth.userIdForToken(token),
+    ...deps.liveRooms,
+  });
+  const announceQuestion = async (item: QaItemRecord): Promise<void> => {
+    try {
+      const questionId = item.kind === 'question' ? item.id : item.questionId!;
+      const [auction, question] = await Promise.all([
+        sequencer.getAuction(item.auctionId),
+        store.findQuestion(item.auctionId, questionId),
+      ]);
+      // Only a published question is public; an answer published under one still waiting is not announced.
+      if (auction && question && question.question.status === 'published')
+        rooms.announceQuestion(item.auctionId, questionView(question, null, auction.sellerId));
+    } catch (error) {
+      logger.warn({ err: toError(error) }, 'live room: question announcement failed');
+    }
+  };
+  await app.register(websocket, { options: { maxPayload: LIVE_MAX_FRAME_BYTES } });
   // Open streams are counted over every node through the same Redis as the rate-limit counters.
   const streams = new StreamLimiter(
     { enabled: limits.enabled, perAddress: limits.streamsPerAddress, perUser: limits.streamsPerUser },
@@ -218,6 +257,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     streams,
     moderation,
     moderators: new Set(deps.moderators ?? []),
+    rooms,
+    rateCounter,
   };
 
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
@@ -280,6 +321,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   if (deps.uploadsDir) uploadRoutes(app, ctx, deps.uploadsDir);
   questionRoutes(app, ctx);
   moderationRoutes(app, ctx);
+  liveRoutes(app, ctx);
 
   let closing = false;
   app.addHook('onRequest', async (_request, reply) => {
@@ -306,6 +348,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await moderation.stop();
     await sequencer.stop();
     await hub.closeAll();
+    rooms.close();
   });
   app.addHook('onClose', async () => {
     streams.stop();
@@ -315,5 +358,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await passwordThread.close();
   });
 
-  return { app, sequencer, closer, retention, hub, moderation, fanout };
+  return { app, sequencer, closer, retention, hub, rooms, moderation, fanout };
 }

@@ -44,6 +44,11 @@ export interface AuthenticatorOptions {
   cacheTtlMs?: number;
   /** Sessions kept in memory. Default 50,000. */
   cacheSize?: number;
+  /**
+   * Origins besides the server's own whose pages may use the session cookie for changes and live-room
+   * sockets (`GAVEL_ALLOWED_ORIGINS`, e.g. `https://shop.example`). Default none.
+   */
+  allowedOrigins?: readonly string[];
 }
 
 interface CachedSession {
@@ -83,6 +88,34 @@ export class Authenticator {
   ) {
     this.cache = new LruCache(options.cacheSize ?? 50_000);
     this.cacheTtlMs = options.cacheTtlMs ?? 4_000;
+    this.allowedOrigins = new Set((options.allowedOrigins ?? []).map(originOf).filter((o) => o !== null));
+  }
+
+  private readonly allowedOrigins: ReadonlySet<string>;
+
+  /**
+   * The session of a WebSocket upgrade, with its token (the live room checks it again while the socket
+   * lives, so a session ended meanwhile turns the socket anonymous). An upgrade is a GET, but a socket can
+   * bid and chat: one that the session cookie authenticates must come from our own origin or an allowed
+   * one (`CROSS_SITE_REQUEST`, 403), since any site can open a WebSocket to us and the browser attaches the
+   * cookie. Null: anonymous.
+   */
+  async upgradeSession(request: FastifyRequest): Promise<{ userId: string; token: string } | null> {
+    const credential = credentialOf(request);
+    if (credential === null || credential.token === null) return null;
+    if (credential.kind === 'cookie' && this.isCrossSite(request))
+      throw new AppError(
+        'CROSS_SITE_REQUEST',
+        'A live-room socket signed in by the session cookie must come from this site',
+      );
+    const userId = await this.userIdForToken(credential.token);
+    return userId === null ? null : { userId, token: credential.token };
+  }
+
+  private isCrossSite(request: FastifyRequest): boolean {
+    const origin = request.headers.origin;
+    if (origin !== undefined && this.allowedOrigins.has(originOf(origin) ?? '')) return false;
+    return isCrossSite(request);
   }
 
   /**
@@ -142,7 +175,7 @@ export class Authenticator {
     if (known !== undefined) return known;
     const credential = credentialOf(request);
     if (credential === null) return null;
-    if (credential.kind === 'cookie' && UNSAFE_METHODS.has(request.method) && isCrossSite(request)) {
+    if (credential.kind === 'cookie' && UNSAFE_METHODS.has(request.method) && this.isCrossSite(request)) {
       // CSRF: a browser attaches the cookie to requests that other sites make it send. SameSite=Strict
       // already withholds it from cross-site requests; this also covers same-site (sibling subdomain)
       // origins and browsers without SameSite. Bearer requests cannot be forged this way.
@@ -217,6 +250,16 @@ function isCrossSite(request: FastifyRequest): boolean {
   if (site !== undefined && site !== 'same-origin') return true;
   const origin = request.headers.origin;
   return origin !== undefined && !sameHost(origin, request.host);
+}
+
+/** An origin in canonical form (`https://shop.example`, default port dropped), or null when it is not one. */
+function originOf(text: string): string | null {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.origin : null;
+  } catch {
+    return null;
+  }
 }
 
 function sameHost(origin: string, host: string | undefined): boolean {

@@ -3,10 +3,10 @@ import type { Clock } from '../clock.ts';
 import type { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ModerationQueue } from '../moderation/index.ts';
-import type { SseHub } from '../realtime/index.ts';
+import type { LiveRooms, StreamHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
 import type { Authenticator } from './auth.ts';
-import type { LimitSettings, LoginThrottle, StreamLimiter, routeRateLimits } from './limits/index.ts';
+import type { LimitSettings, LoginThrottle, RateCounter, StreamLimiter, routeRateLimits } from './limits/index.ts';
 import type { PasswordThread, PasswordWork, ScryptCost } from './passwords.ts';
 
 /** What route handlers may use. Built once per app in app.ts; nothing here is global. */
@@ -16,7 +16,7 @@ export interface RouteContext {
   clock: Clock;
   metrics: Metrics;
   sequencer: Sequencer;
-  hub: SseHub;
+  hub: StreamHub;
   auth: Authenticator;
   sessionTtlMs: number;
   scryptCost: ScryptCost;
@@ -32,4 +32,8 @@ export interface RouteContext {
   moderation: ModerationQueue;
   /** Usernames allowed to read the moderation queue and decide its items. */
   moderators: ReadonlySet<string>;
+  /** The live rooms (WebSocket) on this node. */
+  rooms: LiveRooms;
+  /** Counters shared with the routes' limits (the live room's bids count with HTTP bids). */
+  rateCounter: RateCounter;
 }

@@ -114,25 +114,41 @@ class SharedStore {
  * `RateLimit-Remaining`, `RateLimit-Reset` headers. The counters live in this process, or in Redis when a
  * client is given, so that every node shares them (scale-out mode). Must be registered before the routes.
  */
-export async function registerRateLimits(app: FastifyInstance, options: { redis?: Redis }): Promise<void> {
+export async function registerRateLimits(app: FastifyInstance, options: { redis?: Redis }): Promise<RateCounter> {
   // Redis going away is expected in operation (the counters fall back to this node); log it, never crash.
   options.redis?.on('error', (error: unknown) => app.log.warn({ err: error }, 'rate-limit counters: redis error'));
+  // One store for every route and for the live room (bids over a socket count with bids over HTTP).
+  // Room for many keys: an LRU that is too small lets an attacker reset a victim's counter by spraying keys.
+  const store = options.redis ? new SharedStore(options.redis, 'gavel:rate:') : new SnapshotStore();
   await app.register(rateLimit, {
     global: false,
     enableDraftSpec: true,
-    // Room for many keys: an LRU that is too small lets an attacker reset a victim's counter by spraying keys.
-    store: (options.redis
-      ? class {
-          constructor() {
-            return new SharedStore(options.redis!, 'gavel:rate:');
-          }
-        }
-      : SnapshotStore) as unknown as NonNullable<RateLimitPluginOptions['store']>,
+    // The plugin constructs its store from a class: this one hands it the shared instance.
+    store: class {
+      constructor() {
+        return store;
+      }
+    } as unknown as NonNullable<RateLimitPluginOptions['store']>,
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Too many requests; retry in ${context.after}`, {
         retryAfterSeconds: Math.max(1, Math.ceil(context.ttl / 1000)),
       }),
   });
+  return {
+    hit: (key, windowMs) =>
+      new Promise((resolve) =>
+        store.incr(key, (_error, { current, ttl }) => resolve({ count: current, resetMs: ttl }), windowMs),
+      ),
+  };
+}
+
+/**
+ * Fixed-window counters outside a route's hook (the live room's bids and chat), in the same store as the
+ * routes' limits: shared by every node through Redis, or this node's alone while Redis is away.
+ */
+export interface RateCounter {
+  /** Counts one hit under `key`; answers the window's count so far and the ms until it resets. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetMs: number }>;
 }
 
 /**

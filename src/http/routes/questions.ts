@@ -23,7 +23,11 @@ import {
  * A question as `viewerId` may see it. The caller has already decided the viewer may see the question;
  * the answer shows once published, and always to the seller (its author).
  */
-function questionView({ question: q, answer: a }: QuestionWithAnswer, viewerId: string | null, sellerId: string) {
+export function questionView(
+  { question: q, answer: a }: QuestionWithAnswer,
+  viewerId: string | null,
+  sellerId: string,
+) {
   const answerVisible = a !== null && (a.status === 'published' || viewerId === sellerId);
   return {
     id: q.id,

@@ -3,17 +3,26 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type Bus, type BusMessage, type Unsubscribe, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import { auctionSummaryView, auctionView } from '../domain/index.ts';
+import { type Auction, auctionSummaryView, auctionView } from '../domain/index.ts';
 import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store, StoredEvent, UserEvent } from '../store/index.ts';
 import type { FanoutPool } from './fanout/fanout-pool.ts';
-import { type FeedEvent, sseFrame } from './fanout/protocol.ts';
+import type { FeedEvent } from './fanout/protocol.ts';
+import {
+  EventFrames,
+  type Feed,
+  type FeedListener,
+  type Framing,
+  type StreamSink,
+  Watcher,
+  sseSink,
+} from './stream-watcher.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
 
-export interface SseHubOptions {
+export interface StreamHubOptions {
   bus: Bus;
   store: Store;
   sequencer: Sequencer;
@@ -42,37 +51,6 @@ export interface SseHubOptions {
    * request whose socket cannot be handed over), streams are served here.
    */
   fanout?: FanoutPool;
-}
-
-/** Where a stream's events come from: the store (history) and the bus (live). */
-interface Feed {
-  key: string;
-  /** The bus topic of its live events. */
-  topic: string;
-  /** A bus message as a stream event. */
-  toEvent(message: BusMessage): FeedEvent;
-  /** Versions grow by exactly 1 (auction streams): a jump means a lost event, refilled from history. */
-  contiguous: boolean;
-  /** Auction feeds name their auction, so the periodic sync can check all of them in one read. */
-  auctionId?: string;
-  history(after: number, limit: number): Promise<FeedEvent[]>;
-  /** Whether a client that saw `after` can be caught up from history (`firstPage` = history(after, …)). */
-  canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
-  /** The first frame of a stream that is not resumed (a snapshot), with its position; null: gone. */
-  start(): Promise<{ version: number; text: string } | null>;
-}
-
-/**
- * Something that receives a feed's live events on this node: a stream served here (Watcher), or the
- * forwarder of a fan-out worker that serves some of the feed's streams.
- */
-interface FeedListener {
-  /** Highest version (or seq) it holds. */
-  readonly position: number;
-  offer(event: FeedEvent, text: string): void;
-  /** Keep-alive comment, or the end of a stream stalled since before `stalledSince` (performance.now()). */
-  beat(stalledSince: number): void;
-  end(): void;
 }
 
 /**
@@ -105,8 +83,6 @@ class SharedSubscription<L> {
   }
 }
 
-const frame = sseFrame;
-
 /**
  * One node's subscription hub for Server-Sent Events: auction streams,
  * per-user notification streams and watch lists (many auctions on one
@@ -121,11 +97,11 @@ const frame = sseFrame;
  * not queued without bound: it keeps only the newest event and gets it when
  * the socket drains (states merged under load, the latest always arrives).
  */
-export class SseHub {
+export class StreamHub {
   private readonly options: Required<
-    Pick<SseHubOptions, 'heartbeatMs' | 'historyPageSize' | 'stallTimeoutMs' | 'syncMs'>
+    Pick<StreamHubOptions, 'heartbeatMs' | 'historyPageSize' | 'stallTimeoutMs' | 'syncMs'>
   > &
-    SseHubOptions;
+    StreamHubOptions;
   /** Auction snapshots, serialized once per state for every stream that starts on it. */
   private readonly snapshots = new SnapshotCache((state, now) => auctionView(state, now, null));
   /** Watch-list snapshots: summaries (no full description), serialized once per state. */
@@ -140,7 +116,7 @@ export class SseHub {
   private syncing = false;
   private closing = false;
 
-  constructor(options: SseHubOptions) {
+  constructor(options: StreamHubOptions) {
     this.options = {
       ...options,
       heartbeatMs: options.heartbeatMs ?? 15_000,
@@ -171,28 +147,14 @@ export class SseHub {
     lastEventId: number | null,
     onClosed: () => void = () => {},
   ): Promise<void> {
-    const { store, sequencer, clock } = this.options;
     const snapshots = this.snapshots;
-    const feed: Feed = {
-      key: `auction:${auctionId}`,
-      topic: auctionTopic(auctionId),
-      toEvent: (message) => message as StoredEvent,
-      contiguous: true,
-      auctionId,
-      history: (after, limit) => store.eventsAfter(auctionId, after, limit),
-      async canResume(after, firstPage) {
-        if (firstPage.length > 0) return firstPage[0]!.version === after + 1;
-        // Nothing newer is stored: fine if `after` is the current version, otherwise unknown.
-        const state = await sequencer.getAuction(auctionId);
-        return state !== null && state.version === after;
-      },
-      async start() {
-        const state = await sequencer.getAuction(auctionId);
-        if (!state) return null;
+    const { clock } = this.options;
+    const feed = this.auctionFeed(auctionId, {
+      snapshot: (state) => {
         const data = snapshots.data(state, clock.now());
-        return { version: state.version, text: `id: ${state.version}\nevent: snapshot\ndata: ${data}\n\n` };
+        return `id: ${state.version}\nevent: snapshot\ndata: ${data}\n\n`;
       },
-    };
+    });
     const { fanout, metrics } = this.options;
     if (fanout && !this.closing && fanout.canAdopt(res)) {
       metrics.sseConnections.inc();
@@ -222,6 +184,47 @@ export class SseHub {
     }
     res.once('close', onClosed);
     return this.attach(res, lastEventId, feed);
+  }
+
+  /**
+   * Streams one auction to a live-room socket: the same feed, shared subscription, version order, merging
+   * and resume as its SSE streams, in the room's JSON messages. `frames` gives the room's first message
+   * (`snapshot` with chat and participants, or `resumed` before replayed events). Returns the stream's end,
+   * to call when the socket closes.
+   */
+  attachRoom(
+    sink: StreamSink,
+    auctionId: string,
+    lastVersion: number | null,
+    frames: { snapshot(state: Auction): Promise<string>; resumed(): Promise<string> },
+  ): () => void {
+    const { watcher, detach } = this.watch(sink, this.auctionFeed(auctionId, frames), 'room');
+    void this.catchUp(watcher, lastVersion);
+    return detach;
+  }
+
+  /**
+   * Calls `onEvent` with each new event of an auction, in version order of arrival (older or repeated
+   * versions skipped), through the auction's shared subscription and the periodic sync: the live room's
+   * standings follow the same events its sockets get. Returns the observation's end.
+   */
+  observeAuction(auctionId: string, onEvent: (event: FeedEvent) => void): () => void {
+    const feed = this.auctionFeed(auctionId, { snapshot: () => '' });
+    let position = 0;
+    const listener: FeedListener = {
+      get position() {
+        return position;
+      },
+      offer: (event) => {
+        if (event.version <= position) return;
+        position = event.version;
+        onEvent(event);
+      },
+      beat: () => {},
+      end: () => {},
+    };
+    void this.register(feed, listener);
+    return () => this.unregister(feed.key, listener);
   }
 
   /**
@@ -354,22 +357,70 @@ export class SseHub {
 
   private async attach(res: ServerResponse, lastEventId: number | null, feed: Feed): Promise<void> {
     if (!this.open(res)) return;
-    const watcher = new Watcher(res, feed, this.options.logger, this.options.historyPageSize);
-    const ready = this.register(feed, watcher);
+    const { watcher, detach } = this.watch(sseSink(res), feed, 'sse');
+    res.on('close', detach);
+    await this.catchUp(watcher, lastEventId);
+  }
+
+  /** A watcher of `feed` on `sink`, registered with the feed's shared subscription; `detach` when it closes. */
+  private watch(sink: StreamSink, feed: Feed, framing: Framing): { watcher: Watcher; detach: () => void } {
+    const watcher = new Watcher(sink, feed, this.options.logger, this.options.historyPageSize, framing);
+    watcher.ready = this.register(feed, watcher);
     this.options.metrics.sseConnections.inc();
-    res.on('close', () => {
-      watcher.closed = true;
-      this.unregister(feed.key, watcher);
-      this.options.metrics.sseConnections.dec();
-    });
+    let detached = false;
+    return {
+      watcher,
+      detach: () => {
+        if (detached) return;
+        detached = true;
+        watcher.closed = true;
+        this.unregister(feed.key, watcher);
+        this.options.metrics.sseConnections.dec();
+      },
+    };
+  }
+
+  private async catchUp(watcher: Watcher, lastEventId: number | null): Promise<void> {
     try {
       // Subscribed first, history next: nothing published in between is missed.
-      await ready;
+      await watcher.ready;
       await watcher.catchUp(lastEventId);
     } catch (error) {
-      this.options.logger.warn({ err: toError(error), stream: feed.key }, 'sse catch-up failed; closing stream');
+      this.options.logger.warn({ err: toError(error), stream: watcher.feed.key }, 'stream catch-up failed; closing it');
       watcher.end();
     }
+  }
+
+  /**
+   * An auction's feed: history from the store, live events from its bus topic. Every stream of the auction
+   * (SSE here or in a fan-out worker, live-room sockets) shares one subscription; only the first frames of
+   * a stream (`snapshot`, and `resumed` for the live room) depend on the transport.
+   */
+  private auctionFeed(
+    auctionId: string,
+    frames: { snapshot(state: Auction): string | Promise<string>; resumed?(): Promise<string> },
+  ): Feed {
+    const { store, sequencer } = this.options;
+    return {
+      key: `auction:${auctionId}`,
+      topic: auctionTopic(auctionId),
+      toEvent: (message) => message as StoredEvent,
+      contiguous: true,
+      auctionId,
+      history: (after, limit) => store.eventsAfter(auctionId, after, limit),
+      async canResume(after, firstPage) {
+        if (firstPage.length > 0) return firstPage[0]!.version === after + 1;
+        // Nothing newer is stored: fine if `after` is the current version, otherwise unknown.
+        const state = await sequencer.getAuction(auctionId);
+        return state !== null && state.version === after;
+      },
+      async start() {
+        const state = await sequencer.getAuction(auctionId);
+        if (!state) return null;
+        return { version: state.version, text: await frames.snapshot(state) };
+      },
+      ...(frames.resumed ? { resumed: frames.resumed } : {}),
+    };
   }
 
   private register(feed: Feed, listener: FeedListener): Promise<void> {
@@ -401,8 +452,8 @@ export class SseHub {
   /** One event to every listener of its stream, serialized once for all of them. */
   private dispatch(subscription: SharedSubscription<FeedListener>, event: FeedEvent): void {
     if (event.version > subscription.lastVersion) subscription.lastVersion = event.version;
-    const text = frame(event);
-    for (const watcher of subscription.listeners) watcher.offer(event, text);
+    const frames = new EventFrames(event);
+    for (const listener of subscription.listeners) listener.offer(event, frames);
   }
 
   /**
@@ -449,165 +500,5 @@ export class SseHub {
       if (stream.congestedSince !== null && stream.congestedSince < stalledSince) stream.drop();
       else stream.comment('keep-alive');
     }
-  }
-}
-
-/** One SSE connection served on this node. Not exported: the hub owns the lifecycle. */
-class Watcher implements FeedListener {
-  closed = false;
-  /** Highest id written to the socket. */
-  private lastSent = 0;
-
-  /** Where this stream stands (the highest id it has sent). */
-  get position(): number {
-    return this.lastSent;
-  }
-  /** While false, live events wait in `backlog` (catch-up or gap fill in progress). */
-  private live = false;
-  private backlog: FeedEvent[] = [];
-  /** Newest event held back while the socket is full. */
-  private heldBack: { event: FeedEvent; text: string } | null = null;
-  private congested = false;
-  /** When the socket last filled up (performance.now()), while it stays full; null when it drains. */
-  congestedSince: number | null = null;
-
-  constructor(
-    private readonly res: ServerResponse,
-    readonly feed: Feed,
-    private readonly logger: Logger,
-    private readonly pageSize: number,
-  ) {
-    res.on('drain', () => this.onDrain());
-  }
-
-  async catchUp(lastEventId: number | null): Promise<void> {
-    let resumed = false;
-    if (lastEventId !== null) resumed = await this.replayFrom(lastEventId);
-    if (!resumed) {
-      const start = await this.feed.start();
-      if (!start || this.closed) return this.end();
-      this.write(start.text, start.version);
-    }
-    await this.goLive();
-  }
-
-  /** Sends every stored event after `after`; false (the caller starts afresh) when that history is not at hand. */
-  private async replayFrom(after: number): Promise<boolean> {
-    let cursor = after;
-    let first = true;
-    for (;;) {
-      const page = await this.feed.history(cursor, this.pageSize);
-      if (this.closed) return true;
-      if (first) {
-        first = false;
-        if (!(await this.feed.canResume(after, page))) return false;
-        this.lastSent = after;
-      }
-      for (const event of page) this.write(frame(event), event.version);
-      if (page.length < this.pageSize) return true;
-      cursor = page[page.length - 1]!.version;
-      await this.waitForDrain();
-    }
-  }
-
-  /** Flushes what queued during catch-up (filling any gap from the store), then delivers synchronously. */
-  private async goLive(): Promise<void> {
-    while (!this.closed) {
-      const pending = this.backlog;
-      this.backlog = [];
-      pending.sort((a, b) => a.version - b.version);
-      for (const event of pending) {
-        if (event.version <= this.lastSent) continue;
-        if (this.feed.contiguous && event.version > this.lastSent + 1) await this.fillGap(event.version);
-        if (event.version > this.lastSent) this.write(frame(event), event.version);
-      }
-      if (this.backlog.length === 0) {
-        this.live = true;
-        return;
-      }
-    }
-  }
-
-  private async fillGap(upTo: number): Promise<void> {
-    const missing = await this.feed.history(this.lastSent, upTo - this.lastSent - 1);
-    for (const event of missing)
-      if (event.version > this.lastSent && event.version < upTo) this.write(frame(event), event.version);
-  }
-
-  offer(event: FeedEvent, text: string): void {
-    if (this.closed || event.version <= this.lastSent) return;
-    if (!this.live) {
-      this.backlog.push(event);
-      return;
-    }
-    if (this.congested) {
-      this.heldBack = { event, text };
-      return;
-    }
-    if (this.feed.contiguous && event.version !== this.lastSent + 1) {
-      // A gap: events were lost on the way (lossy bus). Refill from the store, in order.
-      this.live = false;
-      this.backlog.push(event);
-      this.goLive().catch((error) => {
-        this.logger.warn({ err: toError(error), stream: this.feed.key }, 'sse gap fill failed; closing stream');
-        this.end();
-      });
-      return;
-    }
-    this.write(text, event.version);
-  }
-
-  comment(text: string): void {
-    if (!this.closed && !this.congested) this.res.write(`: ${text}\n\n`);
-  }
-
-  beat(stalledSince: number): void {
-    if (this.congestedSince !== null && this.congestedSince < stalledSince) this.drop();
-    else this.comment('keep-alive');
-  }
-
-  end(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.res.end();
-  }
-
-  /**
-   * Closes the connection without flushing: for a client that stopped reading, whose full buffer would
-   * otherwise keep the socket (and its memory) until the kernel gives up.
-   */
-  drop(): void {
-    this.closed = true;
-    this.res.destroy();
-  }
-
-  private write(text: string, version: number): void {
-    if (this.closed) return;
-    this.lastSent = version;
-    if (!this.res.write(text) && !this.congested) {
-      this.congested = true;
-      this.congestedSince = performance.now();
-    }
-  }
-
-  private onDrain(): void {
-    this.congested = false;
-    this.congestedSince = null;
-    const held = this.heldBack;
-    this.heldBack = null;
-    if (held && held.event.version > this.lastSent) this.write(held.text, held.event.version);
-  }
-
-  private waitForDrain(): Promise<void> {
-    if (!this.congested || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.on('drain', done);
-      this.res.on('close', done);
-    });
   }
 }

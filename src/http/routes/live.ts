@@ -1,0 +1,221 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { WebSocket } from 'ws';
+import { z } from 'zod';
+import { AppError, errorCatalogue, toError } from '../../error-catalogue.ts';
+import type { RoomMember, RoomUser } from '../../realtime/index.ts';
+import type { StreamSink } from '../../realtime/stream-watcher.ts';
+import { SESSION_SECURITY } from '../auth.ts';
+import type { RouteContext } from '../context.ts';
+import { checkIdempotencyKey } from '../idempotency-key.ts';
+import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
+import { auctionParams, placeBidBody, problem } from '../schemas.ts';
+
+/** A client frame larger than this closes the socket (1009): no message of the protocol comes near it. */
+const MAX_FRAME_BYTES = 16 * 1024;
+/** A socket with this much unsent is full: the auction's events merge until it drains. */
+const HIGH_WATER_BYTES = 256 * 1024;
+/** Room messages (chat, presence) to a socket this far behind are skipped rather than queued. */
+const ROOM_MESSAGE_CAP_BYTES = 1024 * 1024;
+const REF = z.union([z.string().min(1).max(64), z.number().finite()]);
+
+/** What the checks before the upgrade found, for the socket handler. */
+interface Admission {
+  user: RoomUser | null;
+  release: () => void;
+}
+
+/**
+ * The live room, `GET /api/v1/auctions/:id/live` (WebSocket): the auction's events, chat, presence,
+ * standings, and bids over the socket. Everything a client could be refused for at the door (unknown
+ * auction, cross-site cookie, too many streams) is answered as HTTP before the upgrade; after it, every
+ * refusal is a message and the socket stays open.
+ */
+export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const admissions = new WeakMap<FastifyRequest, Admission>();
+
+  r.get(
+    '/api/v1/auctions/:id/live',
+    {
+      websocket: true,
+      schema: {
+        tags: ['events'],
+        summary:
+          'Live room (WebSocket): snapshot, then auction events in version order, chat, presence, standing; bids and chat from the client',
+        security: SESSION_SECURITY,
+        params: auctionParams,
+        querystring: z.object({
+          lastVersion: z.string().max(32).optional().describe('Resume after this version, like Last-Event-ID'),
+        }),
+        response: { 101: z.string().describe('Switching Protocols'), 403: problem, 404: problem, 429: problem },
+      },
+      preHandler: async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const state = await ctx.sequencer.getAuction(id);
+        if (!state) throw new AppError('AUCTION_NOT_FOUND');
+        const session = await ctx.auth.upgradeSession(request);
+        let user: RoomUser | null = null;
+        if (session !== null) {
+          const record = (await ctx.store.findUsersByIds([session.userId])).get(session.userId);
+          if (record) user = { id: record.id, displayName: record.displayName, token: session.token };
+        }
+        const slot = await ctx.streams.acquire(addressKey(request.ip), user?.id ?? null);
+        if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
+        admissions.set(request, { user, release: slot.release });
+      },
+    },
+    (socket, request) => {
+      const admission = admissions.get(request);
+      if (!admission) return socket.close(1011, 'not admitted');
+      admissions.delete(request);
+      const auctionId = request.params.id;
+      const raw = request.query.lastVersion;
+      const lastVersion = raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+      const member: RoomMember = {
+        user: admission.user,
+        sink: socketSink(socket),
+        send: (message) => {
+          if (socket.readyState === socket.OPEN && socket.bufferedAmount < ROOM_MESSAGE_CAP_BYTES) socket.send(message);
+        },
+      };
+      // Attached before any await: frames that arrive meanwhile must not be dropped.
+      socket.on('message', (data, isBinary) => {
+        void handleFrame(ctx, member, auctionId, isBinary ? null : data.toString()).catch((error: unknown) => {
+          request.log.error({ err: toError(error) }, 'live room: frame handling failed');
+          member.send(JSON.stringify({ type: 'error', code: 'INTERNAL_ERROR', detail: 'Internal error' }));
+        });
+      });
+      const leave = ctx.rooms.join(member, auctionId, lastVersion);
+      socket.once('close', () => {
+        leave();
+        admission.release();
+      });
+      socket.on('error', (error) => request.log.debug({ err: error }, 'live room socket error'));
+    },
+  );
+}
+
+/** One client frame: a chat message or a bid; anything else is answered with an `error`, never a close. */
+async function handleFrame(ctx: RouteContext, member: RoomMember, auctionId: string, text: string | null) {
+  let frame: unknown;
+  try {
+    frame = text === null ? null : JSON.parse(text);
+  } catch {
+    frame = null;
+  }
+  if (typeof frame !== 'object' || frame === null || Array.isArray(frame))
+    return refuse(member, 'VALIDATION_FAILED', 'A frame is a JSON object with a "type"');
+  const message = frame as Record<string, unknown>;
+  const ref = REF.safeParse(message.ref);
+  const refOf = ref.success ? ref.data : undefined;
+  switch (message.type) {
+    case 'chat': {
+      const refusal = await ctx.rooms.say(member, auctionId, message.text);
+      if (refusal) refuse(member, refusal.code, refusal.detail, refOf);
+      return;
+    }
+    case 'bid':
+      if (!ref.success)
+        return refuse(member, 'VALIDATION_FAILED', 'A bid needs a "ref" (1–64 characters, or a number)');
+      return member.send(await placeBid(ctx, member, auctionId, message, ref.data));
+    default:
+      return refuse(member, 'VALIDATION_FAILED', 'Unknown message type (expected "chat" or "bid")', refOf);
+  }
+}
+
+function refuse(member: RoomMember, code: string, detail: string, ref?: string | number): void {
+  member.send(
+    JSON.stringify(ref === undefined ? { type: 'error', code, detail } : { type: 'error', code, detail, ref }),
+  );
+}
+
+/**
+ * A bid from the socket: the same checks, limit (shared with HTTP bids) and sequencer as
+ * `POST /auctions/:id/bids`, answered once, after the bid is durable, as one `bid_result`.
+ */
+async function placeBid(
+  ctx: RouteContext,
+  member: RoomMember,
+  auctionId: string,
+  message: Record<string, unknown>,
+  ref: string | number,
+): Promise<string> {
+  const result = (status: number, code: string, detail: string, extra: object = {}) =>
+    JSON.stringify({ type: 'bid_result', ref, status, code, detail, ...extra });
+  const user = member.user;
+  if (user === null) return result(401, 'UNAUTHENTICATED', 'Sign in to bid');
+  const body = placeBidBody.safeParse({ amount: message.amount });
+  if (!body.success) return result(400, 'VALIDATION_FAILED', 'amount must be a positive whole number of minor units');
+  const key = checkIdempotencyKey(message.idempotencyKey);
+  if (!key.ok) return result(400, 'VALIDATION_FAILED', `idempotencyKey ${key.message}`);
+  if (ctx.limits.enabled) {
+    const { count, resetMs } = await ctx.rateCounter.hit(`bid:user:${user.id}`, 1000);
+    if (count > ctx.limits.bidsPerUserPerSecond)
+      return result(429, 'RATE_LIMITED', 'Too many bids; slow down', {
+        retryAfterSeconds: Math.max(1, Math.ceil(resetMs / 1000)),
+      });
+  }
+  const outcome = await ctx.sequencer.placeBid({
+    auctionId,
+    bidderId: user.id,
+    amount: body.data.amount,
+    idempotencyKey: key.key,
+  });
+  if (outcome.kind === 'auction_not_found') return result(404, 'AUCTION_NOT_FOUND', 'No such auction');
+  if (outcome.kind === 'idempotency_key_reused')
+    return result(422, 'IDEMPOTENCY_KEY_REUSED', errorCatalogue.IDEMPOTENCY_KEY_REUSED.title);
+  const replayed = outcome.replayed ? ',"replayed":true' : '';
+  // Accepted: the sequencer's JSON (`{"bid":…,"auction":…}`) is spliced in as it is, as HTTP sends it.
+  if (outcome.accepted)
+    return `{"type":"bid_result","ref":${JSON.stringify(ref)},"status":201${replayed},${outcome.json.slice(1)}`;
+  const reason = outcome.bid.reason!;
+  return JSON.stringify({
+    type: 'bid_result',
+    ref,
+    status: errorCatalogue[reason].status,
+    code: reason,
+    detail: errorCatalogue[reason].title,
+    ...(outcome.replayed ? { replayed: true } : {}),
+    bid: outcome.bid,
+    auction: outcome.auction,
+  });
+}
+
+/**
+ * A WebSocket as the sink of an auction's events. Full above HIGH_WATER_BYTES unsent; it has room again
+ * once what was queued is flushed (ws calls each send's callback when its bytes are written out).
+ */
+function socketSink(socket: WebSocket): StreamSink {
+  let full = false;
+  let onDrain: () => void = () => {};
+  const waiting: (() => void)[] = [];
+  const drained = () => {
+    if (!full || socket.bufferedAmount > HIGH_WATER_BYTES / 4) return;
+    full = false;
+    onDrain();
+    for (const resolve of waiting.splice(0)) resolve();
+  };
+  socket.once('close', () => {
+    for (const resolve of waiting.splice(0)) resolve();
+  });
+  return {
+    write(frame) {
+      if (socket.readyState !== socket.OPEN) return true;
+      socket.send(frame, { binary: false }, drained);
+      if (socket.bufferedAmount > HIGH_WATER_BYTES) full = true;
+      return !full;
+    },
+    onDrain: (listener) => (onDrain = listener),
+    drained: () =>
+      !full || socket.readyState !== socket.OPEN ? Promise.resolve() : new Promise((resolve) => waiting.push(resolve)),
+    keepAlive: () => {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
+    // 1001: going away (the server shuts down, or the auction is gone); the client reconnects and resumes.
+    end: () => socket.close(1001, 'going away'),
+    destroy: () => socket.terminate(),
+  };
+}
+
+export const LIVE_MAX_FRAME_BYTES = MAX_FRAME_BYTES;
