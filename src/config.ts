@@ -79,6 +79,14 @@ const schema = z.object({
    * pages may use the session cookie for changes and live-room sockets.
    */
   allowedOrigins: commaList,
+  /**
+   * `GAVEL_LIVE_VIDEO_SOURCES`: comma-separated CSP sources the web page may play sellers' live video from
+   * (`https://cdn.example`, or `https:` for any https origin, the default).
+   */
+  liveVideoSources: commaList.refine(
+    (sources) => sources.every((source) => /^[a-z][a-z0-9+.-]*:(\/\/[^\s;,']+)?$/i.test(source)),
+    'CSP sources such as https: or https://cdn.example',
+  ),
   /** `GAVEL_MODERATORS`: comma-separated usernames who may read the moderation queue and decide its items. */
   moderators: commaList,
   /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
@@ -116,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     moderationUrl: env.GAVEL_MODERATION_URL || undefined,
     moderators: env.GAVEL_MODERATORS || undefined,
     allowedOrigins: env.GAVEL_ALLOWED_ORIGINS || undefined,
+    liveVideoSources: env.GAVEL_LIVE_VIDEO_SOURCES || undefined,
     limits: {
       loginFailuresPerUsername: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_USERNAME || undefined,
       loginFailuresPerAddress: env.GAVEL_LIMIT_LOGIN_FAILURES_PER_ADDRESS || undefined,

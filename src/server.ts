@@ -49,6 +49,7 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     moderator: config.moderationUrl === undefined ? null : new HttpModerator({ url: config.moderationUrl }),
     moderators: config.moderators,
     allowedOrigins: config.allowedOrigins,
+    liveVideoSources: config.liveVideoSources.length > 0 ? config.liveVideoSources : undefined,
   });
   const { app } = gavel;
   await app.listen({ port: config.port, host: config.host });

@@ -382,3 +382,62 @@ describe('live room (WebSocket)', () => {
     assert.equal((withAnswer.question as { answer: { text: string } }).answer.text, 'Yes, box and papers.');
   });
 });
+
+describe('live video on an auction', () => {
+  let t: TestApp;
+  let base: string;
+  before(async () => {
+    t = await startTestApp({ listen: true });
+    base = baseUrl(t.app);
+  });
+  after(async () => t.dispose());
+
+  test('set at creation, replaced and removed by the seller only, announced as item_updated in order', async () => {
+    const seller = await createUser(t.app, 'seller');
+    const other = await createUser(t.app, 'other');
+    const playbackUrl = 'https://video.example/live/index.m3u8';
+    const auction = await createAuction(t.app, seller, { liveStream: { playbackUrl } });
+    assert.deepEqual(auction.liveStream, { playbackUrl });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auctions',
+      headers: seller.auth,
+      payload: {
+        item: { name: 'x' },
+        startingPrice: 100,
+        endDate: new Date(Date.now() + 60_000).toISOString(),
+        liveStream: { playbackUrl: 'javascript:alert(1)' },
+      },
+    });
+    assert.equal(bad.statusCode, 400);
+    assert.equal((bad.json() as { code: string }).code, 'VALIDATION_FAILED');
+
+    const room = await RoomClient.connect(roomUrl(base, auction.id));
+    try {
+      await room.waitFor('snapshot', (m) => m.type === 'snapshot');
+      const put = (user: TestUser, url: string) =>
+        t.app.inject({
+          method: 'PUT',
+          url: `/api/v1/auctions/${auction.id}/live-stream`,
+          headers: user.auth,
+          payload: { playbackUrl: url },
+        });
+      assert.equal((await put(other, 'https://evil.example/x.m3u8')).statusCode, 403);
+      const replaced = await put(seller, 'https://video.example/live2/index.m3u8');
+      assert.equal(replaced.statusCode, 200, replaced.body);
+      const updated = await room.waitFor('item_updated', (m) => m.type === 'item_updated');
+      assert.deepEqual(auctionOf(updated).liveStream, { playbackUrl: 'https://video.example/live2/index.m3u8' });
+      assert.equal(auctionOf(updated).version, auction.version + 1);
+      const removed = await t.app.inject({
+        method: 'DELETE',
+        url: `/api/v1/auctions/${auction.id}/live-stream`,
+        headers: seller.auth,
+      });
+      assert.equal(removed.statusCode, 200, removed.body);
+      const gone = await room.next('removed', (m) => m.type === 'item_updated');
+      assert.equal(auctionOf(gone).liveStream, null);
+    } finally {
+      await room.close();
+    }
+  });
+});

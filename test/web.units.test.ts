@@ -78,6 +78,7 @@ const base: Auction = {
   paymentWindowSeconds: 345_600,
   offerWindowSeconds: 172_800,
   settlement: null,
+  liveStream: null,
   createdAt: '2026-12-01T09:00:00.000Z',
   serverTime: '2026-12-01T10:30:00.000Z',
 };

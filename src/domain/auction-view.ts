@@ -37,6 +37,8 @@ export interface AuctionView {
   paymentWindowSeconds: number;
   offerWindowSeconds: number;
   settlement: SettlementView | null;
+  /** The seller's live video, when there is one. */
+  liveStream: { playbackUrl: string } | null;
   createdAt: string;
   serverTime: string;
 }
@@ -157,6 +159,7 @@ export function auctionView(auction: Auction, now: number, viewerId: string | nu
     paymentWindowSeconds: auction.paymentWindowSeconds,
     offerWindowSeconds: auction.offerWindowSeconds,
     settlement: settlementView(auction, viewerId),
+    liveStream: auction.liveStream ?? null,
     createdAt: iso(auction.createdAt),
     serverTime: iso(now),
   };

@@ -25,6 +25,11 @@ export interface Item {
   imageUrl: string | null;
 }
 
+/** The seller's live video (HLS): Gavel shows it beside the auction, it does not ingest it. */
+export interface LiveStream {
+  playbackUrl: string;
+}
+
 export interface HighestBid {
   id: string;
   bidderId: string;
@@ -95,6 +100,8 @@ export interface Auction {
   outcome: Outcome | null;
   closedAt: number | null;
   createdAt: number;
+  /** Absent in states stored before live video existed: read as null. */
+  liveStream?: LiveStream | null;
 }
 
 export const DEFAULT_SOFT_CLOSE: SoftClose = { windowSeconds: 30, extendSeconds: 30 };

@@ -10,3 +10,4 @@ export * from './settlement.ts';
 export * from './standing.ts';
 export * from './new-auction.ts';
 export * from './auction-view.ts';
+export * from './live-stream.ts';

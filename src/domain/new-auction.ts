@@ -4,6 +4,7 @@ import {
   DEFAULT_PAYMENT_WINDOW_SECONDS,
   DEFAULT_SOFT_CLOSE,
   type Item,
+  type LiveStream,
   type SoftClose,
 } from './auction.ts';
 import type { IncrementTable } from './increments.ts';
@@ -31,6 +32,8 @@ export interface NewAuctionInput {
   paymentWindowSeconds?: number;
   /** Default 2 days. */
   offerWindowSeconds?: number;
+  /** Default none. */
+  liveStream?: LiveStream | null;
 }
 
 export type NewAuctionResult = { ok: true; auction: Auction } | { ok: false; field: string; message: string };
@@ -58,6 +61,7 @@ export function newAuction(input: NewAuctionInput, now: number): NewAuctionResul
       leaderMax: null,
       paymentWindowSeconds: input.paymentWindowSeconds ?? DEFAULT_PAYMENT_WINDOW_SECONDS,
       offerWindowSeconds: input.offerWindowSeconds ?? DEFAULT_OFFER_WINDOW_SECONDS,
+      liveStream: input.liveStream ?? null,
       settlement: null,
       reservePrice: input.reservePrice,
       buyNowPrice: input.buyNowPrice,

@@ -7,6 +7,7 @@ import {
   bidView,
   buyNow,
   cancelAuction,
+  setLiveStream,
   closeIfDue,
   declineOffer,
   expireSettlement,
@@ -211,6 +212,10 @@ function applyAction(
       return d.cancelled
         ? { ok: true, auction: d.auction, event: 'cancelled', bid: null }
         : { ok: false, code: d.reason };
+    }
+    case 'set_live_stream': {
+      const d = setLiveStream(state, command.userId, command.liveStream ?? null);
+      return d.changed ? { ok: true, auction: d.auction, event: 'item_updated', bid: null } : { ok: false, code: d.reason };
     }
     case 'pay':
     case 'accept_offer':

@@ -1,4 +1,4 @@
-import type { AuctionView, BidView } from '../domain/index.ts';
+import type { AuctionView, BidView, LiveStream } from '../domain/index.ts';
 
 /** What the engine answers for one bid. */
 export type BidOutcome =
@@ -31,10 +31,16 @@ export interface Deferred<T> {
 }
 
 /** Commands a user may give besides bidding; each is one ordered, durable state change or a refusal. */
-export type ActionKind = 'buy_now' | 'cancel' | 'pay' | 'accept_offer' | 'decline_offer';
+export type ActionKind = 'buy_now' | 'cancel' | 'pay' | 'accept_offer' | 'decline_offer' | 'set_live_stream';
 
 export type ActionRefusal =
-  'BUY_NOW_UNAVAILABLE' | 'SELF_BIDDING' | 'FORBIDDEN' | 'CANCEL_NOT_ALLOWED' | 'PAYMENT_NOT_DUE' | 'NO_OFFER_PENDING';
+  | 'BUY_NOW_UNAVAILABLE'
+  | 'SELF_BIDDING'
+  | 'FORBIDDEN'
+  | 'CANCEL_NOT_ALLOWED'
+  | 'PAYMENT_NOT_DUE'
+  | 'NO_OFFER_PENDING'
+  | 'AUCTION_CLOSED';
 
 export type ActionOutcome =
   | { kind: 'done'; auction: AuctionView; bid: BidView | null }
@@ -58,5 +64,7 @@ export type EngineCommand = Queued &
         auctionId: string;
         userId: string;
         bidId: string;
+        /** `set_live_stream`: the new stream (null removes it). */
+        liveStream?: LiveStream | null;
       } & Deferred<ActionOutcome>)
   );

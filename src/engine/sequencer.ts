@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type Bus, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import { type Auction, type AuctionView, type BidView, type Candidate, dueAt } from '../domain/index.ts';
+import { type Auction, type AuctionView, type BidView, type Candidate, type LiveStream, dueAt } from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
@@ -259,7 +259,12 @@ export class Sequencer {
   }
 
   /** Buy-now, cancel, pay, accept or decline an offer: ordered with the bids on the same auction. */
-  act(action: ActionKind, auctionId: string, userId: string): Promise<ActionOutcome> {
+  act(
+    action: ActionKind,
+    auctionId: string,
+    userId: string,
+    payload: { liveStream?: LiveStream | null } = {},
+  ): Promise<ActionOutcome> {
     if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
     return new Promise<ActionOutcome>((resolve, reject) => {
       this.queue.push({
@@ -269,6 +274,7 @@ export class Sequencer {
         auctionId,
         userId,
         bidId: newId(),
+        ...payload,
         resolve,
         reject,
       });

@@ -86,6 +86,11 @@ export interface AppDependencies {
   moderators?: readonly string[];
   /** Origins besides the server's own whose pages may use the session cookie (`GAVEL_ALLOWED_ORIGINS`). */
   allowedOrigins?: readonly string[];
+  /**
+   * Where sellers' live video may be played from (`GAVEL_LIVE_VIDEO_SOURCES`, CSP sources such as
+   * `https://cdn.example`). Default any https origin.
+   */
+  liveVideoSources?: readonly string[];
   /** The live rooms' timing (tests shorten it): see LiveRoomsOptions. */
   liveRooms?: Pick<LiveRoomsOptions, 'presenceHeartbeatMs' | 'presenceTtlMs' | 'sessionCheckMs' | 'nodeId'>;
   /** The moderation queue's timing (tests shorten it): see ModerationQueueOptions. */
@@ -317,7 +322,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   meRoutes(app, ctx);
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
-  webRoutes(app);
+  webRoutes(app, { videoSources: deps.liveVideoSources });
   if (deps.uploadsDir) uploadRoutes(app, ctx, deps.uploadsDir);
   questionRoutes(app, ctx);
   moderationRoutes(app, ctx);

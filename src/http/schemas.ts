@@ -128,6 +128,14 @@ const softClose = z.strictObject({
   extendSeconds: z.number().int().min(1).max(86_400),
 });
 
+/** The seller's live video: an HLS playlist URL that browsers fetch themselves (Gavel never fetches it). */
+export const liveStreamBody = z.strictObject({
+  playbackUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2048)
+    .describe('HLS playlist, e.g. https://video.example/live/index.m3u8'),
+});
+
 export const createAuctionBody = z.strictObject({
   item: z.strictObject({
     name: z
@@ -189,7 +197,12 @@ export const createAuctionBody = z.strictObject({
     .max(90 * 86_400)
     .default(2 * 86_400)
     .describe('Time to answer a second-chance offer; default 2 days'),
+  liveStream: liveStreamBody
+    .nullable()
+    .default(null)
+    .describe('The seller’s live video (HLS playlist); the seller may set or remove it later'),
 });
+
 
 export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
 
@@ -241,6 +254,7 @@ export const auction = z.object({
     })
     .nullable()
     .describe('After a sold close: payment window and second-chance offers'),
+  liveStream: z.object({ playbackUrl: z.string() }).nullable().describe('The seller’s live video (HLS)'),
   createdAt: isoOut,
   serverTime: isoOut,
 });

@@ -247,7 +247,7 @@ export type BidRecord = BidFacts;
 export interface StoredEvent {
   auctionId: string;
   version: number;
-  type: 'bid' | 'closed' | 'cancelled' | 'extended' | 'settlement';
+  type: 'bid' | 'closed' | 'cancelled' | 'extended' | 'settlement' | 'item_updated';
   /** The event's data as serialized JSON, exactly as sent to watchers. */
   data: string;
   createdAt: number;

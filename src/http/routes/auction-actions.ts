@@ -6,7 +6,7 @@ import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { sendProblem } from '../problem.ts';
-import { auction, auctionParams, bid, problem } from '../schemas.ts';
+import { auction, auctionParams, bid, liveStreamBody, problem } from '../schemas.ts';
 
 const actions: { path: string; action: ActionKind; summary: string; refusals: string }[] = [
   {
@@ -78,4 +78,37 @@ export function auctionActionRoutes(app: FastifyInstance, ctx: RouteContext) {
       },
     );
   }
+
+  // The seller's live video: set (or replaced) and removed, ordered with the bids like every change.
+  const liveStreamRoute = (method: 'PUT' | 'DELETE') =>
+    r.route({
+      method,
+      url: '/api/v1/auctions/:id/live-stream',
+      onRequest: ctx.auth.required,
+      schema: {
+        tags: ['auctions'],
+        summary:
+          method === 'PUT'
+            ? 'Set the live video (seller only, until the auction ends); watchers get an item_updated event'
+            : 'Remove the live video (seller only, until the auction ends)',
+        description: 'Refusals: 403 FORBIDDEN, 409 AUCTION_CLOSED.',
+        security: SESSION_SECURITY,
+        params: auctionParams,
+        ...(method === 'PUT' ? { body: liveStreamBody } : {}),
+        response: { 200: z.object({ auction }), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+      },
+      handler: async (request, reply) => {
+        const userId = await ctx.auth.requireUserId(request);
+        const body = request.body as { playbackUrl: string } | undefined;
+        const outcome = await ctx.sequencer.act('set_live_stream', request.params.id, userId, {
+          liveStream: method === 'PUT' ? { playbackUrl: body!.playbackUrl } : null,
+        });
+        if (outcome.kind === 'auction_not_found') throw new AppError('AUCTION_NOT_FOUND');
+        if (outcome.kind === 'refused')
+          return sendProblem(reply, outcome.code, undefined, { auction: outcome.auction });
+        return reply.code(200).send({ auction: outcome.auction });
+      },
+    });
+  liveStreamRoute('PUT');
+  liveStreamRoute('DELETE');
 }

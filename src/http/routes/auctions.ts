@@ -98,6 +98,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
           incrementTable: body.incrementTable,
           paymentWindowSeconds: body.paymentWindowSeconds,
           offerWindowSeconds: body.offerWindowSeconds,
+          liveStream: body.liveStream,
         },
         now,
       );

@@ -87,7 +87,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['events'],
         summary:
-          'Live events (text/event-stream): snapshot, then bid / closed / cancelled / settlement in version order; id = version (every extension travels in the bid that caused it)',
+          'Live events (text/event-stream): snapshot, then bid / closed / cancelled / settlement / item_updated in version order; id = version (every extension travels in the bid that caused it)',
         params: auctionParams,
         querystring: z.object({
           lastEventId: z

@@ -6,19 +6,38 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const webDir = fileURLToPath(new URL('../../web/', import.meta.url));
 
-/** The page's Content-Security-Policy: our own script and style only; images from us, https or data URLs. */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  // blob: is the sell form's preview of a picture before it is uploaded.
-  "img-src 'self' data: blob: https:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+/**
+ * The page's Content-Security-Policy: our own script and style only; images from us, https or data URLs;
+ * sellers' live video from `videoSources` (default any https origin): hls.js fetches the playlist and its
+ * segments (connect-src) and plays them from a blob: media source, a browser with native HLS plays the URL
+ * itself (media-src). The live room's WebSocket is 'self'.
+ */
+export function pageCsp(videoSources: readonly string[] = ['https:']): string {
+  const video = videoSources.join(' ');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    // blob: is the sell form's preview of a picture before it is uploaded.
+    "img-src 'self' data: blob: https:",
+    `connect-src 'self' ${video}`,
+    `media-src 'self' blob: ${video}`,
+    // hls.js may move its transmuxing into a worker made from a blob.
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+/**
+ * The tab icon: the header's gavel mark, inline in the page. With a declared icon the browser never asks
+ * for `/favicon.ico` (which would be a 404 in every visitor's console); the CSP already allows data: images.
+ */
+const FAVICON_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="#4f46e5" ' +
+  'd="M14.5 3.5l6 6-3 3-6-6zM9.6 8.4l6 6-2.1 2.1-6-6zM10.5 13.5l-7 7 1.5 1.5 7-7zM13 21h9v2h-9z"/></svg>';
 
 const INDEX_HTML = `<!doctype html>
 <html lang="en">
@@ -26,6 +45,7 @@ const INDEX_HTML = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>Gavel: live auctions</title>
+    <link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${encodeURIComponent(FAVICON_SVG)}" />
     <link rel="stylesheet" href="/assets/app.css" />
   </head>
   <body>
@@ -88,9 +108,10 @@ function buildBundle(): Promise<Bundle> {
 }
 
 /** `GET /` (the single-page app; routes live in the URL hash) and its two assets. */
-export function webRoutes(app: FastifyInstance) {
+export function webRoutes(app: FastifyInstance, options: { videoSources?: readonly string[] } = {}) {
+  const csp = pageCsp(options.videoSources);
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
-    reply.header('content-security-policy', PAGE_CSP).type('text/html; charset=utf-8').send(INDEX_HTML),
+    reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(INDEX_HTML),
   );
   app.get('/assets/app.js', { schema: { hide: true } }, async (request, reply) =>
     sendAsset(request, reply, (await buildBundle()).js, 'text/javascript; charset=utf-8'),
