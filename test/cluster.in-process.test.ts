@@ -9,6 +9,7 @@ import { createMetrics } from '../src/metrics.ts';
 import { PostgresStore } from '../src/store/postgres/index.ts';
 import { call } from './support/child-server.ts';
 import { BURST_LIMITS, TEST_SCRYPT, baseUrl, createAuction, createUser } from './support/harness.ts';
+import { RoomClient, type RoomMessage, roomUrl } from './support/room-client.ts';
 import { TEST_PG_URL, TEST_REDIS_URL, createTestDatabase, serviceUnavailable } from './support/services.ts';
 import { SseClient } from './support/sse-client.ts';
 
@@ -134,5 +135,81 @@ describe('three nodes on PostgreSQL and Redis', async () => {
     }
     const sold = await call(`${bases[1]}/api/v1/auctions/${auctions[0]!.id}`, 'GET');
     assert.equal((sold.body.auction as { outcome: { result: string } }).outcome.result, 'sold');
+  });
+
+  test('one live room over two nodes: chat both ways in order, presence within 2 s, a bid on one seen on the other', async () => {
+    const seller = await createUser(nodes[0]!.app, 'seller');
+    const alice = await createUser(nodes[0]!.app, 'alice');
+    const bob = await createUser(nodes[1]!.app, 'bob');
+    const auction = await createAuction(nodes[1]!.app, seller, { startingPrice: 1000, softClose: null });
+    const bearer = (user: { token: string }) => ({ authorization: `Bearer ${user.token}` });
+    const open: RoomClient[] = [];
+    const connect = async (node: number, headers: Record<string, string> = {}) => {
+      const client = await RoomClient.connect(roomUrl(bases[node]!, auction.id), headers);
+      open.push(client);
+      await client.waitFor('snapshot', (m) => m.type === 'snapshot');
+      return client;
+    };
+    const chatFrom = (userId: string) => (m: RoomMessage) =>
+      m.type === 'chat' && (m.message as { userId: string }).userId === userId;
+    const texts = (client: RoomClient, userId: string) =>
+      client.messages.filter(chatFrom(userId)).map((m) => (m.message as { text: string }).text);
+    /** Waits until the last participant count `client` was told is `count`, within 2 s of `since`. */
+    const participants = async (client: RoomClient, count: number, since: number, who: string) => {
+      await client.waitFor(`${who}: ${count} participants`, () => {
+        const told = client.messages.filter((m) => m.participants !== undefined).at(-1);
+        return told?.participants === count;
+      });
+      const took = Date.now() - since;
+      assert.ok(took < 2_000, `${who} heard ${count} participants after ${took} ms`);
+    };
+
+    try {
+      // An anonymous viewer keeps the room open on node 1 whoever leaves; it counts nobody.
+      const viewer = await connect(1);
+      const a = await connect(0, bearer(alice));
+      const joined = Date.now();
+      const b = await connect(1, bearer(bob));
+      await participants(a, 2, joined, 'alice on node 0');
+      await participants(b, 2, joined, 'bob on node 1');
+      await participants(viewer, 2, joined, 'viewer on node 1');
+
+      for (const text of ['a1', 'a2', 'a3']) a.send({ type: 'chat', text });
+      await b.waitFor('alice x3 on node 1', () => texts(b, alice.id).length === 3);
+      assert.deepEqual(texts(b, alice.id), ['a1', 'a2', 'a3']);
+      for (const text of ['b1', 'b2']) b.send({ type: 'chat', text });
+      await a.waitFor('bob x2 on node 0', () => texts(a, bob.id).length === 2);
+      assert.deepEqual(texts(a, bob.id), ['b1', 'b2']);
+      await viewer.waitFor('all five', (m) => m.type === 'chat' && (m.message as { text: string }).text === 'b2');
+      assert.deepEqual(
+        viewer.ofType('chat').map((m) => (m.message as { text: string }).text),
+        ['a1', 'a2', 'a3', 'b1', 'b2'],
+      );
+      assert.deepEqual(texts(a, alice.id), ['a1', 'a2', 'a3'], 'own messages echoed once each, in order');
+
+      b.send({ type: 'bid', amount: 1200, ref: 'over-node-1' });
+      const result = await b.waitFor('bid_result', (m) => m.type === 'bid_result' && m.ref === 'over-node-1');
+      assert.equal(result.status, 201, JSON.stringify(result));
+      const bid = result.bid as { id: string };
+      const seen = await a.waitFor(
+        'the bid on node 0',
+        (m) => m.type === 'bid' && (m.bid as { id: string }).id === bid.id,
+        5_000,
+      );
+      assert.equal((seen.auction as { version: number }).version, (result.auction as { version: number }).version);
+      assert.equal((seen.auction as { currentPrice: number }).currentPrice, 1200);
+
+      // Bob leaves node 1 (its room stays open for the viewer): node 0 hears within 2 s.
+      let since = Date.now();
+      await b.close();
+      await participants(a, 1, since, 'alice on node 0 after bob left');
+      await participants(viewer, 1, since, 'viewer on node 1 after bob left');
+      // Alice leaves node 0, whose room closes with her: node 1 hears within 2 s.
+      since = Date.now();
+      await a.close();
+      await participants(viewer, 0, since, 'viewer on node 1 after alice left');
+    } finally {
+      await Promise.all(open.map((c) => c.close()));
+    }
   });
 });

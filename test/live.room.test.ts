@@ -441,3 +441,31 @@ describe('live video on an auction', () => {
     }
   });
 });
+
+describe('live room at shutdown', () => {
+  test('every socket is closed with 1001, and a client that stopped reading does not hold the shutdown', async () => {
+    const t = await startTestApp({ listen: true });
+    let disposed = false;
+    try {
+      const seller = await createUser(t.app, 'seller');
+      const auction = await createAuction(t.app, seller);
+      const url = roomUrl(baseUrl(t.app), auction.id);
+      const brisk = await RoomClient.connect(url);
+      const stalled = await RoomClient.connect(url);
+      await brisk.waitFor('snapshot', (m) => m.type === 'snapshot');
+      await stalled.waitFor('snapshot', (m) => m.type === 'snapshot');
+      // The stalled client reads nothing more: it will never answer the server's close frame.
+      (stalled.socket as unknown as { _socket: { pause(): void } })._socket.pause();
+      const started = Date.now();
+      await t.dispose();
+      disposed = true;
+      const took = Date.now() - started;
+      assert.ok(took < 10_000, `shutdown took ${took} ms`);
+      await brisk.waitFor('close', () => false, 5_000).catch(() => undefined);
+      assert.equal(brisk.closed?.code, 1001);
+      stalled.socket.terminate();
+    } finally {
+      if (!disposed) await t.dispose();
+    }
+  });
+});

@@ -39,7 +39,7 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { LIVE_MAX_FRAME_BYTES, liveRoutes } from './routes/live.ts';
+import { LIVE_MAX_FRAME_BYTES, closeGoingAway, liveRoutes } from './routes/live.ts';
 import { moderationRoutes, questionRoutes, questionView } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
@@ -236,7 +236,12 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
       logger.warn({ err: toError(error) }, 'live room: question announcement failed');
     }
   };
-  await app.register(websocket, { options: { maxPayload: LIVE_MAX_FRAME_BYTES } });
+  await app.register(websocket, {
+    options: { maxPayload: LIVE_MAX_FRAME_BYTES },
+    // Not the plugin's own close (every socket at once, without a code, before queued bids are answered):
+    // the sockets are closed by this app's preClose, after the sequencer has answered every bid.
+    preClose: (done) => done(),
+  });
   // Open streams are counted over every node through the same Redis as the rate-limit counters.
   const streams = new StreamLimiter(
     { enabled: limits.enabled, perAddress: limits.streamsPerAddress, perUser: limits.streamsPerUser },
@@ -354,6 +359,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await sequencer.stop();
     await hub.closeAll();
     rooms.close();
+    // Sockets the hub does not serve yet (still opening) go too.
+    for (const client of app.websocketServer.clients) closeGoingAway(client);
   });
   app.addHook('onClose', async () => {
     streams.stop();

@@ -17,6 +17,8 @@ const MAX_FRAME_BYTES = 16 * 1024;
 const HIGH_WATER_BYTES = 256 * 1024;
 /** Room messages (chat, presence) to a socket this far behind are skipped rather than queued. */
 const ROOM_MESSAGE_CAP_BYTES = 1024 * 1024;
+/** How long a closed socket's client has to answer the close before the connection is cut, ms. */
+const CLOSE_GRACE_MS = 2_000;
 const REF = z.union([z.string().min(1).max(64), z.number().finite()]);
 
 /** What the checks before the upgrade found, for the socket handler. */
@@ -212,10 +214,19 @@ function socketSink(socket: WebSocket): StreamSink {
     keepAlive: () => {
       if (socket.readyState === socket.OPEN) socket.ping();
     },
-    // 1001: going away (the server shuts down, or the auction is gone); the client reconnects and resumes.
-    end: () => socket.close(1001, 'going away'),
+    end: () => closeGoingAway(socket),
     destroy: () => socket.terminate(),
   };
 }
 
 export const LIVE_MAX_FRAME_BYTES = MAX_FRAME_BYTES;
+
+/**
+ * Closes a live-room socket with 1001 (going away: the server shuts down, or the auction is gone); the
+ * client reconnects and resumes. A client that has stopped reading never answers the close, and ws would
+ * wait 30 s for it, holding up a shutdown: it is cut after a short grace.
+ */
+export function closeGoingAway(socket: WebSocket): void {
+  socket.close(1001, 'going away');
+  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
+}

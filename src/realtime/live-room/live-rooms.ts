@@ -83,6 +83,12 @@ type RoomBusMessage =
 
 class Room {
   readonly members = new Set<RoomMember>();
+  /**
+   * Members whose first message (`snapshot` or `resumed`) is not out yet, with the chat and questions that
+   * came meanwhile. INVARIANT: nothing the room sends reaches a socket before its first message; what is
+   * held follows it.
+   */
+  readonly starting = new Map<RoomMember, { message: string; chatId?: string }[]>();
   readonly presence: RoomPresence;
   /** Local signed-in users known to have bid here (their standing is told), with the last one told. */
   readonly standings = new Map<string, LiveStanding | null>();
@@ -98,9 +104,36 @@ class Room {
     this.presence = new RoomPresence(nodeId, ttlMs);
   }
 
-  /** Sends one message to every member (`only`: to one user's sockets). */
-  broadcast(message: string, only?: string): void {
-    for (const member of this.members) if (only === undefined || member.user?.id === only) member.send(message);
+  /** Chat (with its id) or a question to every member; held for those whose first message is not out. */
+  broadcast(message: string, chatId?: string): void {
+    for (const member of this.members) this.sendTo(member, message, chatId);
+  }
+
+  /** One message to one member, or held until its first message is out. */
+  sendTo(member: RoomMember, message: string, chatId?: string): void {
+    const held = this.starting.get(member);
+    if (held) held.push({ message, chatId });
+    else member.send(message);
+  }
+
+  /**
+   * State to the members whose first message is out (`only`: one user's sockets). The others need none:
+   * their first message carries the participant count, and their standing is told right after it.
+   */
+  tell(message: string, only?: string): void {
+    for (const member of this.members)
+      if (!this.starting.has(member) && (only === undefined || member.user?.id === only)) member.send(message);
+  }
+
+  /**
+   * A member's first message is out, listing the chat `listed` and `participants`: what was held for it
+   * follows (less the chat already listed), and the count again if it has changed since.
+   */
+  started(member: RoomMember, listed: ReadonlySet<string>, participants: number): void {
+    const held = this.starting.get(member) ?? [];
+    this.starting.delete(member);
+    for (const { message, chatId } of held) if (chatId === undefined || !listed.has(chatId)) member.send(message);
+    if (this.presence.count !== participants) member.send(`{"type":"presence","participants":${this.presence.count}}`);
   }
 }
 
@@ -122,6 +155,8 @@ export class LiveRooms {
   private readonly sessionTimer: NodeJS.Timeout;
   private readonly ttlMs: number;
   private checkingSessions = false;
+  /** Each member's chat in progress: its next message waits for it (see `say`). */
+  private readonly speaking = new WeakMap<RoomMember, Promise<unknown>>();
 
   constructor(private readonly o: LiveRoomsOptions) {
     this.nodeId = o.nodeId ?? newId();
@@ -146,16 +181,21 @@ export class LiveRooms {
    */
   join(member: RoomMember, auctionId: string, lastVersion: number | null): () => void {
     const room = this.roomOf(auctionId);
+    room.starting.set(member, []);
     room.members.add(member);
     if (member.user !== null) this.userArrived(room, member.user.id);
     let started = false;
+    /** What the first message lists: chat ids (held chat among them is not sent again) and the count. */
+    let listed: ReadonlySet<string> = new Set();
+    let participants = 0;
     const sink: StreamSink = {
       ...member.sink,
       write: (frame) => {
         const written = member.sink.write(frame);
         if (!started) {
-          // The first frame (snapshot or resumed) is out: the bidder's standing follows it.
+          // The first frame (snapshot or resumed) is out: what the room held follows it, then the standing.
           started = true;
+          room.started(member, listed, participants);
           if (member.user !== null) void this.tellStanding(room, member.user.id, member);
         }
         return written;
@@ -164,11 +204,17 @@ export class LiveRooms {
     const detach = this.o.hub.attachRoom(sink, auctionId, lastVersion, {
       snapshot: async (state) => {
         const chat = await this.recentChat(auctionId);
+        listed = chat.ids;
+        participants = room.presence.count;
         const auction = JSON.stringify(auctionView(state, this.o.clock.now(), null));
-        return `{"type":"snapshot","auction":${auction},"chat":${chat},"participants":${room.presence.count}}`;
+        return `{"type":"snapshot","auction":${auction},"chat":${chat.json},"participants":${participants}}`;
       },
-      resumed: async () =>
-        `{"type":"resumed","chat":${await this.recentChat(auctionId)},"participants":${room.presence.count}}`,
+      resumed: async () => {
+        const chat = await this.recentChat(auctionId);
+        listed = chat.ids;
+        participants = room.presence.count;
+        return `{"type":"resumed","chat":${chat.json},"participants":${participants}}`;
+      },
     });
     let left = false;
     return () => {
@@ -176,6 +222,7 @@ export class LiveRooms {
       left = true;
       detach();
       room.members.delete(member);
+      room.starting.delete(member);
       if (member.user !== null) this.userLeft(room, member.user.id);
       if (room.members.size === 0) this.closeRoom(room);
     };
@@ -184,8 +231,21 @@ export class LiveRooms {
   /**
    * A chat message from a member: checked (signed in, 1–500 characters, the shared limit, the built-in
    * rules: profanity refused, personal data replaced), stored, then sent to the room on every node.
+   *
+   * One member's messages are handled one at a time: stored concurrently (a pool of connections), a
+   * sender's quick succession would reach the room, and the history, in whichever order the inserts
+   * finished.
    */
-  async say(member: RoomMember, auctionId: string, text: unknown): Promise<ChatRefusal | null> {
+  say(member: RoomMember, auctionId: string, text: unknown): Promise<ChatRefusal | null> {
+    const turn = (this.speaking.get(member) ?? Promise.resolve()).then(() => this.sayNow(member, auctionId, text));
+    this.speaking.set(
+      member,
+      turn.catch(() => {}),
+    );
+    return turn;
+  }
+
+  private async sayNow(member: RoomMember, auctionId: string, text: unknown): Promise<ChatRefusal | null> {
     const user = member.user;
     if (user === null) return { code: 'UNAUTHENTICATED', detail: 'Sign in to chat' };
     if (typeof text !== 'string' || text.trim().length === 0 || text.length > CHAT_MAX_LENGTH)
@@ -212,7 +272,7 @@ export class LiveRooms {
     };
     await this.o.store.insertChatMessage(record);
     const message = chatView(record);
-    this.rooms.get(auctionId)?.broadcast(JSON.stringify({ type: 'chat', message }));
+    this.rooms.get(auctionId)?.broadcast(JSON.stringify({ type: 'chat', message }), message.id);
     this.publish(auctionId, { kind: 'chat', node: this.nodeId, message });
     return null;
   }
@@ -328,7 +388,7 @@ export class LiveRooms {
         const standing = liveStandingOf(view, userId);
         if (standing === told) continue;
         room.standings.set(userId, standing);
-        room.broadcast(JSON.stringify({ type: 'standing', standing }), userId);
+        room.tell(JSON.stringify({ type: 'standing', standing }), userId);
       }
     });
   }
@@ -338,7 +398,7 @@ export class LiveRooms {
     if (message.node === this.nodeId || room.closed) return;
     switch (message.kind) {
       case 'chat':
-        room.broadcast(JSON.stringify({ type: 'chat', message: message.message }));
+        room.broadcast(JSON.stringify({ type: 'chat', message: message.message }), message.message.id);
         return;
       case 'question':
         room.broadcast(JSON.stringify({ type: 'question', question: message.question }));
@@ -358,7 +418,7 @@ export class LiveRooms {
   /** Announces the participant count to the room's sockets here when it changed. */
   private recount(room: Room): void {
     if (room.presence.recount(this.o.clock.now()))
-      room.broadcast(`{"type":"presence","participants":${room.presence.count}}`);
+      room.tell(`{"type":"presence","participants":${room.presence.count}}`);
   }
 
   /** Repeats this node's presence in every room that has signed-in users, and forgets silent nodes. */
@@ -387,7 +447,7 @@ export class LiveRooms {
           if ((await verdict) === user.id || member.user !== user) continue;
           member.user = null;
           this.userLeft(room, user.id);
-          member.send('{"type":"signed_out"}');
+          room.sendTo(member, '{"type":"signed_out"}');
         }
       }
     } catch (error) {
@@ -397,9 +457,9 @@ export class LiveRooms {
     }
   }
 
-  private async recentChat(auctionId: string): Promise<string> {
+  private async recentChat(auctionId: string): Promise<{ json: string; ids: Set<string> }> {
     const records = await this.o.store.recentChatMessages(auctionId, CHAT_HISTORY);
-    return JSON.stringify(records.map(chatView));
+    return { json: JSON.stringify(records.map(chatView)), ids: new Set(records.map((r) => r.id)) };
   }
 
   private publish(auctionId: string, message: RoomBusMessage): void {
