@@ -58,6 +58,17 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Open server-sent event streams',
       registers: [registry],
     }),
+    liveRoomSockets: new Gauge({
+      name: 'gavel_live_room_sockets',
+      help: 'Open live-room WebSockets on this node',
+      registers: [registry],
+    }),
+    chatMessages: new Counter({
+      name: 'gavel_chat_messages_total',
+      help: 'Live-room chat messages, by outcome',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
     fanoutStreams: new Gauge({
       name: 'gavel_fanout_streams',
       help: 'Auction streams served by fan-out worker processes (part of gavel_sse_connections)',

@@ -152,6 +152,11 @@ describe('live room (WebSocket)', () => {
     const snapshot = await (await connect(auction.id)).waitFor('snapshot', (m) => m.type === 'snapshot');
     assert.deepEqual((snapshot.chat as { text: string }[]).map((m) => m.text).slice(1), ['three', 'four', 'five']);
     assert.doesNotMatch(JSON.stringify(snapshot.chat), /jane\.doe|7911 123456/);
+    // Operators see the room: sockets open here, chat sent and refused by outcome.
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /gavel_chat_messages_total\{outcome="MESSAGE_REFUSED"\} [1-9]/);
+    assert.match(metrics, /gavel_chat_messages_total\{outcome="RATE_LIMITED"\} [1-9]/);
+    assert.match(metrics, /gavel_live_room_sockets [1-9]/);
   });
 
   test('presence: distinct signed-in users, up and down within 2 s', async () => {

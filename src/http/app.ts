@@ -218,6 +218,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     sequencer,
     clock,
     logger,
+    metrics,
     countChat: (userId) => rateCounter.hit(`chat:user:${userId}`, CHAT_LIMIT.windowMs),
     userIdForToken: (token) => auth.userIdForToken(token),
     ...deps.liveRooms,

@@ -366,7 +366,9 @@ export class StreamHub {
   private watch(sink: StreamSink, feed: Feed, framing: Framing): { watcher: Watcher; detach: () => void } {
     const watcher = new Watcher(sink, feed, this.options.logger, this.options.historyPageSize, framing);
     watcher.ready = this.register(feed, watcher);
-    this.options.metrics.sseConnections.inc();
+    // Live-room sockets are counted by the room (gavel_live_room_sockets).
+    const sse = framing === 'sse';
+    if (sse) this.options.metrics.sseConnections.inc();
     let detached = false;
     return {
       watcher,
@@ -375,7 +377,7 @@ export class StreamHub {
         detached = true;
         watcher.closed = true;
         this.unregister(feed.key, watcher);
-        this.options.metrics.sseConnections.dec();
+        if (sse) this.options.metrics.sseConnections.dec();
       },
     };
   }

@@ -6,6 +6,7 @@ import type { Sequencer } from '../../engine/index.ts';
 import { toError } from '../../error-catalogue.ts';
 import { newId } from '../../ids.ts';
 import { screenText } from '../../moderation/index.ts';
+import type { Metrics } from '../../metrics.ts';
 import type { ChatMessageRecord, Store } from '../../store/index.ts';
 import type { FeedEvent } from '../fanout/protocol.ts';
 import type { StreamHub } from '../stream-hub.ts';
@@ -61,6 +62,8 @@ export interface LiveRoomsOptions {
   sequencer: Sequencer;
   clock: Clock;
   logger: Logger;
+  /** `gavel_live_room_sockets`, `gavel_chat_messages_total`. */
+  metrics?: Pick<Metrics, 'liveRoomSockets' | 'chatMessages'>;
   /** This node's id in presence messages (distinct per process). */
   nodeId?: string;
   /** Counts one chat message of a user in the shared counters: the window's count so far, ms until it resets. */
@@ -183,6 +186,7 @@ export class LiveRooms {
     const room = this.roomOf(auctionId);
     room.starting.set(member, []);
     room.members.add(member);
+    this.o.metrics?.liveRoomSockets.inc();
     if (member.user !== null) this.userArrived(room, member.user.id);
     let started = false;
     /** What the first message lists: chat ids (held chat among them is not sent again) and the count. */
@@ -220,6 +224,7 @@ export class LiveRooms {
     return () => {
       if (left) return;
       left = true;
+      this.o.metrics?.liveRoomSockets.dec();
       detach();
       room.members.delete(member);
       room.starting.delete(member);
@@ -237,7 +242,12 @@ export class LiveRooms {
    * finished.
    */
   say(member: RoomMember, auctionId: string, text: unknown): Promise<ChatRefusal | null> {
-    const turn = (this.speaking.get(member) ?? Promise.resolve()).then(() => this.sayNow(member, auctionId, text));
+    const turn = (this.speaking.get(member) ?? Promise.resolve())
+      .then(() => this.sayNow(member, auctionId, text))
+      .then((refusal) => {
+        this.o.metrics?.chatMessages.inc({ outcome: refusal?.code ?? 'sent' });
+        return refusal;
+      });
     this.speaking.set(
       member,
       turn.catch(() => {}),
