@@ -160,9 +160,24 @@ for (const [i, item] of items.entries()) {
   );
   auctions.push(res.body.auction.id);
 }
+// The simulated bidders. The visitor's account (below) is never one of them.
 const bidders = await Promise.all(
   ['alice', 'bob', 'carol', 'dave', 'erin'].map((n) => user(`demo_${n}`, n[0]!.toUpperCase() + n.slice(1))),
 );
+// For the person trying the demo: no simulation bids as them, so every "you were outbid" they see is true.
+const VISITOR = 'demo_visitor';
+await user(VISITOR, 'Visitor');
+
+/**
+ * A bid a person would type: `amount` (cents) rounded up to a step that reads naturally at its size (whole
+ * dollars below $100, then $5 below $500, $10 below $2,000, $50 below $10,000, else $100). Rounding up
+ * keeps it at or above the minimum next bid it started from.
+ */
+function roundBid(amount: number): number {
+  const step =
+    amount < 10_000 ? 100 : amount < 50_000 ? 500 : amount < 200_000 ? 1_000 : amount < 1_000_000 ? 5_000 : 10_000;
+  return Math.ceil(amount / step) * step;
+}
 
 // A little history first, so every open auction already has a price and a leader when the page opens.
 for (const id of auctions) {
@@ -170,16 +185,21 @@ for (const id of auctions) {
     const { body } = await call<{ auction: { status: string; minNextBid: number } }>('GET', `/auctions/${id}`);
     if (body.auction.status !== 'open') break;
     const bidder = bidders[(auctions.indexOf(id) + i) % bidders.length]!;
-    await call('POST', `/auctions/${id}/bids`, { amount: body.auction.minNextBid }, bidder.token);
+    await call('POST', `/auctions/${id}/bids`, { amount: roundBid(body.auction.minNextBid) }, bidder.token);
   }
 }
 
 console.log(`\nGavel demo: ${url}\n`);
 console.log(`  ${auctions.length} auctions, ${bidders.length} simulated bidders placing bids every second or two.`);
-console.log(`  Log in as demo_alice … demo_erin or demo_seller, password "${PASSWORD}", or sign up.`);
+console.log(
+  `  Log in as ${VISITOR}, password "${PASSWORD}", to bid yourself (no simulated bidder uses it), or sign up.`,
+);
+console.log(
+  `  demo_seller (same password) sells every demo auction; demo_alice … demo_erin are the simulated bidders.`,
+);
 console.log(`  Data: ${dataDir}   (Ctrl-C to stop)\n`);
 
-// Simulated bidders: a bid a little above the minimum, on a random open auction, every 0.7–2.5 s.
+// Simulated bidders: a round bid a little above the minimum, on a random open auction, every 0.7–2.5 s.
 const tick = async () => {
   const id = auctions[Math.floor(Math.random() * auctions.length)]!;
   const bidder = bidders[Math.floor(Math.random() * bidders.length)]!;
@@ -188,8 +208,9 @@ const tick = async () => {
     `/auctions/${id}`,
   );
   if (body.auction.status === 'open') {
+    // Proxy auctions take a maximum, which people set well above the minimum.
     const extra = body.auction.proxyBidding ? Math.floor(Math.random() * 20_000) : Math.floor(Math.random() * 3) * 500;
-    await call('POST', `/auctions/${id}/bids`, { amount: body.auction.minNextBid + extra }, bidder.token);
+    await call('POST', `/auctions/${id}/bids`, { amount: roundBid(body.auction.minNextBid + extra) }, bidder.token);
   }
   setTimeout(() => void tick().catch(() => undefined), 700 + Math.random() * 1800).unref();
 };

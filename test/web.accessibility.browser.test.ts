@@ -1,9 +1,12 @@
 /// <reference lib="dom" />
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { HttpModerator } from '../src/moderation/index.ts';
 import { browserUnavailable, launchBrowser } from './support/browser.ts';
 import { type TestApp, baseUrl, createAuction, createUser, startTestApp } from './support/harness.ts';
 
@@ -20,6 +23,11 @@ let app: TestApp;
 let base: string;
 let browser: Browser;
 let auctionId: string;
+/** A moderation service that always answers 503: the question below waits on the moderation page. */
+let moderationService: Server;
+const VIEWS = ['desktop', 'phone', 'desktop-dark'] as const;
+/** Each view signs up as this user, a moderator, so the moderation page is checked too. */
+const usernameOf = (label: (typeof VIEWS)[number]) => `a11y_${label.replace('-', '_')}_${process.pid}`;
 
 interface AxeViolation {
   id: string;
@@ -46,7 +54,16 @@ const describeViolations = (list: AxeViolation[]) =>
 
 describe('web app accessibility (axe-core in Chromium)', { skip: skip ?? false }, () => {
   before(async () => {
-    app = await startTestApp({ listen: true });
+    moderationService = createServer((_request, response) => response.writeHead(503).end());
+    await new Promise<void>((resolve) => moderationService.listen(0, '127.0.0.1', resolve));
+    app = await startTestApp({
+      listen: true,
+      moderator: new HttpModerator({
+        url: `http://127.0.0.1:${(moderationService.address() as AddressInfo).port}/`,
+        timeoutMs: 500,
+      }),
+      moderators: VIEWS.map(usernameOf),
+    });
     base = baseUrl(app.app);
     browser = await launchBrowser();
     const seller = await createUser(app.app, 'a11y_s');
@@ -64,17 +81,25 @@ describe('web app accessibility (axe-core in Chromium)', { skip: skip ?? false }
       headers: bidder.auth,
       payload: { amount: 2500 },
     });
+    await app.app.inject({
+      method: 'POST',
+      url: `/api/v1/auctions/${auction.id}/questions`,
+      headers: bidder.auth,
+      payload: { text: 'Is the fabric original?' },
+    });
   });
   after(async () => {
     await browser?.close();
     await app?.dispose();
+    moderationService?.closeAllConnections();
+    await new Promise((resolve) => moderationService?.close(resolve));
   });
 
   for (const [label, viewport, colorScheme] of [
     ['desktop', { width: 1280, height: 900 }, 'light'],
     ['phone', { width: 390, height: 844 }, 'light'],
     ['desktop-dark', { width: 1280, height: 900 }, 'dark'],
-  ] as const) {
+  ] as const satisfies readonly (readonly [(typeof VIEWS)[number], object, string])[]) {
     test(`no serious or critical violations on any page (${label})`, async () => {
       // Reduced motion: contrast is judged on settled colours, not halfway through a fade-in.
       const context = await browser.newContext({ viewport, colorScheme, reducedMotion: 'reduce' });
@@ -88,7 +113,7 @@ describe('web app accessibility (axe-core in Chromium)', { skip: skip ?? false }
         await page.goto(`${base}/#/signup`);
         await page.getByLabel('Username').waitFor();
         await check('sign up');
-        const username = `a11y_${label.replace('-', '_')}_${process.pid}`;
+        const username = usernameOf(label);
         await page.getByLabel('Username').fill(username);
         await page.getByLabel('Password').fill('correct horse battery');
         await page.getByRole('button', { name: 'Sign up' }).click();
@@ -111,6 +136,12 @@ describe('web app accessibility (axe-core in Chromium)', { skip: skip ?? false }
         await page.goto(`${base}/#/account/bids`);
         await page.locator('.rows, .empty').first().waitFor();
         await check('my gavel');
+        await page.goto(`${base}/#/account/ended`);
+        await page.locator('.rows, .empty').first().waitFor();
+        await check('my gavel, won & ended');
+        await page.getByRole('link', { name: 'Moderation' }).click();
+        await page.locator('.row', { hasText: 'Is the fabric original?' }).waitFor();
+        await check('moderation');
         await page.goto(`${base}/#/login`);
         await page.getByRole('button', { name: 'Log in' }).waitFor();
         await check('log in');

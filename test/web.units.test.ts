@@ -129,6 +129,7 @@ test('routes: hash routes, with encoded ids and queries', () => {
   assert.equal(browse.name === 'browse' && browse.query.get('q'), 'leica');
   assert.deepEqual(parseRoute('#/login?next=%23%2Fsell'), { name: 'login', next: '#/sell' });
   assert.deepEqual(parseRoute('#/account/selling'), { name: 'account', tab: 'selling' });
+  assert.deepEqual(parseRoute('#/moderation'), { name: 'moderation' });
   assert.equal(parseRoute('#/nope/x/y').name, 'not_found');
 });
 

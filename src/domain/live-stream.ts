@@ -1,8 +1,7 @@
 import type { Auction, LiveStream } from './auction.ts';
 
 export type LiveStreamDecision =
-  | { changed: true; auction: Auction }
-  | { changed: false; reason: 'FORBIDDEN' | 'AUCTION_CLOSED' };
+  { changed: true; auction: Auction } | { changed: false; reason: 'FORBIDDEN' | 'AUCTION_CLOSED' };
 
 /**
  * The seller sets (or, with null, removes) the auction's live video while it has not ended: a seller goes

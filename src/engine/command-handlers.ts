@@ -215,7 +215,9 @@ function applyAction(
     }
     case 'set_live_stream': {
       const d = setLiveStream(state, command.userId, command.liveStream ?? null);
-      return d.changed ? { ok: true, auction: d.auction, event: 'item_updated', bid: null } : { ok: false, code: d.reason };
+      return d.changed
+        ? { ok: true, auction: d.auction, event: 'item_updated', bid: null }
+        : { ok: false, code: d.reason };
     }
     case 'pay':
     case 'accept_offer':

@@ -2,7 +2,14 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type Bus, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import { type Auction, type AuctionView, type BidView, type Candidate, type LiveStream, dueAt } from '../domain/index.ts';
+import {
+  type Auction,
+  type AuctionView,
+  type BidView,
+  type Candidate,
+  type LiveStream,
+  dueAt,
+} from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';

@@ -203,7 +203,6 @@ export const createAuctionBody = z.strictObject({
     .describe('The seller’s live video (HLS playlist); the seller may set or remove it later'),
 });
 
-
 export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
 
 export const auction = z.object({

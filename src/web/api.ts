@@ -165,6 +165,27 @@ export interface NewAuction {
   softClose: { windowSeconds: number; extendSeconds: number } | null;
   proxyBidding: boolean;
   incrementTable: 'standard' | null;
+  liveStream?: { playbackUrl: string } | null;
+}
+
+/** `GET /sessions/current`: who the page is signed in as (null: nobody) and whether they may moderate. */
+export interface SessionState {
+  user: User | null;
+  moderator: boolean;
+}
+
+/** A question or answer waiting for a moderator's verdict (`GET /moderation/queue`). */
+export interface ModerationItem {
+  id: string;
+  kind: 'question' | 'answer';
+  auctionId: string;
+  text: string;
+  status: 'published' | 'pending_review' | 'rejected';
+  attempts: number;
+  lastError: string | null;
+  /** The moderation service failed on it too often: it waits for a person. */
+  parked: boolean;
+  createdAt: string;
 }
 
 export const api = {
@@ -205,6 +226,14 @@ export const api = {
   myBids: (cursor?: string | null) => request<Page<MyBid>>(`/me/bids${qs({ limit: 50, cursor })}`),
   myBidOn: (auctionId: string) => request<{ item: MyBid }>(`/me/bids/${encodeURIComponent(auctionId)}`),
   myAuctions: (cursor?: string | null) => request<Page<Auction>>(`/me/auctions${qs({ limit: 50, cursor })}`),
+
+  session: () => request<SessionState>('/sessions/current'),
+  moderationQueue: () => request<{ items: ModerationItem[] }>('/moderation/queue'),
+  decideModeration: (id: string, decision: 'approve' | 'reject') =>
+    request<{ item: ModerationItem }>(`/moderation/items/${encodeURIComponent(id)}`, {
+      method: 'POST',
+      body: { decision },
+    }),
 };
 
 const names = new Map<string, Promise<PublicName>>();
@@ -224,3 +253,35 @@ export function publicNameOf(userId: string): Promise<PublicName> {
   }
   return name;
 }
+
+/** A question on an auction, as the viewer may see it (their own pending ones included). */
+export interface Question {
+  id: string;
+  auctionId: string;
+  askerId: string;
+  text: string;
+  status: 'published' | 'pending_review' | 'rejected';
+  answer: { id: string; text: string; status: string; answeredAt: string } | null;
+  createdAt: string;
+}
+
+/** The auction page's room: questions and answers, the seller's live video. */
+export const roomApi = {
+  questions: (auctionId: string) =>
+    request<Page<Question>>(`/auctions/${encodeURIComponent(auctionId)}/questions${qs({ limit: 50 })}`),
+  ask: (auctionId: string, text: string) =>
+    request<{ question: Question }>(`/auctions/${encodeURIComponent(auctionId)}/questions`, {
+      method: 'POST',
+      body: { text },
+    }),
+  answer: (auctionId: string, questionId: string, text: string) =>
+    request<{ question: Question }>(
+      `/auctions/${encodeURIComponent(auctionId)}/questions/${encodeURIComponent(questionId)}/answer`,
+      { method: 'POST', body: { text } },
+    ),
+  setLiveStream: (auctionId: string, playbackUrl: string | null) =>
+    request<{ auction: Auction }>(
+      `/auctions/${encodeURIComponent(auctionId)}/live-stream`,
+      playbackUrl === null ? { method: 'DELETE' } : { method: 'PUT', body: { playbackUrl } },
+    ),
+};

@@ -7,11 +7,12 @@ import { render } from 'preact';
 import { useEffect } from 'preact/hooks';
 import { Header } from './components/header.tsx';
 import { Toasts } from './components/toasts.tsx';
-import { followUser } from './notifications.ts';
+import { clearToasts, followUser } from './notifications.ts';
 import { AccountPage } from './pages/account-page.tsx';
 import { AuctionPage } from './pages/auction-page.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { BrowsePage } from './pages/browse-page.tsx';
+import { ModerationPage } from './pages/moderation-page.tsx';
 import { SellPage } from './pages/sell-page.tsx';
 import { useRoute } from './router.ts';
 import { currentUser, loadSession, recheckSession } from './session.ts';
@@ -22,8 +23,10 @@ function App() {
   const user = useShared(currentUser);
   // A refused notification stream may mean the session ended (expired, or logged out in another tab).
   useEffect(() => followUser(Boolean(user), () => void recheckSession()), [user?.id]);
+  // A new page (not a new filter or tab on the same one): start at its top, without the last page's toasts.
   useEffect(() => {
     scrollTo(0, 0);
+    clearToasts();
   }, [route.name, route.name === 'auction' ? route.id : null]);
 
   let page;
@@ -43,6 +46,9 @@ function App() {
       break;
     case 'account':
       page = <AccountPage tab={route.tab} />;
+      break;
+    case 'moderation':
+      page = <ModerationPage />;
       break;
     default:
       page = (

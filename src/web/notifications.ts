@@ -29,14 +29,26 @@ export interface Toast {
 export const toasts = new Shared<Toast[]>([]);
 const listeners = new Set<(n: UserNotification) => void>();
 
+/**
+ * Toasts on screen at once. A busy auction sends a notification every second or two; a pile of them would
+ * bury the page, and anything older than the newest two has been overtaken by them anyway.
+ */
+export const MAX_TOASTS = 2;
+/** How long a toast stays before it dismisses itself, ms: long enough to read two lines. */
+export const TOAST_TTL_MS = 5000;
+
 let nextToastId = 1;
-export function showToast(toast: Omit<Toast, 'id'>, ttlMs = 6000): void {
+export function showToast(toast: Omit<Toast, 'id'>, ttlMs = TOAST_TTL_MS): void {
   const id = nextToastId++;
-  toasts.set([...toasts.get(), { ...toast, id }].slice(-4));
+  toasts.set([...toasts.get(), { ...toast, id }].slice(-MAX_TOASTS));
   setTimeout(() => dismissToast(id), ttlMs);
 }
 export function dismissToast(id: number): void {
-  toasts.set(toasts.get().filter((t) => t.id !== id));
+  if (toasts.get().some((t) => t.id === id)) toasts.set(toasts.get().filter((t) => t.id !== id));
+}
+/** On leaving a page: its toasts were about what the visitor has moved on from. */
+export function clearToasts(): void {
+  if (toasts.get().length > 0) toasts.set([]);
 }
 
 export function onNotification(listener: (n: UserNotification) => void): () => void {

@@ -11,6 +11,7 @@ export type Route =
   | { name: 'login'; next: string | null }
   | { name: 'signup'; next: string | null }
   | { name: 'account'; tab: string | null }
+  | { name: 'moderation' }
   | { name: 'not_found' };
 
 export function parseRoute(hash: string): Route {
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'login' && parts.length === 1) return { name: 'login', next: query.get('next') };
   if (parts[0] === 'signup' && parts.length === 1) return { name: 'signup', next: query.get('next') };
   if (parts[0] === 'account' && parts.length <= 2) return { name: 'account', tab: parts[1] ?? null };
+  if (parts[0] === 'moderation' && parts.length === 1) return { name: 'moderation' };
   return { name: 'not_found' };
 }
 

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type Page, chromium } from 'playwright-core';
 
 export const CHROMIUM = process.env.GAVEL_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -30,4 +30,25 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** Console errors, uncaught exceptions, failed requests and error answers of one page, as they happen. */
+export function watchForProblems(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
+  page.on('requestfailed', (request) => {
+    const reason = request.failure()?.errorText;
+    // A live stream the page closes itself on leaving a view (EventSource.close()) ends as "aborted": by
+    // design, and silent in the console. A stream the server refuses is an error answer, caught below.
+    if (request.resourceType() === 'eventsource' && reason === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${request.method()} ${request.url()} (${reason})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      problems.push(`${response.status()} for ${response.request().method()} ${response.url()}`);
+  });
+  return problems;
 }

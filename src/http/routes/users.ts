@@ -28,7 +28,7 @@ export function userView(record: UserRecord) {
   };
 }
 
-/** Sign-up, public profiles, log-in (sessions), log-out and `GET /me`. */
+/** Sign-up, public profiles, log-in (sessions), who is signed in, log-out and `GET /me`. */
 export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -173,6 +173,28 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
       const record = (await ctx.store.findUsersByIds([userId])).get(userId);
       if (!record) throw new AppError('UNAUTHENTICATED');
       return { user: userView(record) };
+    },
+  );
+
+  r.get(
+    '/api/v1/sessions/current',
+    {
+      schema: {
+        tags: ['users'],
+        summary:
+          'Who this request is signed in as: the user (null when nobody is) and whether they may moderate. Never 401, so a page can ask whether anyone is signed in without logging a failed request',
+        // Optional: with a session the answer names its user; without one it is still 200.
+        security: [...SESSION_SECURITY, {}],
+        response: { 200: z.object({ user: user.nullable(), moderator: z.boolean() }) },
+      },
+    },
+    async (request, reply) => {
+      // Per-session answer: no cache between the browser and us may keep it for someone else.
+      reply.header('cache-control', 'no-store');
+      const userId = await ctx.auth.userIdOf(request);
+      const record = userId === null ? undefined : (await ctx.store.findUsersByIds([userId])).get(userId);
+      if (!record) return { user: null, moderator: false };
+      return { user: userView(record), moderator: ctx.moderators.has(record.username) };
     },
   );
 }

@@ -1,9 +1,10 @@
 import { type Route, navigate } from '../router.ts';
-import { currentUser, logOut } from '../session.ts';
+import { currentUser, isModerator, logOut } from '../session.ts';
 import { useShared } from '../store.ts';
 
 export function Header({ route }: { route: Route }) {
   const user = useShared(currentUser);
+  const moderator = useShared(isModerator);
   const current = (name: Route['name']) => (route.name === name ? 'page' : undefined);
   return (
     <header class="site-header">
@@ -24,6 +25,11 @@ export function Header({ route }: { route: Route }) {
           {user ? (
             <a href="#/account" aria-current={current('account')}>
               My Gavel
+            </a>
+          ) : null}
+          {user && moderator ? (
+            <a href="#/moderation" aria-current={current('moderation')}>
+              Moderation
             </a>
           ) : null}
         </nav>

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { type Auction, type MyBid, type Standing, api } from '../api.ts';
 import { displayStatus, priceOf } from '../auction-state.ts';
 import { SettlementButtons, useAuctionAction } from '../components/auction-actions.tsx';
@@ -25,16 +25,26 @@ const STANDING: Record<Standing, { label: string; tone: 'good' | 'warn' | 'info'
   cancelled: { label: 'Cancelled', tone: 'info' },
 };
 
-type Tab = 'bids' | 'selling' | 'action';
+/** Standings of an auction that is over for the bidder: it closed (won or not) or was cancelled. */
+const WON: ReadonlySet<Standing> = new Set(['won', 'payment_due', 'offer_received']);
+const NOT_WON: ReadonlySet<Standing> = new Set(['lost', 'payment_lapsed', 'cancelled']);
 
-/** My Gavel: what needs my action (payments, offers), my bids, my auctions. Refreshed by my notifications. */
+/** In the order of the tab bar: with no tab in the URL, the page opens on the first one that has something. */
+const TABS = ['action', 'bids', 'selling', 'ended'] as const;
+type Tab = (typeof TABS)[number];
+const isTab = (tab: string | null): tab is Tab => (TABS as readonly (string | null)[]).includes(tab);
+
+/**
+ * My Gavel: what needs my action (payments, offers), my bids, my auctions, and what is over (won, not won,
+ * my ended auctions). Refreshed by my notifications.
+ */
 export function AccountPage({ tab }: { tab: string | null }) {
   const user = useShared(currentUser);
   const [bids, setBids] = useState<MyBid[] | null>(null);
   const [selling, setSelling] = useState<Auction[] | null>(null);
   const [error, setError] = useState<unknown>(null);
   const now = useServerNow(1000);
-  const current: Tab = tab === 'selling' || tab === 'bids' ? tab : 'action';
+  const tabBar = useRef<HTMLElement>(null);
 
   const load = useCallback(() => {
     if (!currentUser.get()) return;
@@ -48,6 +58,17 @@ export function AccountPage({ tab }: { tab: string | null }) {
   }, []);
   useEffect(load, [user?.id, load]);
   useEffect(() => onNotification(() => load()), [load]);
+  const loaded = bids !== null && selling !== null;
+  // On a phone the tab bar scrolls sideways: the open tab (the last one, say) must not be out of sight.
+  // Once the lists are in, since the open tab then depends on what they hold.
+  useEffect(() => {
+    const bar = tabBar.current;
+    const active = bar?.querySelector<HTMLElement>('[aria-current="page"]');
+    if (!bar || !active) return;
+    const left = active.getBoundingClientRect().left - bar.getBoundingClientRect().left;
+    if (left < 0 || left + active.offsetWidth > bar.clientWidth)
+      bar.scrollLeft += left - (bar.clientWidth - active.offsetWidth) / 2;
+  }, [tab, loaded]);
 
   if (user === undefined) return <main class="page" id="main" aria-busy="true" />;
   if (user === null)
@@ -64,11 +85,17 @@ export function AccountPage({ tab }: { tab: string | null }) {
     );
 
   const needsAction = (bids ?? []).filter((b) => b.standing === 'payment_due' || b.standing === 'offer_received');
+  const won = (bids ?? []).filter((b) => WON.has(b.standing));
+  const notWon = (bids ?? []).filter((b) => NOT_WON.has(b.standing));
+  const endedSelling = (selling ?? []).filter((a) => a.status === 'closed' || a.status === 'cancelled');
   const tabs: { id: Tab; label: string; count: number | null }[] = [
-    { id: 'action', label: 'To do', count: needsAction.length },
+    { id: 'action', label: 'To do', count: loaded ? needsAction.length : null },
     { id: 'bids', label: 'My bids', count: bids?.length ?? null },
     { id: 'selling', label: 'My auctions', count: selling?.length ?? null },
+    { id: 'ended', label: 'Won & ended', count: loaded ? won.length + notWon.length + endedSelling.length : null },
   ];
+  // No tab asked for: the first with something in it (an empty "To do" says nothing when there are bids).
+  const current: Tab | null = isTab(tab) ? tab : loaded ? (tabs.find((t) => (t.count ?? 0) > 0)?.id ?? 'action') : null;
 
   return (
     <main class="page" id="main">
@@ -76,7 +103,7 @@ export function AccountPage({ tab }: { tab: string | null }) {
       <p class="muted">
         Signed in as <strong>{user.displayName}</strong> (@{user.username})
       </p>
-      <nav class="tabs" aria-label="My Gavel sections">
+      <nav class="tabs" aria-label="My Gavel sections" ref={tabBar}>
         {tabs.map((t) => (
           <a
             key={t.id}
@@ -90,10 +117,12 @@ export function AccountPage({ tab }: { tab: string | null }) {
         ))}
       </nav>
       <FormError error={error} />
-      {bids === null || selling === null ? (
+      {!loaded ? (
         <p class="muted" aria-busy="true">
           Loading…
         </p>
+      ) : current === 'ended' ? (
+        <EndedView won={won} notWon={notWon} selling={endedSelling} now={now} onChange={load} />
       ) : current === 'action' ? (
         needsAction.length === 0 ? (
           <div class="empty">
@@ -136,6 +165,44 @@ export function AccountPage({ tab }: { tab: string | null }) {
         </ul>
       )}
     </main>
+  );
+}
+
+/** What is over: auctions I won, auctions I bid on and did not win, my auctions that have ended. */
+function EndedView(props: { won: MyBid[]; notWon: MyBid[]; selling: Auction[]; now: number; onChange(): void }) {
+  const { won, notWon, selling, now, onChange } = props;
+  if (won.length + notWon.length + selling.length === 0)
+    return (
+      <div class="empty">
+        <p>Nothing has ended yet. Auctions you win, bid on or sell appear here once they close.</p>
+      </div>
+    );
+  const bidSection = (title: string, rows: MyBid[]) =>
+    rows.length === 0 ? null : (
+      <section class="account-section" aria-label={title}>
+        <h2>{title}</h2>
+        <ul class="rows">
+          {rows.map((b) => (
+            <MyBidRow key={b.auction.id} row={b} now={now} onChange={onChange} />
+          ))}
+        </ul>
+      </section>
+    );
+  return (
+    <>
+      {bidSection('Won', won)}
+      {bidSection('Not won', notWon)}
+      {selling.length === 0 ? null : (
+        <section class="account-section" aria-label="Your ended auctions">
+          <h2>Your ended auctions</h2>
+          <ul class="rows">
+            {selling.map((a) => (
+              <SellingRow key={a.id} auction={a} now={now} />
+            ))}
+          </ul>
+        </section>
+      )}
+    </>
   );
 }
 

@@ -1,24 +1,50 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { type Auction, ApiError, type Bid, type LeaderboardEntry, type MyBid, api } from '../api.ts';
+import { type Auction, ApiError, type Bid, type LeaderboardEntry, type MyBid, type Question, api } from '../api.ts';
 import { displayStatus, newer, priceOf } from '../auction-state.ts';
 import { type AuctionAction, SettlementButtons, useAuctionAction } from '../components/auction-actions.tsx';
 import { BidForm } from '../components/bid-form.tsx';
 import { Countdown } from '../components/countdown.tsx';
 import { FormError, errorMessage } from '../components/form-error.tsx';
 import { ItemImage } from '../components/item-image.tsx';
+import { LiveStreamControl } from '../components/live-stream-control.tsx';
+import { LiveVideo } from '../components/live-video.tsx';
+import { QuestionsPanel } from '../components/questions-panel.tsx';
+import { RoomChat } from '../components/room-chat.tsx';
 import { PublicName } from '../components/public-name.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { usePublicName } from '../components/use-display-name.ts';
 import { useServerNow } from '../components/use-now.ts';
 import { formatDateTime, formatTime } from '../format.ts';
-import { type LiveState, LiveStream } from '../live-stream.ts';
+import { type ChatMessage, LiveRoom, type LiveStanding, type LiveState } from '../live-room.ts';
 import { formatMoney } from '../money.ts';
 import { onNotification } from '../notifications.ts';
 import { loginHref } from '../router.ts';
-import { currentUser } from '../session.ts';
+import { currentUser, recheckSession } from '../session.ts';
 import { useShared } from '../store.ts';
 
-const STREAM_EVENTS = ['snapshot', 'bid', 'closed', 'cancelled', 'extended', 'settlement'];
+/** How many top bidders the page shows (the leaderboard's default page). */
+const TOP_BIDDERS = 10;
+
+/**
+ * Top bidders after one accepted bid, without asking the server: each bidder once with their highest
+ * accepted bid, highest first, earlier first on ties (the leaderboard's own order).
+ */
+function mergeLeader(current: LeaderboardEntry[], bid: Bid): LeaderboardEntry[] {
+  if (bid.status !== 'accepted') return current;
+  const existing = current.find((e) => e.bidderId === bid.bidderId);
+  if (existing && existing.amount >= bid.amount) return current;
+  const entry: LeaderboardEntry = {
+    bidderId: bid.bidderId,
+    // A bidder new to the list is named when the row renders (usePublicName).
+    displayName: existing?.displayName ?? '',
+    bidderTag: existing?.bidderTag ?? '',
+    amount: bid.amount,
+    bidAt: bid.createdAt,
+  };
+  return [...current.filter((e) => e.bidderId !== bid.bidderId), entry]
+    .sort((a, b) => b.amount - a.amount || a.bidAt.localeCompare(b.bidAt))
+    .slice(0, TOP_BIDDERS);
+}
 
 /** Newest first by the version each bid produced; one entry per bid id. */
 function mergeBids(current: Bid[], incoming: Bid[]): Bid[] {
@@ -44,22 +70,34 @@ export function AuctionPage({ id }: { id: string }) {
   const [loadError, setLoadError] = useState<unknown>(null);
   const [live, setLive] = useState<LiveState>('connecting');
   const [announcement, setAnnouncement] = useState('');
+  const [chat, setChat] = useState<ChatMessage[]>([]);
+  const [participants, setParticipants] = useState(0);
+  const [liveStanding, setLiveStanding] = useState<LiveStanding | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const [announced, setAnnounced] = useState<Question[]>([]);
   const now = useServerNow(250);
-  const leaderboardTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const roomRef = useRef<LiveRoom | null>(null);
+  /** Whether this viewer has bid here: only then is `GET /me/bids/:id` asked (it is a 404 otherwise). */
+  const hasBidRef = useRef(false);
+  const firstSnapshot = useRef(true);
   /** Whom the last full read of the auction was made for. */
   const readAs = useRef<string | null>(null);
 
   const apply = useCallback((incoming: Auction) => setAuction((current) => newer(current, incoming)), []);
 
-  const refreshLeaderboard = useCallback(() => {
-    if (leaderboardTimer.current) return;
-    leaderboardTimer.current = setTimeout(() => {
-      leaderboardTimer.current = null;
-      api.leaderboard(id).then(
-        (r) => setLeaders(r.items),
-        () => undefined,
-      );
-    }, 300);
+  /** Bid history and top bidders, read in full (at start, and after a reconnect that could not resume). */
+  const reloadLists = useCallback(() => {
+    api.bids(id).then(
+      (page) => {
+        setBids((current) => mergeBids(current, page.items));
+        setBidsCursor(page.nextCursor);
+      },
+      () => undefined,
+    );
+    api.leaderboard(id).then(
+      (r) => setLeaders(r.items),
+      () => undefined,
+    );
   }, [id]);
 
   const refreshMine = useCallback(() => {
@@ -75,28 +113,33 @@ export function AuctionPage({ id }: { id: string }) {
     );
   }, [id, apply]);
 
-  // The live stream, then the reads (anything the reads miss, the stream brings).
+  // The live room, then the reads (anything the reads miss, the room brings). A new socket when the viewer
+  // signs in or out: the server knows who is chatting and whose standing to tell from the socket's session.
   useEffect(() => {
-    setAuction(null);
-    setBids([]);
-    setLeaders([]);
-    setLoadError(null);
-    setPlacedHere(false);
-    const stream = new LiveStream({
-      url: `/api/v1/auctions/${encodeURIComponent(id)}/events`,
-      events: STREAM_EVENTS,
+    setLiveStanding(null);
+    setRefusal(null);
+    const room = new LiveRoom(id, {
       onState: setLive,
-      onEvent(type, data) {
-        const event = data as { auction?: Auction; bid?: Bid };
-        if (event.auction) apply(event.auction);
-        if (type === 'bid' && event.bid) {
-          const bid = event.bid;
+      onSnapshot(snapshot, messages, count) {
+        apply(snapshot);
+        setChat(messages);
+        setParticipants(count);
+        if (!firstSnapshot.current) {
+          // A snapshot after a reconnect: what happened meanwhile is no longer at hand as events.
+          reloadLists();
+        }
+        firstSnapshot.current = false;
+      },
+      onResumed(messages, count) {
+        setChat(messages);
+        setParticipants(count);
+      },
+      onEvent(type, incoming, bid) {
+        apply(incoming);
+        if (type === 'bid' && bid) {
           setBids((current) => mergeBids(current, [bid]));
-          refreshLeaderboard();
-          if (event.auction)
-            setAnnouncement(
-              `New bid: ${formatMoney(bid.amount, event.auction.currency)} at ${formatTime(bid.createdAt)}`,
-            );
+          setLeaders((current) => mergeLeader(current, bid));
+          setAnnouncement(`New bid: ${formatMoney(bid.amount, incoming.currency)} at ${formatTime(bid.createdAt)}`);
         }
         if (type === 'closed') setAnnouncement('The auction has closed');
         if (type === 'closed' || type === 'settlement') {
@@ -105,47 +148,71 @@ export function AuctionPage({ id }: { id: string }) {
             (r) => apply(r.auction),
             () => undefined,
           );
+          if (hasBidRef.current) refreshMine();
+        }
+      },
+      onChat: (message) => setChat((current) => [...current.filter((m) => m.id !== message.id), message].slice(-100)),
+      onPresence: setParticipants,
+      onStanding(standing) {
+        setLiveStanding(standing);
+        if (!hasBidRef.current) {
+          // The room tells a standing only to bidders: now it is worth reading my bid (my maximum).
+          hasBidRef.current = true;
           refreshMine();
         }
       },
+      onQuestion: (question) => setAnnounced((current) => [...current.filter((q) => q.id !== question.id), question]),
+      onError: (_code, detail) => setRefusal(detail),
+      onSignedOut: () => void recheckSession(),
     });
+    roomRef.current = room;
+    return () => {
+      room.close();
+      if (roomRef.current === room) roomRef.current = null;
+    };
+  }, [id, user?.id, apply, refreshMine, reloadLists]);
+
+  useEffect(() => {
+    setAuction(null);
+    setBids([]);
+    setLeaders([]);
+    setChat([]);
+    setAnnounced([]);
+    setLoadError(null);
+    setPlacedHere(false);
+    setMine(null);
+    hasBidRef.current = false;
+    firstSnapshot.current = true;
     readAs.current = currentUser.get()?.id ?? null;
     api.auction(id).then(
       (r) => apply(r.auction),
       (e) => setLoadError(e),
     );
-    api.bids(id).then(
-      (page) => {
-        setBids((current) => mergeBids(current, page.items));
-        setBidsCursor(page.nextCursor);
-      },
-      () => undefined,
-    );
-    api.leaderboard(id).then(
-      (r) => setLeaders(r.items),
-      () => undefined,
-    );
-    return () => {
-      stream.close();
-      if (leaderboardTimer.current) clearTimeout(leaderboardTimer.current);
-      leaderboardTimer.current = null;
-    };
-  }, [id, apply, refreshLeaderboard, refreshMine]);
+    reloadLists();
+  }, [id, apply, reloadLists]);
 
-  // My standing: at start, when I sign in or out, and when a notification concerns this auction.
+  // The auction as this viewer may see it (the seller's reserve): read again only if the viewer changed.
   useEffect(() => {
-    refreshMine();
-    // The auction as this viewer may see it (the seller's reserve): read again only if the viewer changed.
     const viewer = user?.id ?? null;
     if (user !== undefined && viewer !== readAs.current) {
       readAs.current = viewer;
+      hasBidRef.current = false;
+      setMine(null);
       api.auction(id).then(
         (r) => apply(r.auction),
         () => undefined,
       );
     }
-  }, [user?.id, refreshMine]);
-  useEffect(() => onNotification((n) => n.auctionId === id && refreshMine()), [id, refreshMine]);
+  }, [user?.id]);
+  useEffect(
+    () =>
+      onNotification((n) => {
+        if (n.auctionId !== id) return;
+        hasBidRef.current = true;
+        refreshMine();
+      }),
+    [id, refreshMine],
+  );
 
   if (loadError) {
     const missing = loadError instanceof ApiError && (loadError.status === 404 || loadError.status === 400);
@@ -170,7 +237,8 @@ export function AuctionPage({ id }: { id: string }) {
 
   const status = displayStatus(auction, now);
   const isSeller = user?.id === auction.sellerId;
-  const myBidOnAuction = mine !== null || placedHere;
+  const myBidOnAuction = mine !== null || placedHere || liveStanding !== null;
+  const canBid = status === 'open' && user != null && !isSeller;
 
   const loadMoreBids = async () => {
     if (!bidsCursor) return;
@@ -186,7 +254,11 @@ export function AuctionPage({ id }: { id: string }) {
       </nav>
       <div class="auction-layout">
         <section class="auction-media" aria-labelledby="auction-title">
-          <ItemImage auction={auction} size="large" />
+          {auction.liveStream && status !== 'closed' && status !== 'cancelled' ? (
+            <LiveVideo playbackUrl={auction.liveStream.playbackUrl} />
+          ) : (
+            <ItemImage auction={auction} size="large" />
+          )}
           <h1 id="auction-title" class="auction-title">
             {auction.item.name}
           </h1>
@@ -232,8 +304,9 @@ export function AuctionPage({ id }: { id: string }) {
                     apply(result.auction);
                     if (result.accepted) {
                       setPlacedHere(true);
+                      hasBidRef.current = true;
                       setBids((current) => mergeBids(current, [result.bid]));
-                      refreshLeaderboard();
+                      setLeaders((current) => mergeLeader(current, result.bid));
                       refreshMine();
                     }
                   }}
@@ -242,6 +315,10 @@ export function AuctionPage({ id }: { id: string }) {
             ) : null}
             <Actions auction={auction} status={status} userId={user?.id ?? null} isSeller={isSeller} onChange={apply} />
           </section>
+
+          {isSeller && (status === 'open' || status === 'scheduled' || status === 'ending') ? (
+            <LiveStreamControl auction={auction} onChange={apply} />
+          ) : null}
 
           <section class="card" aria-labelledby="leaders-heading">
             <h2 id="leaders-heading" class="card__title">
@@ -252,19 +329,37 @@ export function AuctionPage({ id }: { id: string }) {
             ) : (
               <ol class="leaderboard">
                 {leaders.map((entry, i) => (
-                  <li key={entry.bidderId} class={entry.bidderId === user?.id ? 'is-me' : undefined}>
-                    <span class="leaderboard__rank">{i + 1}</span>
-                    <span class="leaderboard__name">
-                      <PublicName name={{ displayName: entry.displayName, tag: entry.bidderTag }} />
-                      {entry.bidderId === user?.id ? ' (you)' : ''}
-                    </span>
-                    <span class="leaderboard__amount">{formatMoney(entry.amount, auction.currency)}</span>
-                  </li>
+                  <LeaderRow
+                    key={entry.bidderId}
+                    entry={entry}
+                    rank={i + 1}
+                    isMe={entry.bidderId === user?.id}
+                    currency={auction.currency}
+                  />
                 ))}
               </ol>
             )}
           </section>
         </aside>
+
+        <div class="auction-chat">
+          <RoomChat
+            auctionId={auction.id}
+            messages={chat}
+            participants={participants}
+            userId={user?.id ?? null}
+            connected={live === 'live'}
+            refusal={refusal}
+            onSend={(text) => {
+              setRefusal(null);
+              return roomRef.current?.chat(text) ?? false;
+            }}
+          />
+        </div>
+
+        <div class="auction-questions">
+          <QuestionsPanel auctionId={auction.id} userId={user?.id ?? null} isSeller={isSeller} announced={announced} />
+        </div>
 
         <section class="card auction-history" aria-labelledby="history-heading">
           <h2 id="history-heading" class="card__title">
@@ -286,7 +381,44 @@ export function AuctionPage({ id }: { id: string }) {
       <p class="visually-hidden" aria-live="polite">
         {announcement}
       </p>
+      {canBid ? (
+        // Phones: the price, the time left and the bid button stay on screen while the page scrolls.
+        <div class="sticky-bid" data-testid="sticky-bid">
+          <div class="sticky-bid__price">
+            <strong>{priceOf(auction).text}</strong>
+            <Countdown auction={auction} now={now} />
+          </div>
+          <button
+            type="button"
+            class="button button--primary"
+            onClick={() => {
+              const input = document.getElementById('bid-amount');
+              input?.scrollIntoView({ block: 'center', behavior: 'smooth' });
+              input?.focus({ preventScroll: true });
+            }}
+          >
+            Bid {formatMoney(auction.minNextBid, auction.currency)}
+          </button>
+        </div>
+      ) : null}
     </main>
+  );
+}
+
+function LeaderRow(props: { entry: LeaderboardEntry; rank: number; isMe: boolean; currency: string }) {
+  const { entry, rank, isMe, currency } = props;
+  // A bidder who entered the list from a live bid has no name yet: look it up (cached per user).
+  const looked = usePublicName(entry.displayName ? null : entry.bidderId);
+  const name = entry.displayName ? { displayName: entry.displayName, tag: entry.bidderTag } : looked;
+  return (
+    <li class={isMe ? 'is-me' : undefined}>
+      <span class="leaderboard__rank">{rank}</span>
+      <span class="leaderboard__name">
+        <PublicName name={name} />
+        {isMe ? ' (you)' : ''}
+      </span>
+      <span class="leaderboard__amount">{formatMoney(entry.amount, currency)}</span>
+    </li>
   );
 }
 

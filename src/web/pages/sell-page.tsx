@@ -33,6 +33,7 @@ export function SellPage() {
   const [file, setFile] = useState<File | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [imageUrl, setImageUrl] = useState('');
+  const [liveStreamUrl, setLiveStreamUrl] = useState('');
   const [currency, setCurrency] = useState('USD');
   const [startingPrice, setStartingPrice] = useState('');
   const [minIncrement, setMinIncrement] = useState('1');
@@ -128,6 +129,7 @@ export function SellPage() {
           : null,
         proxyBidding: proxy,
         incrementTable: proxy && standardIncrements && currency === 'USD' ? 'standard' : null,
+        liveStream: liveStreamUrl.trim() ? { playbackUrl: liveStreamUrl.trim() } : null,
       };
     } catch (e) {
       if (e instanceof FieldError) {
@@ -215,6 +217,22 @@ export function SellPage() {
                 />
               </div>
             ) : null}
+            <div class="field">
+              <label for="sell-live-stream">Live video (optional)</label>
+              <input
+                id="sell-live-stream"
+                type="url"
+                inputMode="url"
+                placeholder="https://video.example/live/index.m3u8"
+                aria-describedby="sell-live-stream-hint"
+                value={liveStreamUrl}
+                onInput={(e) => setLiveStreamUrl(e.currentTarget.value)}
+              />
+              <small id="sell-live-stream-hint" class="hint">
+                The HLS playlist of your stream, shown beside the price and chat. You can add it later from the auction
+                page.
+              </small>
+            </div>
           </fieldset>
 
           <fieldset class="card">
