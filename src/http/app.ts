@@ -238,7 +238,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     }
   };
   await app.register(websocket, {
-    options: { maxPayload: LIVE_MAX_FRAME_BYTES },
+    // No compression: the room writes prebuilt frames to the TCP socket beside ws's own (routes/live.ts).
+    options: { maxPayload: LIVE_MAX_FRAME_BYTES, perMessageDeflate: false },
     // Not the plugin's own close (every socket at once, without a code, before queued bids are answered):
     // the sockets are closed by this app's preClose, after the sequencer has answered every bid.
     preClose: (done) => done(),

@@ -19,8 +19,30 @@ export function roomFrame(event: FeedEvent): string {
 }
 
 /**
- * One event's frames, each made at most once however many streams take it (the SSE text, the live room's
- * bytes: a WebSocket send of a Buffer skips the per-socket string encoding).
+ * A complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as every server frame is) around
+ * `payload`. Identical for every socket, so it is built once per event and written to each socket's TCP
+ * stream as it is: the per-socket cost is one write, not a framing and an encoding.
+ */
+export function webSocketTextFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
+}
+
+/**
+ * One event's frames, each made at most once however many streams take it: the SSE text, and the live
+ * room's message as a complete WebSocket frame (`webSocketTextFrame`).
  */
 export class EventFrames {
   private sseText: string | null = null;
@@ -30,13 +52,65 @@ export class EventFrames {
 
   of(framing: Framing): string | Buffer {
     if (framing === 'sse') return (this.sseText ??= sseFrame(this.event));
-    return (this.roomBytes ??= Buffer.from(roomFrame(this.event)));
+    return (this.roomBytes ??= webSocketTextFrame(Buffer.from(roomFrame(this.event))));
   }
 }
 
 export function frameOf(framing: Framing, event: FeedEvent): string | Buffer {
-  return framing === 'sse' ? sseFrame(event) : Buffer.from(roomFrame(event));
+  return framing === 'sse' ? sseFrame(event) : webSocketTextFrame(Buffer.from(roomFrame(event)));
 }
+
+/** Room sockets written per loop turn before the event loop takes other work (bids) again. */
+const ROUND_SLICE = 500;
+/** A room socket at most this many events behind gets each of them in its round; further behind, the latest. */
+const ROUND_MERGE_AFTER = 32;
+
+/**
+ * The rounds of live-room deliveries on this node. A live event is queued on each room socket's watcher,
+ * and the sockets are written in slices of ROUND_SLICE per loop turn, so that bids are sequenced between
+ * slices however many sockets watch: the event loop that runs the bid path is never taken for the whole
+ * room at once. A socket gets everything queued since its last round in one write; events that arrive
+ * while a round runs join it, so the busier the auction, the more each write carries (merged to the latest
+ * state past ROUND_MERGE_AFTER), and the cost stays one write per socket per round.
+ */
+class DeliveryRounds {
+  private readonly pending = new Set<Watcher>();
+  private afterFlush: (() => void)[] = [];
+  private scheduled = false;
+
+  wake(watcher: Watcher): void {
+    this.pending.add(watcher);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.turn());
+  }
+
+  /** Runs `task` once every socket has what was queued before it (at once when nothing is). */
+  whenFlushed(task: () => void): void {
+    if (this.pending.size === 0 && !this.scheduled) task();
+    else this.afterFlush.push(task);
+  }
+
+  private turn(): void {
+    this.scheduled = false;
+    let budget = ROUND_SLICE;
+    for (const watcher of this.pending) {
+      this.pending.delete(watcher);
+      watcher.flush();
+      if (--budget <= 0) break;
+    }
+    if (this.pending.size > 0) {
+      this.scheduled = true;
+      setImmediate(() => this.turn());
+      return;
+    }
+    const tasks = this.afterFlush;
+    this.afterFlush = [];
+    for (const task of tasks) task();
+  }
+}
+
+export const deliveryRounds = new DeliveryRounds();
 
 /** Where a stream's events come from: the store (history) and the bus (live). */
 export interface Feed {
@@ -127,7 +201,11 @@ export class Watcher implements FeedListener {
   private live = false;
   private backlog: FeedEvent[] = [];
   /** Newest event held back while the transport is full. */
-  private heldBack: { event: FeedEvent; frame: string | Buffer } | null = null;
+  private heldBack: { version: number; frame: string | Buffer } | null = null;
+  /** Room framing: frames queued for this socket's next round (see DeliveryRounds). */
+  private queued: Buffer[] = [];
+  /** Room framing: the latest frame of a round that found the socket full, written when it drains. */
+  private heldRound: Buffer | null = null;
   private congested = false;
   /** When the transport last filled up (performance.now()), while it stays full; null when it drains. */
   congestedSince: number | null = null;
@@ -214,7 +292,7 @@ export class Watcher implements FeedListener {
       return;
     }
     if (this.congested) {
-      this.heldBack = { event, frame: frames.of(this.framing) };
+      this.heldBack = { version: event.version, frame: frames.of(this.framing) };
       return;
     }
     if (this.feed.contiguous && event.version !== this.lastSent + 1) {
@@ -227,7 +305,30 @@ export class Watcher implements FeedListener {
       });
       return;
     }
+    if (this.framing === 'room') {
+      // Written by the next round, with whatever else arrives before it (see DeliveryRounds).
+      this.lastSent = event.version;
+      this.queued.push(frames.of('room') as Buffer);
+      if (this.queued.length > ROUND_MERGE_AFTER) this.queued = [this.queued[this.queued.length - 1]!];
+      deliveryRounds.wake(this);
+      return;
+    }
     this.write(frames.of(this.framing), event.version);
+  }
+
+  /** Room framing: writes what was queued since the last round, in one write (held back while full). */
+  flush(): void {
+    const queued = this.queued;
+    if (queued.length === 0) return;
+    this.queued = [];
+    if (this.closed) return;
+    const bytes = queued.length === 1 ? queued[0]! : Buffer.concat(queued);
+    if (this.congested) {
+      // The latest state only, once the socket drains (the merge of a socket that cannot keep up).
+      this.heldRound = queued[queued.length - 1]!;
+      return;
+    }
+    this.write(bytes, this.lastSent);
   }
 
   beat(stalledSince: number): void {
@@ -264,6 +365,10 @@ export class Watcher implements FeedListener {
     this.congestedSince = null;
     const held = this.heldBack;
     this.heldBack = null;
-    if (held && held.event.version > this.lastSent) this.write(held.frame, held.event.version);
+    const heldRound = this.heldRound;
+    this.heldRound = null;
+    // A newer event held back supersedes the round's (its version was counted when it was queued).
+    if (held && held.version > this.lastSent) this.write(held.frame, held.version);
+    else if (heldRound) this.write(heldRound, this.lastSent);
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, errorCatalogue, toError } from '../../error-catalogue.ts';
@@ -76,7 +77,7 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
       const lastVersion = raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
       const member: RoomMember = {
         user: admission.user,
-        sink: socketSink(socket),
+        sink: socketSink(socket, request.raw.socket),
         send: (message) => {
           if (socket.readyState === socket.OPEN && socket.bufferedAmount < ROOM_MESSAGE_CAP_BYTES) socket.send(message);
         },
@@ -185,10 +186,13 @@ async function placeBid(
 }
 
 /**
- * A WebSocket as the sink of an auction's events. Full above HIGH_WATER_BYTES unsent; it has room again
- * once what was queued is flushed (ws calls each send's callback when its bytes are written out).
+ * A WebSocket as the sink of an auction's events. The events come as complete WebSocket frames, built once
+ * for every socket (`webSocketTextFrame`), and are written to the connection's TCP socket as they are; the
+ * first message (a string) goes through ws. Both write whole frames synchronously (no compression is
+ * negotiated), so they never interleave inside a frame. Full above HIGH_WATER_BYTES unsent (ws's
+ * `bufferedAmount` counts both); it has room again once what was queued is written out.
  */
-function socketSink(socket: WebSocket): StreamSink {
+function socketSink(socket: WebSocket, connection: Socket): StreamSink {
   let full = false;
   let onDrain: () => void = () => {};
   const waiting: (() => void)[] = [];
@@ -204,7 +208,8 @@ function socketSink(socket: WebSocket): StreamSink {
   return {
     write(frame) {
       if (socket.readyState !== socket.OPEN) return true;
-      socket.send(frame, { binary: false }, drained);
+      if (typeof frame === 'string') socket.send(frame, { binary: false }, drained);
+      else connection.write(frame, drained);
       if (socket.bufferedAmount > HIGH_WATER_BYTES) full = true;
       return !full;
     },

@@ -10,7 +10,7 @@ import type { Metrics } from '../../metrics.ts';
 import type { ChatMessageRecord, Store } from '../../store/index.ts';
 import type { FeedEvent } from '../fanout/protocol.ts';
 import type { StreamHub } from '../stream-hub.ts';
-import type { StreamSink } from '../stream-watcher.ts';
+import { type StreamSink, deliveryRounds } from '../stream-watcher.ts';
 import { RoomPresence } from './room-presence.ts';
 
 /** The bus topic of one room's chat, questions and presence (its auction events keep their own topic). */
@@ -385,22 +385,26 @@ export class LiveRooms {
    */
   private onAuctionEvent(room: Room, event: FeedEvent): void {
     if (room.standings.size === 0 && event.type !== 'bid') return;
-    setImmediate(() => {
-      if (room.closed) return;
-      const data = JSON.parse(event.data) as { auction?: AuctionView; bid?: { bidderId: string } };
-      const view = data.auction;
-      if (view === undefined) return;
-      // A bidder in the room who just placed their first bid here starts hearing their standing.
-      const bidder = data.bid?.bidderId;
-      if (bidder !== undefined && !room.standings.has(bidder) && room.presence.isLocal(bidder))
-        room.standings.set(bidder, null);
-      for (const [userId, told] of room.standings) {
-        const standing = liveStandingOf(view, userId);
-        if (standing === told) continue;
-        room.standings.set(userId, standing);
-        room.tell(JSON.stringify({ type: 'standing', standing }), userId);
-      }
-    });
+    // After the dispatch, and after the rounds that write it to this room's sockets: a standing never
+    // arrives before the event that caused it.
+    setImmediate(() =>
+      deliveryRounds.whenFlushed(() => {
+        if (room.closed) return;
+        const data = JSON.parse(event.data) as { auction?: AuctionView; bid?: { bidderId: string } };
+        const view = data.auction;
+        if (view === undefined) return;
+        // A bidder in the room who just placed their first bid here starts hearing their standing.
+        const bidder = data.bid?.bidderId;
+        if (bidder !== undefined && !room.standings.has(bidder) && room.presence.isLocal(bidder))
+          room.standings.set(bidder, null);
+        for (const [userId, told] of room.standings) {
+          const standing = liveStandingOf(view, userId);
+          if (standing === told) continue;
+          room.standings.set(userId, standing);
+          room.tell(JSON.stringify({ type: 'standing', standing }), userId);
+        }
+      }),
+    );
   }
 
   private onRoomMessage(room: Room, raw: BusMessage): void {
