@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Receiver } from 'ws';
+import * as ws from 'ws';
 import { webSocketTextFrame } from './stream-watcher.ts';
+
+/** ws's frame parser: exported by the package at run time, though its type declarations leave it out. */
+interface FrameReceiver {
+  on(event: 'message', listener: (data: Buffer, isBinary: boolean) => void): void;
+  on(event: 'error', listener: (error: Error) => void): void;
+  write(chunk: Buffer): void;
+}
+const { Receiver } = ws as unknown as { Receiver: new (options: { isServer: boolean }) => FrameReceiver };
 
 // Decoded by ws's own parser (the one every Node client uses), at each boundary of the length encoding.
 test('webSocketTextFrame: a text frame ws decodes back to the payload, at every length encoding', async () => {

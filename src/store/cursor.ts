@@ -1,4 +1,4 @@
-import { InvalidCursorError } from './store.ts';
+import { InvalidCursorError, type Page } from './store.ts';
 
 /**
  * Opaque keyset cursors: base64url of `[tag, ...key]`. The tag ties a cursor
@@ -20,4 +20,21 @@ export function decodeCursor(tag: string, cursor: string, length: number): numbe
   const key = parsed.slice(1);
   if (!key.every((v) => Number.isSafeInteger(v))) throw new InvalidCursorError();
   return key as number[];
+}
+
+/**
+ * One page of a keyset listing read with `limit + 1` rows: the first `limit` as items, and, when the extra
+ * row shows there is more, the cursor after the last item (its key under `tag`).
+ */
+export function keysetPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  tag: string,
+  keyOf: (row: R) => number[],
+  toItem: (row: R) => T,
+): Page<T> {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return { items: page.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(tag, keyOf(last)) : null };
 }

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import type { Auction, Candidate } from '../../domain/index.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor, keysetPage } from '../cursor.ts';
 import {
   type AuctionListQuery,
   type BidderActivity,
@@ -394,10 +394,7 @@ export class PostgresStore implements Store {
     if (!storable(query.auctionId)) return { items: [], nextCursor: null };
     const statement = query.status === 'all' ? 'listBidsAll' : 'listBidsAccepted';
     const rows = (await this.run(statement, [query.auctionId, before, query.limit + 1])).rows;
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return { items: page.map(toBid), nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null };
+    return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toBid);
   }
 
   async insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
@@ -447,13 +444,7 @@ export class PostgresStore implements Store {
         ? await this.run('listQuestionsAll', [query.auctionId, before, query.limit + 1])
         : await this.run('listQuestionsPublic', [query.auctionId, before, query.limit + 1, viewerId])
     ).rows;
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toQuestionWithAnswer),
-      nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null,
-    };
+    return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toQuestionWithAnswer);
   }
 
   async settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
@@ -520,13 +511,7 @@ export class PostgresStore implements Store {
     const [beforeAt, beforeSeq] =
       cursor === null ? [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : decodeCursor(tag, cursor, 2);
     const rows = (await this.run('bidderActivity', [bidderId, beforeAt, beforeSeq, limit + 1])).rows;
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toBidderActivity),
-      nextCursor: more && last ? encodeCursor(tag, [last.last_bid_at as number, last.seq as number]) : null,
-    };
+    return keysetPage(rows, limit, tag, (row) => [row.last_bid_at as number, row.seq as number], toBidderActivity);
   }
 
   async bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null> {

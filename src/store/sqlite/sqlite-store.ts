@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Auction, Candidate } from '../../domain/index.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor, keysetPage } from '../cursor.ts';
 import {
   type AuctionListQuery,
   type BidderActivity,
@@ -269,10 +269,7 @@ export class SqliteStore implements Store {
     const before = query.cursor === null ? Number.MAX_SAFE_INTEGER : decodeCursor(tag, query.cursor, 1)[0]!;
     const statement = query.status === 'all' ? this.statements.listBidsAll : this.statements.listBidsAccepted;
     const rows = statement.all({ auctionId: query.auctionId, before, limit: query.limit + 1 }) as Row[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return { items: page.map(toBid), nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null };
+    return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toBid);
   }
 
   insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
@@ -303,13 +300,7 @@ export class SqliteStore implements Store {
             viewerId: query.viewerId,
           })
     ) as Row[];
-    const more = rows.length > query.limit;
-    const page = more ? rows.slice(0, query.limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toQuestionWithAnswer),
-      nextCursor: more && last ? encodeCursor(tag, [last.seq as number]) : null,
-    };
+    return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toQuestionWithAnswer);
   }
 
   settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
@@ -358,13 +349,7 @@ export class SqliteStore implements Store {
     const [beforeAt, beforeSeq] =
       cursor === null ? [Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] : decodeCursor(tag, cursor, 2);
     const rows = this.statements.bidderActivity.all({ bidderId, beforeAt, beforeSeq, limit: limit + 1 }) as Row[];
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      items: page.map(toBidderActivity),
-      nextCursor: more && last ? encodeCursor(tag, [last.last_bid_at as number, last.seq as number]) : null,
-    };
+    return keysetPage(rows, limit, tag, (row) => [row.last_bid_at as number, row.seq as number], toBidderActivity);
   }
 
   async bidderActivityOn(bidderId: string, auctionId: string): Promise<BidderActivity | null> {
