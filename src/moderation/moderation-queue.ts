@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { toError } from '../error-catalogue.ts';
 import type { QaItemRecord, Store } from '../store/index.ts';
+import { PeriodicJob } from '../scheduler/periodic-job.ts';
 import { type PersonalDataOptions } from './personal-data.ts';
 import { screenText } from './built-in-rules.ts';
 import { ModerationUnavailableError, type Moderator } from './moderator.ts';
@@ -44,9 +45,7 @@ export type Submission = Pick<QaItemRecord, 'id' | 'kind' | 'auctionId' | 'quest
 export class ModerationQueue {
   private readonly o: Required<Omit<ModerationQueueOptions, 'onPublished' | 'personalData' | 'moderator'>> &
     ModerationQueueOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private stopped = false;
+  private readonly job: PeriodicJob;
 
   constructor(options: ModerationQueueOptions) {
     this.o = {
@@ -57,6 +56,7 @@ export class ModerationQueue {
       batchSize: 20,
       ...options,
     };
+    this.job = new PeriodicJob('moderation queue pass', () => this.drainOnce(), this.o.pollMs, options.logger);
   }
 
   /** Screens, stores and (when there is a service) asks it once. Resolves with the item as stored now. */
@@ -95,31 +95,20 @@ export class ModerationQueue {
   }
 
   start(): void {
-    if (this.o.moderator === null || this.timer) return;
-    this.stopped = false;
-    this.timer = setInterval(() => void this.drain(), this.o.pollMs);
-    this.timer.unref();
+    if (this.o.moderator !== null) this.job.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.running) await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One pass over the due items; concurrent calls share it. Failures are logged; the next pass retries. */
   drain(): Promise<void> {
-    this.running ??= this.drainOnce()
-      .catch((error) => this.o.logger.warn({ err: toError(error) }, 'moderation queue pass failed'))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.job.run();
   }
 
   private async drainOnce(): Promise<void> {
-    while (!this.stopped) {
+    while (!this.job.stopped) {
       const now = this.o.clock.now();
       const due = await this.o.store.claimQaModeration(now, now + this.o.leaseMs, this.o.batchSize);
       for (const item of due) await this.attempt(item);

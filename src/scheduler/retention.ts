@@ -2,8 +2,8 @@ import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
-import { toError } from '../error-catalogue.ts';
 import type { Store } from '../store/index.ts';
+import { PeriodicJob } from './periodic-job.ts';
 
 export interface RetentionOptions {
   store: Store;
@@ -33,9 +33,8 @@ const DAY = 24 * 3600_000;
  * Every node may run it at once: each step is an idempotent delete.
  */
 export class Retention {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
   private readonly options: Required<Omit<RetentionOptions, 'uploadsDir'>> & RetentionOptions;
+  private readonly job: PeriodicJob;
 
   constructor(options: RetentionOptions) {
     this.options = {
@@ -45,28 +44,20 @@ export class Retention {
       chatTtlAfterEndMs: DAY,
       ...options,
     };
+    this.job = new PeriodicJob('retention sweep', () => this.sweepOnce(), this.options.intervalMs, options.logger);
   }
 
   start(): void {
-    void this.sweep();
-    this.timer = setInterval(() => void this.sweep(), this.options.intervalMs);
-    this.timer.unref();
+    this.job.start({ runNow: true });
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    if (this.running) await this.running;
+  stop(): Promise<void> {
+    return this.job.stop();
   }
 
   /** One sweep; concurrent calls share it. Failures are logged and retried at the next sweep. */
   sweep(): Promise<void> {
-    this.running ??= this.sweepOnce()
-      .catch((error) => this.options.logger.warn({ err: toError(error) }, 'retention sweep failed'))
-      .finally(() => {
-        this.running = null;
-      });
-    return this.running;
+    return this.job.run();
   }
 
   private async sweepOnce(): Promise<void> {
