@@ -83,15 +83,16 @@ export class ModerationQueue {
     return { item: await this.attempt(item), inserted: true };
   }
 
-  /** A moderator's decision on a queued or parked item. False when it was decided already. */
-  async decide(id: string, decision: 'approve' | 'reject'): Promise<boolean> {
+  /**
+   * A moderator's decision on a queued or parked item: the item as settled, read once for the caller and
+   * the announcement; null when it was decided already.
+   */
+  async decide(id: string, decision: 'approve' | 'reject'): Promise<QaItemRecord | null> {
     const status = decision === 'approve' ? 'published' : 'rejected';
-    const settled = await this.o.store.settleQaItem(id, status);
-    if (settled && status === 'published') {
-      const item = await this.o.store.findQaItem(id);
-      if (item) this.o.onPublished?.(item);
-    }
-    return settled;
+    if (!(await this.o.store.settleQaItem(id, status))) return null;
+    const item = await this.o.store.findQaItem(id);
+    if (item && status === 'published') this.o.onPublished?.(item);
+    return item;
   }
 
   start(): void {

@@ -211,8 +211,9 @@ export function moderationRoutes(app: FastifyInstance, ctx: RouteContext) {
       await requireModerator(request);
       const item = await ctx.store.findQaItem(request.params.id);
       if (!item) throw new AppError('MODERATION_ITEM_NOT_FOUND');
-      if (!(await ctx.moderation.decide(item.id, request.body.decision))) throw new AppError('ALREADY_DECIDED');
-      return { item: moderationItemView((await ctx.store.findQaItem(item.id))!) };
+      const decided = await ctx.moderation.decide(item.id, request.body.decision);
+      if (decided === null) throw new AppError('ALREADY_DECIDED');
+      return { item: moderationItemView(decided) };
     },
   );
 }
