@@ -1,11 +1,16 @@
 /**
- * fan-out floor: a bare `node:http` broadcaster with no auction logic, the yardstick the fan-out
- * benchmark measures the real server against (`floorP99Ms`, `ratioToFloor`). Started by bench/fan-out.ts
- * in its own process, driven by the same subscriber processes and the same paced bidders, on the same
- * paths as the real server so that the measuring code is identical:
+ * fan-out floor: a bare broadcaster with no auction logic (`node:http` for SSE, a bare `ws` WebSocketServer
+ * for the live room), the yardstick the fan-out benchmark measures the real server against (`floorP99Ms`,
+ * `ratioToFloor`). Started by bench/fan-out.ts in its own process, driven by the same subscriber processes
+ * and the same paced bidders, on the same paths as the real server so that the measuring code is identical:
  *
  *   GET  /api/v1/auctions/:id/events  SSE headers, `retry: 1000`, a snapshot of the current state, then
  *                                     every broadcast state as `id: <version>\nevent: bid\ndata: …\n\n`
+ *   GET  /api/v1/auctions/:id/live    WebSocket upgrade (no permessage-deflate): the live room's first
+ *                                     message `{"type":"snapshot","auction","chat":[],"participants":0}`,
+ *                                     then every broadcast state as `{"type":"bid","bid","auction"}`, one
+ *                                     text frame built once per state (header and payload in one Buffer)
+ *                                     and written as it is to every client's socket
  *   POST /api/v1/auctions/:id/bids    `{ "amount": n }`: version + 1, the new state serialized once (the
  *                                     201 body, also the event's data), 201. No auth, no storage, no
  *                                     rules (never a 409: every bid is a new state to broadcast).
@@ -16,16 +21,19 @@
  * The state is the real server's first bid answer (FANOUT_FLOOR_TEMPLATE, ~1.2 KB of JSON), with the
  * version, price and bid fields changed per state, so frames are the size of the real ones.
  *
- * Broadcast: a new state is written once to every socket, in one loop, after the event loop has handled
- * the I/O at hand (setImmediate): states that arrive while a loop runs are merged into the next one (the
- * SSE contract allows merging consecutive states under load; the newest always goes out). A socket whose
- * write returned false is skipped until 'drain', then gets the newest state. Nothing is ever queued per
- * socket beyond that one write, and slow sockets are never closed.
+ * Broadcast: a new state is written once to every socket (SSE and WebSocket alike, each in its own
+ * framing, each frame made at most once per state), in one loop, after the event loop has handled the I/O
+ * at hand (setImmediate): states that arrive while a loop runs are merged into the next one (both contracts
+ * allow merging consecutive states under load; the newest always goes out). A socket whose write returned
+ * false is skipped until 'drain', then gets the newest state. Nothing is ever queued per socket beyond that
+ * one write, and slow sockets are never closed.
  *
  * Environment: FANOUT_FLOOR_PORT (required), FANOUT_FLOOR_TEMPLATE (required, JSON `{ bid, auction }`).
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { WebSocketServer } from 'ws';
 
 interface Template {
   bid: Record<string, unknown> & { amount: number; auctionVersion: number };
@@ -40,7 +48,11 @@ interface Template {
 }
 
 interface Watcher {
-  res: ServerResponse;
+  /** Writes one frame in the watcher's framing; false when the socket is full. */
+  write(frame: string | Buffer): boolean;
+  /** The current state's frame in the watcher's framing. */
+  frame(): string | Buffer;
+  destroy(): void;
   /** Highest version written to this socket. */
   sent: number;
   congested: boolean;
@@ -53,8 +65,11 @@ if (!template?.auction || !template.bid) throw new Error('FANOUT_FLOOR_TEMPLATE 
 
 let version = template.auction.version;
 let price = template.auction.currentPrice ?? 0;
+let auction: Template['auction'] = template.auction;
 let data = JSON.stringify(template);
 let frame = `id: ${version}\nevent: bid\ndata: ${data}\n\n`;
+/** The current state as one WebSocket frame, made on first use (none for a run with SSE watchers only). */
+let roomFrame: Buffer | null = null;
 let broadcastScheduled = false;
 const watchers = new Set<Watcher>();
 const stats = { loops: 0, writes: 0, loopMs: 0, maxLoopMs: 0 };
@@ -65,7 +80,7 @@ function nextState(amount: number): string {
   price = amount;
   const at = new Date().toISOString();
   const bid = { ...template!.bid, amount, auctionVersion: version, createdAt: at };
-  const auction = {
+  auction = {
     ...template!.auction,
     version,
     currentPrice: amount,
@@ -76,6 +91,7 @@ function nextState(amount: number): string {
   };
   data = JSON.stringify({ bid, auction });
   frame = `id: ${version}\nevent: bid\ndata: ${data}\n\n`;
+  roomFrame = null;
   if (!broadcastScheduled) {
     broadcastScheduled = true;
     setImmediate(broadcast);
@@ -85,7 +101,31 @@ function nextState(amount: number): string {
 
 function write(watcher: Watcher): void {
   watcher.sent = version;
-  if (!watcher.res.write(frame)) watcher.congested = true;
+  if (!watcher.write(watcher.frame())) watcher.congested = true;
+}
+
+/** One unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2): a server's frame, header and payload. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const headerLength = n < 126 ? 2 : n < 65_536 ? 4 : 10;
+  const bytes = Buffer.allocUnsafe(headerLength + n);
+  bytes[0] = 0x81; // FIN, opcode 1 (text)
+  if (n < 126) bytes[1] = n;
+  else if (n < 65_536) {
+    bytes[1] = 126;
+    bytes.writeUInt16BE(n, 2);
+  } else {
+    bytes[1] = 127;
+    bytes.writeBigUInt64BE(BigInt(n), 2);
+  }
+  payload.copy(bytes, headerLength);
+  return bytes;
+}
+
+/** The current state as the live room sends it: `{"type":"bid",…}` spliced from the state's JSON. */
+function currentRoomFrame(): Buffer {
+  return (roomFrame ??= textFrame(`{"type":"bid",${data.slice(1)}`));
 }
 
 function broadcast(): void {
@@ -115,7 +155,13 @@ function watch(res: ServerResponse): void {
     connection: 'keep-alive',
   });
   res.write('retry: 1000\n\n');
-  const watcher: Watcher = { res, sent: version, congested: false };
+  const watcher: Watcher = {
+    write: (chunk) => res.write(chunk),
+    frame: () => frame,
+    destroy: () => res.destroy(),
+    sent: version,
+    congested: false,
+  };
   if (!res.write(`id: ${version}\nevent: snapshot\ndata: ${JSON.stringify({ auction: template!.auction })}\n\n`))
     watcher.congested = true;
   watchers.add(watcher);
@@ -124,6 +170,28 @@ function watch(res: ServerResponse): void {
     if (watcher.sent < version) write(watcher);
   });
   res.on('close', () => watchers.delete(watcher));
+}
+
+/**
+ * A live-room client: its socket is written to directly (the frames are prebuilt; ws itself only answers
+ * pings and the close handshake, each a whole frame written at once, so frames never interleave).
+ */
+function watchRoom(socket: Socket): void {
+  const watcher: Watcher = {
+    write: (chunk) => socket.write(chunk),
+    frame: currentRoomFrame,
+    destroy: () => socket.destroy(),
+    sent: version,
+    congested: false,
+  };
+  const snapshot = JSON.stringify({ type: 'snapshot', auction, chat: [], participants: 0 });
+  if (!socket.write(textFrame(snapshot))) watcher.congested = true;
+  watchers.add(watcher);
+  socket.on('drain', () => {
+    watcher.congested = false;
+    if (watcher.sent < version) write(watcher);
+  });
+  socket.on('close', () => watchers.delete(watcher));
 }
 
 function bid(req: IncomingMessage, res: ServerResponse): void {
@@ -167,11 +235,16 @@ const server = createServer((req, res) => {
   }
   res.writeHead(404).end();
 });
+const rooms = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  if (!(req.url ?? '/').split('?')[0]!.endsWith('/live')) return socket.destroy();
+  rooms.handleUpgrade(req, socket, head, () => watchRoom(socket));
+});
 // The bidders' keep-alive sockets stay open between phases (as on the real server, whose timeout is 72 s).
 server.keepAliveTimeout = 120_000;
 server.listen({ port, host: '127.0.0.1', backlog: 4096 });
 process.on('SIGTERM', () => {
-  for (const watcher of watchers) watcher.res.destroy();
+  for (const watcher of watchers) watcher.destroy();
   server.close(() => process.exit(0));
   setTimeout(() => process.exit(0), 2000).unref();
 });

@@ -1,14 +1,28 @@
 /**
- * fan-out subscriber process: holds many Server-Sent Events connections on one auction and records when
- * each of them first holds each version. One of K such processes started by bench/fan-out.ts, driven over
- * IPC (`SubscriberCommand` in, `SubscriberReply` out); nothing is written to stdout.
+ * fan-out subscriber process: holds many live connections on one auction and records when each of them
+ * first holds each version. One of K such processes started by bench/fan-out.ts, driven over IPC
+ * (`SubscriberCommand` in, `SubscriberReply` out); nothing is written to stdout. Two transports:
  *
- * Kept cheap on purpose, so that the measuring side is not the bottleneck: raw `net` sockets (no HTTP
- * client, no EventSource), one shared read buffer for every socket (`onread`, no Buffer per read), and no
- * SSE parser: a read is scanned backwards for its last complete `\nid: N\n` line, which is the highest
- * version the connection holds (ids only grow on a stream). The chunked transfer framing around the
- * frames never contains that pattern, and neither does JSON data (no raw newline). A pattern cut by a
- * read boundary is found through the last 32 bytes of the previous read, kept per connection.
+ *   sse  Server-Sent Events (`GET /api/v1/auctions/:id/events`).
+ *   ws   the WebSocket live room (`GET /api/v1/auctions/:id/live`, docs/live-room.md), as anonymous viewers.
+ *
+ * Kept cheap on purpose, so that the measuring side is not the bottleneck.
+ *
+ * SSE: raw `net` sockets (no HTTP client, no EventSource), one shared read buffer for every socket (`onread`,
+ * no Buffer per read), and no SSE parser: a read is scanned backwards for its last complete `\nid: N\n` line,
+ * which is the highest version the connection holds (ids only grow on a stream). The chunked transfer
+ * framing around the frames never contains that pattern, and neither does JSON data (no raw newline). A
+ * pattern cut by a read boundary is found through the last 32 bytes of the previous read, kept per
+ * connection.
+ *
+ * WebSocket: real clients of the `ws` package (the framing, masking rules and close handshake are the
+ * protocol's, not ours), without permessage-deflate (the server does not offer it) and without UTF-8
+ * validation of text frames (the server's JSON is not what is measured). A message is not parsed: it is
+ * scanned for its `"auction":{` object and that object's first `"version":` key (in raw JSON a key never
+ * appears inside a string, where quotes are escaped; the auction view has no nested `version`), which is
+ * `auction.version`; messages without an auction (chat, presence, standing) hold no version. Each
+ * connection's first message (the snapshot) is also parsed, and the connection fails (`version-scan`)
+ * when the scan disagrees with the parse.
  *
  * Per connection only the highest version is kept; each time it grows, one jump `(time, from, to)` is
  * appended to a flat Float64Array. At the end of a phase the parent sends the time of each version's 201
@@ -17,17 +31,20 @@
  * and is counted in `heldBefore201`). Times on both sides are `performance.timeOrigin + performance.now()`,
  * one clock for every process on the machine.
  *
- * The first `slow` connections of the process stop reading once they hold their first version (socket
- * paused: the kernel buffers fill, then the server's writes to them fail); they are left out of the delay
- * and final-state figures. `resumeSlow` lets them read again and reports how many the server had closed.
+ * The first `slow` connections of the process stop reading once they hold their first version (the socket
+ * paused: SSE `socket.pause()`, WebSocket `ws.pause()`, which pauses `ws._socket` and keeps ws's own flow
+ * control from resuming it; the kernel buffers fill, then the server's writes to them stall); they are
+ * left out of the delay and final-state figures. `resumeSlow` lets them read again and reports how many
+ * the server had closed.
  */
-import { type Socket, connect } from 'node:net';
+import { connect } from 'node:net';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { WebSocket } from 'ws';
 
 export type SubscriberCommand =
   | {
       type: 'connect';
-      /** Only `sse` today; `ws` (the WebSocket room) needs an upgrade and a frame reader here. */
+      /** `sse`: Server-Sent Events over raw sockets; `ws`: the live room, `ws` clients. */
       transport: 'sse' | 'ws';
       host: string;
       port: number;
@@ -86,7 +103,16 @@ const TAIL = 32;
 const HISTOGRAM_MAX_MS = 120_000;
 const CONNECT_TIMEOUT_MS = 60_000;
 
+const AUCTION_KEY = Buffer.from('"auction":{');
+const VERSION_KEY = Buffer.from('"version":');
+
 const now = (): number => performance.timeOrigin + performance.now();
+
+/** What the process needs of an open connection, whatever its transport: read again, or go. */
+interface Handle {
+  resume(): void;
+  destroy(): void;
+}
 
 /** `\nid: <digits>\n` at `pos` (the needle's start) ending before `end`: the number, or -1 (cut off or malformed). */
 function idAt(buf: Buffer, pos: number, end: number): number {
@@ -113,13 +139,30 @@ function lastId(buf: Buffer, end: number): number {
   return -1;
 }
 
+/** `auction.version` of a live-room message (see the header), or -1 when it carries no auction. */
+function roomVersion(buf: Buffer): number {
+  const auction = buf.indexOf(AUCTION_KEY);
+  if (auction < 0) return -1;
+  const key = buf.indexOf(VERSION_KEY, auction + AUCTION_KEY.length);
+  if (key < 0) return -1;
+  const start = key + VERSION_KEY.length;
+  let i = start;
+  let value = 0;
+  for (; i < buf.length; i++) {
+    const ch = buf[i]!;
+    if (ch < 48 || ch > 57) break;
+    value = value * 10 + (ch - 48);
+  }
+  return i > start ? value : -1;
+}
+
 class Connections {
   readonly count: number;
   readonly slow: number;
-  readonly sockets: (Socket | null)[];
+  readonly sockets: (Handle | null)[];
   /** Highest version held; 0 before the first. */
   readonly maxVersion: Float64Array;
-  /** 0 connecting, 1 live (HTTP 200 and a first id), 2 failed before going live. */
+  /** 0 connecting, 1 live (HTTP 200 or 101, and a first version), 2 failed before going live. */
   readonly state: Uint8Array;
   readonly headerChecked: Uint8Array;
   /** Set once a live connection was closed (EOF, reset, error). */
@@ -174,12 +217,17 @@ class Connections {
       buf.copy(this.tails, base + keep, 0, n);
       this.tailLength[i] = keep + n;
     }
-    if (id > this.maxVersion[i]!) {
-      // Slow connections are left out of the delays.
-      if (!this.isSlow(i)) this.addJump(t, this.maxVersion[i]!, id);
-      this.maxVersion[i] = id;
-    }
+    this.hold(i, id, t);
     return true;
+  }
+
+  /** Connection i holds `version` (or an older one: nothing changes) at time t. */
+  hold(i: number, version: number, t: number): void {
+    if (version > this.maxVersion[i]!) {
+      // Slow connections are left out of the delays.
+      if (!this.isSlow(i)) this.addJump(t, this.maxVersion[i]!, version);
+      this.maxVersion[i] = version;
+    }
   }
 
   private addJump(t: number, from: number, to: number): void {
@@ -260,13 +308,17 @@ loopDelay.enable();
 /** One read buffer for every socket of the process: reads are handled synchronously, one at a time. */
 const readBuffer = Buffer.alloc(256 * 1024);
 
-function open(command: Extract<SubscriberCommand, { type: 'connect' }>): Promise<ConnectReply> {
-  if (command.transport !== 'sse')
-    return Promise.reject(new Error(`transport ${command.transport} is not implemented`));
+type Connect = Extract<SubscriberCommand, { type: 'connect' }>;
+/** Marks connection i live, or failed for `reason` (once: later calls are ignored). */
+type Settle = (i: number, live: boolean, reason?: string) => void;
+/** Opens connection i; calls `settle` once it holds its first version, or has failed. */
+type Starter = (i: number, settle: Settle) => void;
+
+function open(command: Connect): Promise<ConnectReply> {
   current?.destroyAll();
   const conns = new Connections(command.count, Math.min(command.slow, command.count));
   current = conns;
-  const request = `GET ${command.path} HTTP/1.1\r\nHost: ${command.host}:${command.port}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n`;
+  const startOne = command.transport === 'ws' ? roomStarter(command, conns) : sseStarter(command, conns);
   const started = now();
   const errors: Record<string, number> = {};
   let next = 0;
@@ -279,7 +331,7 @@ function open(command: Extract<SubscriberCommand, { type: 'connect' }>): Promise
       clearTimeout(timer);
       resolve({ connected, failed, ms: Math.round(now() - started), errors });
     };
-    const settle = (i: number, live: boolean, reason?: string) => {
+    const settle: Settle = (i, live, reason) => {
       if (conns.state[i] !== 0) return;
       conns.state[i] = live ? 1 : 2;
       if (live) connected++;
@@ -292,39 +344,11 @@ function open(command: Extract<SubscriberCommand, { type: 'connect' }>): Promise
       startMore();
       finish();
     };
-    const startOne = (i: number) => {
-      pending++;
-      const socket = connect({
-        host: command.host,
-        port: command.port,
-        onread: {
-          buffer: readBuffer,
-          callback: (n: number, buf: Uint8Array) => {
-            if (!conns.onRead(i, n, buf as Buffer)) {
-              settle(i, false, 'status');
-              return false;
-            }
-            if (conns.state[i] === 0 && conns.maxVersion[i]! > 0) {
-              settle(i, true);
-              if (conns.isSlow(i)) socket.pause();
-            }
-            return true;
-          },
-        },
-      });
-      conns.sockets[i] = socket;
-      socket.setNoDelay(true);
-      socket.on('connect', () => socket.write(request));
-      socket.on('error', (error: NodeJS.ErrnoException) => settle(i, false, error.code ?? 'error'));
-      socket.on('close', () => {
-        if (conns.state[i] === 1) conns.closed[i] = 1;
-        else settle(i, false, 'closed');
-      });
-      // Flowing, so that an EOF is noticed (the data itself goes to `onread`).
-      if (!conns.isSlow(i)) socket.resume();
-    };
     const startMore = () => {
-      while (pending < command.concurrency && next < conns.count) startOne(next++);
+      while (pending < command.concurrency && next < conns.count) {
+        pending++;
+        startOne(next++, settle);
+      }
     };
     const timer = setTimeout(() => {
       for (let i = 0; i < conns.count; i++) if (conns.state[i] === 0 && i < next) settle(i, false, 'timeout');
@@ -334,6 +358,83 @@ function open(command: Extract<SubscriberCommand, { type: 'connect' }>): Promise
     startMore();
     finish();
   });
+}
+
+/** SSE over a raw socket: the request written by hand, every read scanned for ids (`Connections.onRead`). */
+function sseStarter(command: Connect, conns: Connections): Starter {
+  const request = `GET ${command.path} HTTP/1.1\r\nHost: ${command.host}:${command.port}\r\nAccept: text/event-stream\r\nCache-Control: no-cache\r\n\r\n`;
+  return (i, settle) => {
+    const socket = connect({
+      host: command.host,
+      port: command.port,
+      onread: {
+        buffer: readBuffer,
+        callback: (n: number, buf: Uint8Array) => {
+          if (!conns.onRead(i, n, buf as Buffer)) {
+            settle(i, false, 'status');
+            return false;
+          }
+          if (conns.state[i] === 0 && conns.maxVersion[i]! > 0) {
+            settle(i, true);
+            if (conns.isSlow(i)) socket.pause();
+          }
+          return true;
+        },
+      },
+    });
+    conns.sockets[i] = socket;
+    socket.setNoDelay(true);
+    socket.on('connect', () => socket.write(request));
+    socket.on('error', (error: NodeJS.ErrnoException) => settle(i, false, error.code ?? 'error'));
+    socket.on('close', () => {
+      if (conns.state[i] === 1) conns.closed[i] = 1;
+      else settle(i, false, 'closed');
+    });
+    // Flowing, so that an EOF is noticed (the data itself goes to `onread`).
+    if (!conns.isSlow(i)) socket.resume();
+  };
+}
+
+/** The live room as an anonymous viewer: a `ws` client, each text message scanned for `auction.version`. */
+function roomStarter(command: Connect, conns: Connections): Starter {
+  const url = `ws://${command.host}:${command.port}${command.path}`;
+  return (i, settle) => {
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      handshakeTimeout: CONNECT_TIMEOUT_MS,
+    });
+    conns.sockets[i] = { resume: () => ws.resume(), destroy: () => ws.terminate() };
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return;
+      const t = now();
+      // binaryType 'nodebuffer' (the default): one Buffer per message.
+      const buf = data as Buffer;
+      const version = roomVersion(buf);
+      if (version < 0) return;
+      if (conns.state[i] === 0 && !scanAgrees(buf, version)) return settle(i, false, 'version-scan');
+      conns.hold(i, version, t);
+      if (conns.state[i] === 0) {
+        settle(i, true);
+        if (conns.isSlow(i)) ws.pause();
+      }
+    });
+    // A refused upgrade is an error too ("Unexpected server response: 429").
+    ws.on('error', (error: NodeJS.ErrnoException) => settle(i, false, error.code ?? error.message));
+    ws.on('close', () => {
+      if (conns.state[i] === 1) conns.closed[i] = 1;
+      else settle(i, false, 'closed');
+    });
+  };
+}
+
+/** Whether `roomVersion` found the version a full parse finds (checked on each connection's first message). */
+function scanAgrees(buf: Buffer, version: number): boolean {
+  try {
+    return (JSON.parse(buf.toString('utf8')) as { auction?: { version?: unknown } }).auction?.version === version;
+  } catch {
+    return false;
+  }
 }
 
 async function resumeSlow(finalVersion: number, waitMs: number): Promise<SlowReply> {

@@ -4,9 +4,11 @@
  *   npm run bench -- fan-out                                    10,000 subscribers, 50/200/1,000 bids/s,
  *                                                               10 s per rate (about 3 minutes)
  *   npm run bench -- fan-out --subscribers 1000 --seconds 5     quick mode (about a minute)
+ *   npm run bench -- fan-out --transport ws                     the same over the WebSocket live room
  *   options: --subscribers N (default 10000), --rates 50,200,1000, --seconds S per rate (default 10),
- *            --transport sse (the only one for now; `ws` is reserved for the WebSocket room
- *            GET /api/v1/auctions/:id/live, which does not exist yet)
+ *            --transport sse|ws (default sse): what the subscribers watch with, Server-Sent Events
+ *            (GET /api/v1/auctions/:id/events) or the live room (GET /api/v1/auctions/:id/live,
+ *            docs/live-room.md, as anonymous viewers)
  *   knob (environment): BENCH_FANOUT_PROCESSES, subscriber processes (default 4). The server gets this
  *   process's environment, so e.g. GAVEL_FANOUT_WORKERS=0 measures auction streams served in its main process.
  *
@@ -15,18 +17,21 @@
  *
  *   server: the real server (`src/main.ts`, embedded SQLite on a fresh temp dir, GAVEL_RATE_LIMITS=off),
  *           one hard-close auction open for 6 hours, 16 bidders with bearer tokens.
- *   floor:  bench/fan-out-floor.ts, a bare node:http broadcaster with no auction logic that serializes
- *           each state once and writes it to every socket (states arriving during a write loop are
- *           merged into the next one), with frames the size of the real ones; every POST is a new state.
+ *   floor:  bench/fan-out-floor.ts, a bare broadcaster with no auction logic that serializes each state
+ *           once and writes it to every socket (states arriving during a write loop are merged into the
+ *           next one), with frames the size of the real ones; every POST is a new state. In the
+ *           transport measured: SSE over node:http, or a bare `ws` WebSocketServer whose clients get a
+ *           snapshot, then each state as one WebSocket frame built once and written to every socket.
  *
- * Per target: the subscribers connect (raw sockets, bench/fan-out-subscriber.ts, BENCH_FANOUT_PROCESSES
- * processes, 2 % of them "slow": they stop reading after their first event); the target's RSS before and
- * after gives its memory per connection. Then one phase per rate: the bidders (in this process, one
- * keep-alive node:http Agent with 512 sockets opened before the phase, round-robin over the 16 tokens,
- * amounts growing by 1 per bid, open loop at the asked rate, at most 512 in flight: beyond that a bid is
- * counted in `bidsNotSent`) bid for S seconds; the time of each 201 is kept by version. Then
- * the run waits for the answers still in flight (≤ 20 s), reads the final version, waits (≤ 5 s) until
- * every subscriber that reads holds it, and asks the subscriber processes for:
+ * Per target: the subscribers connect (bench/fan-out-subscriber.ts, BENCH_FANOUT_PROCESSES processes; SSE:
+ * raw sockets that scan for `id:` lines; ws: `ws` clients that scan each message for `auction.version`;
+ * 2 % of them "slow": they stop reading after their first event, the snapshot, by pausing their socket);
+ * the target's RSS before and after gives its memory per connection. Then one phase per rate: the bidders
+ * (in this process, one keep-alive node:http Agent with 512 sockets opened before the phase, round-robin
+ * over the 16 tokens, amounts growing by 1 per bid, open loop at the asked rate, at most 512 in flight:
+ * beyond that a bid is counted in `bidsNotSent`) bid for S seconds; the time of each 201 is kept by
+ * version. Then the run waits for the answers still in flight (≤ 20 s), reads the final version, waits
+ * (≤ 5 s) until every subscriber that reads holds it, and asks the subscriber processes for:
  *
  *   delay   per (subscriber, version): first time the subscriber held that version or a later one, minus
  *           the time the version's 201 reached the bidder (0 when it held it earlier: a server may write
@@ -35,10 +40,12 @@
  *
  * bidRate = 201s received within the S seconds / S. CPU: utime+stime over the S seconds of the target's
  * process tree (/proc/<pid>/stat of it and its descendants: the server's writer thread and its fan-out
- * worker processes included), in % of one core; memory: VmRSS summed over the same tree. Load generators:
- * the subscriber processes plus this process (the bidders). After the last phase the slow subscribers
+ * worker processes included; SSE streams are served by those workers, live-room sockets by the main
+ * process, the one that runs the bid path), in % of one core; memory: VmRSS summed over the same tree.
+ * Load generators: the subscriber processes plus this process (the bidders). After the last phase the slow subscribers
  * read again: those the server had closed see EOF or a reset (`slow.closedByServer`), the rest should
- * catch up with the final state (the server closes a stream whose socket stayed full for 30 s).
+ * catch up with the final state (the server closes a stream whose socket stayed full for 30 s, an SSE
+ * stream and a room socket alike).
  *
  * Times are `performance.timeOrigin + performance.now()` in every process (one machine, one clock).
  * Everything runs on the same cores: read the figures with the load generators' CPU in mind.
@@ -46,8 +53,9 @@
  * Targets (issue): bidRate ≥ 95 % of the asked rate; finalStateShare 1; p99 ≤ 1.5 × the floor's p99;
  * ≤ 20 KB of server memory per connection.
  *
- * One JSON line on stdout: the headline phase's fields (200 bids/s, else the first rate) at the top level,
- * every rate in `phases`; a section is appended to docs/benchmarks.md.
+ * One JSON line on stdout (`transport` says which): the headline phase's fields (200 bids/s, else the
+ * first rate) at the top level, every rate in `phases`; a section is appended to docs/benchmarks.md
+ * (headed `fan-out, WebSocket, <date>` for ws).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -110,8 +118,7 @@ export function fanOutOptions(args: FanOutArgs): FanOutOptions {
   if (rates.some((r) => !Number.isFinite(r) || r <= 0 || r > 5000))
     throw new Error('--rates must be a comma-separated list of bids per second, each in (0, 5000]');
   if (!Number.isFinite(seconds) || seconds < 1 || seconds > 60) throw new Error('--seconds must be from 1 to 60');
-  if (transport !== 'sse' && transport !== 'ws')
-    throw new Error(`--transport must be sse (ws: later), not ${transport}`);
+  if (transport !== 'sse' && transport !== 'ws') throw new Error(`--transport must be sse or ws, not ${transport}`);
   return { subscribers, rates, seconds, transport };
 }
 
@@ -136,13 +143,26 @@ const mainFile = join(repoRoot, 'src', 'main.ts');
 const subscriberFile = join(repoRoot, 'bench', 'fan-out-subscriber.ts');
 const floorFile = join(repoRoot, 'bench', 'fan-out-floor.ts');
 
-/**
- * How a transport is subscribed to. Only SSE exists today; the WebSocket room (`GET /api/v1/auctions/:id/live`)
- * will need a subscriber mode that upgrades and reads WebSocket frames, and an entry here.
- */
-const TRANSPORTS: Record<FanOutOptions['transport'], { path(auctionId: string): string } | null> = {
-  sse: { path: (auctionId) => `/api/v1/auctions/${auctionId}/events` },
-  ws: null,
+/** How a transport is subscribed to (the floor serves both paths), and how the server counts its streams. */
+interface Transport {
+  /** In the docs section: `SSE`, `WebSocket`. */
+  label: string;
+  path(auctionId: string): string;
+  /** The server's gauge of open streams of this transport. */
+  streamsMetric: string;
+}
+
+const TRANSPORTS: Record<FanOutOptions['transport'], Transport> = {
+  sse: {
+    label: 'SSE',
+    path: (auctionId) => `/api/v1/auctions/${auctionId}/events`,
+    streamsMetric: 'gavel_sse_connections',
+  },
+  ws: {
+    label: 'WebSocket',
+    path: (auctionId) => `/api/v1/auctions/${auctionId}/live`,
+    streamsMetric: 'gavel_live_room_sockets',
+  },
 };
 
 const now = (): number => performance.timeOrigin + performance.now();
@@ -628,7 +648,7 @@ interface TargetRun {
   bytesPerConnection: number;
   phases: PhaseMeasure[];
   slow: SlowReply;
-  /** The server's own count of open SSE connections after the last phase (real server only). */
+  /** The server's own count of open streams of the transport after the last phase (real server only). */
   openStreamsAfterPhases: number | null;
   /** The processes of the target's tree by name (the server's fan-out workers, tsx's esbuild service). */
   processes: string[];
@@ -688,7 +708,7 @@ async function runTarget(
 
   let openStreamsAfterPhases: number | null = null;
   if (target.name === 'server')
-    openStreamsAfterPhases = (await readMetrics(target.url)).get('gavel_sse_connections') ?? null;
+    openStreamsAfterPhases = (await readMetrics(target.url)).get(TRANSPORTS[options.transport].streamsMetric) ?? null;
   const finalVersion = (await readVersion(target)).version;
   const slowReplies = await Promise.all(
     subscribers.map((s) => s.call<SlowReply>({ type: 'resumeSlow', finalVersion, waitMs: SLOW_WAIT_MS })),
@@ -829,10 +849,6 @@ async function startFloor(
 export async function fanOut(args: FanOutArgs): Promise<Record<string, unknown>> {
   const options = fanOutOptions(args);
   const transport = TRANSPORTS[options.transport];
-  if (!transport)
-    throw new Error(
-      `--transport ${options.transport}: the WebSocket room (GET /api/v1/auctions/:id/live) does not exist yet`,
-    );
   const host = machine();
   const date = new Date().toISOString();
   const processes = Math.min(PROCESSES, options.subscribers);
@@ -840,7 +856,7 @@ export async function fanOut(args: FanOutArgs): Promise<Record<string, unknown>>
   const targetNofile = options.subscribers + BID_SOCKETS + 1024;
   const subscriberNofile = Math.ceil(options.subscribers / processes) + 1024;
   log(
-    `fan-out: ${options.subscribers} subscribers (${options.transport}) in ${processes} processes, ${options.rates.join('/')} bids/s, ${options.seconds} s each, ${host.cpus} × ${host.cpuModel}`,
+    `fan-out: ${options.subscribers} subscribers (${transport.label}) in ${processes} processes, ${options.rates.join('/')} bids/s, ${options.seconds} s each, ${host.cpus} × ${host.cpuModel}`,
   );
 
   const subscribers = Array.from(
@@ -1009,8 +1025,29 @@ window, % of one core), both over the target's process tree (the server's fan-ou
 Targets: bids/s ≥ 95 % of the asked rate, every subscriber on the final state, p99 ≤ 1.5 × the floor's p99,
 ≤ 20 KB per connection. Load generators and server share the machine's cores: \`loadGenCpuPercent\` and
 \`subscriberLoopDelayP99Ms\` (the subscriber processes' own event-loop delay) say how much the measuring side
-weighs.
+weighs. This is the SSE run (\`--transport sse\`, the default); \`--transport ws\` is described below.
 `;
+
+const METHOD_WS = `## Method: fan-out over WebSocket
+
+\`${COMMAND} --transport ws\` (the same options and phases): the subscribers are in the live room
+(\`GET /api/v1/auctions/:id/live\`, docs/live-room.md) as anonymous viewers, clients of the \`ws\` package
+(no compression, no UTF-8 validation) that scan each message for \`auction.version\` (each connection's
+snapshot is also parsed, as a check of the scan); the 2 % slow ones pause their socket after the snapshot. The
+floor is a bare \`ws\` WebSocketServer in the floor process: a snapshot, then each state as one WebSocket text
+frame built once and written to every client's socket, merged while a write loop runs as for SSE. Unlike SSE
+streams, which the server's fan-out worker processes serve, the room's sockets stay in the server's main
+process, the one that sequences the bids: \`bidRate\` and \`bidP99Ms\` say whether delivery takes the bid
+path's time. Anonymous viewers get no standing and count in no presence, so they receive the auction's
+messages only. Delay, final state, memory and CPU are measured as for SSE (the open streams after the phases
+are \`gavel_live_room_sockets\`).
+`;
+
+/** Subscribers and floor of a transport, in a run's section. */
+const TRANSPORT_LINES: Record<FanOutOptions['transport'], string> = {
+  sse: 'SSE (`GET /api/v1/auctions/:id/events`, raw-socket subscribers), against a node:http SSE floor',
+  ws: "WebSocket live room (`GET /api/v1/auctions/:id/live`, anonymous `ws` clients; the room is served by the server's main process), against a bare `ws` WebSocketServer floor (one prebuilt frame per state)",
+};
 
 function docSection(
   result: Record<string, unknown>,
@@ -1054,18 +1091,27 @@ function docSection(
   );
   const slow = result.slow as { server: SlowReply & { openStreamsAfterPhases: number | null }; floor: SlowReply };
   const file = join(repoRoot, 'docs', 'benchmarks.md');
-  let hasMethod = false;
+  let existing = '';
   try {
-    hasMethod = readFileSync(file, 'utf8').includes('## Method: fan-out');
+    existing = readFileSync(file, 'utf8');
   } catch {
     // no file yet
   }
-  const command = `${COMMAND} --subscribers ${options.subscribers} --rates ${options.rates.join(',')} --seconds ${options.seconds}`;
-  return `${hasMethod ? '' : `${METHOD}\n`}## fan-out, ${date}
+  const methods = [
+    existing.includes('## Method: fan-out\n') ? '' : `${METHOD}\n`,
+    options.transport === 'ws' && !existing.includes('## Method: fan-out over WebSocket') ? `${METHOD_WS}\n` : '',
+  ].join('');
+  const transport = TRANSPORTS[options.transport];
+  // The SSE run's command and heading stay as they were before there was a choice (its series in the charts).
+  const flag = options.transport === 'sse' ? '' : ` --transport ${options.transport}`;
+  const heading = options.transport === 'sse' ? `fan-out, ${date}` : `fan-out, ${transport.label}, ${date}`;
+  const command = `${COMMAND} --subscribers ${options.subscribers} --rates ${options.rates.join(',')} --seconds ${options.seconds}${flag}`;
+  return `${methods}## ${heading}
 
 - Command: \`${command}\`
 - Machine: ${host.cpus} × ${host.cpuModel}, Node ${host.node}
-- ${options.subscribers} ${options.transport.toUpperCase()} subscribers (${slow.server.slow} slow), server ${String(result.serverBytesPerConnection)} B per connection (floor ${String(phases[0]?.floorBytesPerConnection)} B)
+- Transport: ${TRANSPORT_LINES[options.transport]}
+- ${options.subscribers} ${transport.label} subscribers (${slow.server.slow} slow), server ${String(result.serverBytesPerConnection)} B per connection (floor ${String(phases[0]?.floorBytesPerConnection)} B)
 - Slow subscribers: the server closed ${slow.server.closedByServer} of ${slow.server.slow}, ${slow.server.reachedFinal} caught up (floor: ${slow.floor.closedByServer} closed, ${slow.floor.reachedFinal} caught up)${result.warning ? `\n- Warning: ${String(result.warning)}` : ''}
 
 ${table}

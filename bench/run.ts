@@ -47,7 +47,7 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
   },
   'fan-out': {
     describe:
-      'subscribers on one auction (--subscribers N, default 10,000; SSE) while bids come at --rates 50,200,1000 per second for --seconds S each: delay from 201 to every subscriber vs. a bare node:http broadcaster, final state, memory per connection',
+      'subscribers on one auction (--subscribers N, default 10,000; --transport sse, or ws: the live room) while bids come at --rates 50,200,1000 per second for --seconds S each: delay from 201 to every subscriber vs. a bare broadcaster of the same transport, final state, memory per connection',
     run: async (options) => (await import('./fan-out.ts')).fanOut(options),
   },
   'ten-million': {
@@ -59,7 +59,7 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
 
 function usage(): string {
   const lines = Object.entries(scenarios).map(([name, s]) => `  ${name.padEnd(14)} ${s.describe}`);
-  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N] [--auctions N]\n       npm run bench -- fan-out [--subscribers N] [--rates 50,200,1000] [--seconds S] [--transport sse]\n       npm run bench -- ten-million [--auctions N] [--together M]\n\nscenarios:\n${lines.join('\n')}\n`;
+  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N] [--auctions N]\n       npm run bench -- fan-out [--subscribers N] [--rates 50,200,1000] [--seconds S] [--transport sse|ws]\n       npm run bench -- ten-million [--auctions N] [--together M]\n\nscenarios:\n${lines.join('\n')}\n`;
 }
 
 function parseOptions(): { name: string | undefined; options: Options } {

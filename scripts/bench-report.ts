@@ -116,11 +116,17 @@ const KNOWN: Record<string, Known> = {
     latency: ['p50Ms', 'p99Ms', 'maxMs', 'floorP50Ms', 'floorP99Ms', 'floorMaxMs'],
     history: ['bidRate', 'p99Ms'],
     notes: ['ratioToFloor'],
-    // 10,000 subscribers by default; quick runs with fewer are another series.
+    // 10,000 SSE subscribers by default; quick runs with fewer, and runs over the live room
+    // (`--transport ws`), are other series.
     variant: (figures) =>
-      typeof figures.subscribers === 'number' && figures.subscribers !== 10_000
-        ? `${formatNumber(figures.subscribers)} subscribers`
-        : null,
+      [
+        figures.transport === 'ws' ? 'WebSocket' : null,
+        typeof figures.subscribers === 'number' && figures.subscribers !== 10_000
+          ? `${formatNumber(figures.subscribers)} subscribers`
+          : null,
+      ]
+        .filter(Boolean)
+        .join(', ') || null,
   },
   'ten-million': {
     throughput: [],

@@ -95,6 +95,24 @@ test('bench fan-out runs: every subscriber that reads ends on the final state', 
   assert.equal(result.finalStateShare, 1);
 });
 
+test(
+  'bench fan-out over the live room (WebSocket) runs: every subscriber that reads ends on the final state',
+  { timeout: 300_000 },
+  async () => {
+    const result = await runBench(
+      ['fan-out', '--subscribers', '100', '--rates', '50', '--seconds', '1', '--transport', 'ws'],
+      { BENCH_FANOUT_PROCESSES: '2' },
+    );
+    hasFields(result, ['scenario', 'transport', 'bidRate', 'p99Ms', 'floorP99Ms', 'finalStateShare']);
+    assert.equal(result.transport, 'ws');
+    const connect = result.connect as { serverFailed: number; floorFailed: number };
+    assert.equal(connect.serverFailed, 0);
+    assert.equal(connect.floorFailed, 0);
+    assert.equal(result.finalStateShare, 1);
+    assert.equal(result.floorFinalStateShare, 1);
+  },
+);
+
 test('bench ten-million runs (scaled down): every auction due together is closed', { timeout: 300_000 }, async () => {
   const result = await runBench(['ten-million', '--auctions', '3000', '--together', '30'], {
     BENCH_CLOSE_LEAD: '3',
