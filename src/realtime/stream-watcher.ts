@@ -60,8 +60,12 @@ export function frameOf(framing: Framing, event: FeedEvent): string | Buffer {
   return framing === 'sse' ? sseFrame(event) : webSocketTextFrame(Buffer.from(roomFrame(event)));
 }
 
-/** Room sockets written per loop turn before the event loop takes other work (bids) again. */
-const ROUND_SLICE = 500;
+/**
+ * Room sockets written per loop turn before the event loop takes other work (bids) again. With 1,000
+ * sockets, 100 halved the bids' p99 of 500 (76–107 ms against 212–261 ms, the same run conditions) for a
+ * similar delivery delay; 50 cut bids a little more and delayed delivery more (docs/performance.md).
+ */
+const ROUND_SLICE = 100;
 /** A room socket at most this many events behind gets each of them in its round; further behind, the latest. */
 const ROUND_MERGE_AFTER = 32;
 
