@@ -13,7 +13,7 @@ import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
 import { auctionParams, placeBidBody, problem } from '../schemas.ts';
 
 /** A client frame larger than this closes the socket (1009): no message of the protocol comes near it. */
-const MAX_FRAME_BYTES = 16 * 1024;
+export const LIVE_MAX_FRAME_BYTES = 16 * 1024;
 /** A socket with this much unsent is full: the auction's events merge until it drains. */
 const HIGH_WATER_BYTES = 256 * 1024;
 /** Room messages (chat, presence) to a socket this far behind are skipped rather than queued. */
@@ -223,8 +223,6 @@ function socketSink(socket: WebSocket, connection: Socket): StreamSink {
     destroy: () => socket.terminate(),
   };
 }
-
-export const LIVE_MAX_FRAME_BYTES = MAX_FRAME_BYTES;
 
 /**
  * Closes a live-room socket with 1001 (going away: the server shuts down, or the auction is gone); the

@@ -339,19 +339,11 @@ export class LiveRooms {
   }
 
   private userArrived(room: Room, userId: string): void {
+    // Whether they have bid here (and so hear their standing) is read once, after their snapshot
+    // (`tellStanding`).
     if (room.presence.arrive(userId)) {
       this.publishPresence(room);
       this.recount(room);
-    }
-    if (!room.standings.has(userId)) {
-      // Whether they have bid here decides whether they hear their standing (`null`: not told yet).
-      this.o.store.bidderActivityOn(userId, room.auctionId).then(
-        (activity) => {
-          if (activity !== null && !room.standings.has(userId) && room.presence.isLocal(userId))
-            room.standings.set(userId, null);
-        },
-        (error: unknown) => this.o.logger.warn({ err: toError(error) }, 'live room: bidder lookup failed'),
-      );
     }
   }
 
@@ -363,7 +355,10 @@ export class LiveRooms {
     }
   }
 
-  /** Tells one member's user their standing now (after their snapshot), when they have bid here. */
+  /**
+   * Tells one member's user their standing now (after their snapshot), when they have bid here; from then
+   * on the room follows it (`standings`).
+   */
   private async tellStanding(room: Room, userId: string, member: RoomMember): Promise<void> {
     try {
       const [state, activity] = await Promise.all([
@@ -384,7 +379,8 @@ export class LiveRooms {
    * order they registered, and this one registered first, so it defers to the end of the dispatch).
    */
   private onAuctionEvent(room: Room, event: FeedEvent): void {
-    if (room.standings.size === 0 && event.type !== 'bid') return;
+    // Standings concern this node's signed-in users only: a room of anonymous watchers parses nothing.
+    if (!room.presence.hasLocalUsers || (room.standings.size === 0 && event.type !== 'bid')) return;
     // After the dispatch, and after the rounds that write it to this room's sockets: a standing never
     // arrives before the event that caused it.
     setImmediate(() =>
@@ -419,7 +415,7 @@ export class LiveRooms {
         return;
       case 'presence':
         room.presence.heard(message.node, message.users, this.o.clock.now());
-        if (message.ask && room.presence.localUsers.length > 0) this.publishPresence(room);
+        if (message.ask && room.presence.hasLocalUsers) this.publishPresence(room);
         this.recount(room);
         return;
     }
@@ -438,7 +434,7 @@ export class LiveRooms {
   /** Repeats this node's presence in every room that has signed-in users, and forgets silent nodes. */
   private heartbeat(): void {
     for (const room of this.rooms.values()) {
-      if (room.presence.localUsers.length > 0) this.publishPresence(room);
+      if (room.presence.hasLocalUsers) this.publishPresence(room);
       this.recount(room);
     }
   }

@@ -22,6 +22,10 @@ export class RoomPresence {
     return this.announced;
   }
 
+  get hasLocalUsers(): boolean {
+    return this.local.size > 0;
+  }
+
   get localUsers(): string[] {
     return [...this.local.keys()];
   }
