@@ -25,9 +25,23 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(1);
 }
+// Node 20 runs each file in its own process and applies --test-timeout to the file as a whole: a file that
+// hangs fails after this long instead of holding the run until CI's own limit. The longest file takes ~2 min.
+const fileTimeoutMs = Number(process.env.GAVEL_TEST_FILE_TIMEOUT_MS ?? 600_000);
+// A file whose tests have all finished but which still holds a handle (a socket, a child process) would keep
+// the runner waiting for its exit forever; --test-force-exit ends it once its tests are done.
 const result = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=1',
+    `--test-timeout=${fileTimeoutMs}`,
+    '--test-force-exit',
+    '--test-reporter=spec',
+    ...files,
+  ],
   { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 process.exit(result.status ?? 1);

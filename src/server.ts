@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import pino from 'pino';
 import { Redis } from 'ioredis';
@@ -10,6 +11,11 @@ import { createMetrics } from './metrics.ts';
 import { HttpModerator } from './moderation/index.ts';
 import { PostgresStore } from './store/postgres/index.ts';
 import { SqliteStore } from './store/sqlite/index.ts';
+
+/** After SIGTERM, connections still open this long are cut (ms). */
+const SHUTDOWN_CUT_CONNECTIONS_MS = 7000;
+/** After SIGTERM, the process exits (code 1) if the shutdown has not finished by then (ms). */
+const SHUTDOWN_EXIT_MS = 9500;
 
 /**
  * Builds the real service from a configuration and serves it until SIGTERM
@@ -63,11 +69,29 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     'gavel is serving',
   );
 
+  // Every open connection, so that shutdown can cut the ones that outlive its graceful steps.
+  const connections = new Set<Socket>();
+  app.server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+  });
+
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing bids in flight');
+    // The graceful steps answer every queued bid and ask every stream to reconnect elsewhere. A connection
+    // that outlives them (a request that never ends, a client caught mid-upgrade) would hold app.close()
+    // forever: it is cut so that the stores still close, and a shutdown stuck anyway ends the process.
+    setTimeout(() => {
+      logger.warn({ connections: connections.size }, 'shutdown: cutting the connections still open');
+      for (const socket of connections) socket.destroy();
+    }, SHUTDOWN_CUT_CONNECTIONS_MS).unref();
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting');
+      process.exit(1);
+    }, SHUTDOWN_EXIT_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {
