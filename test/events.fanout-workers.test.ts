@@ -2,8 +2,9 @@
  * Auction streams served by fan-out workers (child processes that own the sockets, src/realtime/fanout):
  * the sockets really move out of the server's process, every watcher gets the same ordered stream as
  * before, a worker killed mid-stream frees its streams' slots and is replaced, clients resume from
- * Last-Event-ID, and shutdown ends the workers' streams. The stream suites (events, security.streams,
- * events.lossy-bus, …) also run with workers: `npm run test:fanout`.
+ * Last-Event-ID, and shutdown ends the workers' streams. The same for live-room sockets, whose chat, bids
+ * and standings cross between the worker and the main process. The stream suites (events,
+ * security.streams, events.lossy-bus, live.room, …) also run with workers: `npm run test:fanout`.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -18,6 +19,7 @@ import {
   createUser,
   startTestApp,
 } from './support/harness.ts';
+import { RoomClient, type RoomMessage, roomUrl } from './support/room-client.ts';
 import { SseClient } from './support/sse-client.ts';
 
 let app: TestApp;
@@ -172,4 +174,139 @@ test('shutdown ends the streams the workers hold, and the app closes', async () 
   } finally {
     await own.dispose();
   }
+});
+
+/** The versions of the auction events a room socket got, in arrival order. */
+const roomVersions = (client: RoomClient) =>
+  client.messages.flatMap((m) =>
+    m.type === 'snapshot' || m.type === 'bid' || m.type === 'closed'
+      ? [(m.auction as { version: number }).version]
+      : [],
+  );
+const isBidEvent = (version: number) => (m: RoomMessage) =>
+  m.type === 'bid' && (m.auction as { version: number }).version === version;
+
+test('live-room sockets are served by the workers: chat, bids over the socket and standings cross both ways, in order', async () => {
+  const pool = app.fanout!;
+  const auction = await createAuction(app.app, seller, { startingPrice: 100 });
+  const url = roomUrl(base, auction.id);
+  const [alice, bob] = [bidders[0]!, bidders[1]!];
+  const sockets = await Promise.all([
+    RoomClient.connect(url, alice.auth),
+    RoomClient.connect(url, alice.auth),
+    RoomClient.connect(url, bob.auth),
+    RoomClient.connect(url),
+  ]);
+  await eventually(() => pool.streamCount === 4);
+  assert.ok(
+    pool.streamsPerWorker.every((n) => n >= 1),
+    `sockets per worker: ${pool.streamsPerWorker.join(', ')}`,
+  );
+  for (const socket of sockets) await socket.waitFor('snapshot', (m) => m.type === 'snapshot');
+  for (const socket of sockets) assert.equal(socket.messages[0]!.type, 'snapshot');
+  // Both signed-in users counted, on every socket (in its snapshot or told after it).
+  for (const socket of sockets)
+    await socket.waitFor('two participants', (m) => m.participants === 2 && m.type !== 'chat');
+
+  // Chat from a socket on one worker reaches every socket, on both workers.
+  sockets[2]!.send({ type: 'chat', text: 'hello from bob' });
+  for (const socket of sockets)
+    await socket.waitFor(
+      'the chat',
+      (m) => m.type === 'chat' && (m.message as { text: string }).text === 'hello from bob',
+    );
+
+  // A bid over the socket: one bid_result, stored; its standing reaches Alice's sockets only, after the event.
+  sockets[0]!.send({ type: 'bid', ref: 'r1', amount: 100 });
+  const result = await sockets[0]!.waitFor('bid_result', (m) => m.type === 'bid_result' && m.ref === 'r1');
+  assert.equal(result.status, 201);
+  const stored = (await app.sequencer.getAuction(auction.id))!;
+  assert.equal(stored.version, 2);
+  for (const socket of sockets.slice(0, 2)) {
+    const standing = await socket.waitFor('leading', (m) => m.type === 'standing' && m.standing === 'leading');
+    assert.ok(
+      socket.messages.findIndex(isBidEvent(2)) < socket.messages.indexOf(standing),
+      'the standing comes after the event that caused it',
+    );
+  }
+  // Outbid over HTTP: Alice's sockets are told, after the event; Bob's is told he leads.
+  assert.equal((await bid(auction.id, bob, 200)).status, 201);
+  for (const socket of sockets.slice(0, 2)) {
+    const outbid = await socket.waitFor('outbid', (m) => m.type === 'standing' && m.standing === 'outbid');
+    assert.ok(socket.messages.findIndex(isBidEvent(3)) < socket.messages.indexOf(outbid));
+  }
+  await sockets[2]!.waitFor('bob leading', (m) => m.type === 'standing' && m.standing === 'leading');
+  assert.equal(sockets[3]!.ofType('standing').length, 0, 'an anonymous watcher has no standing');
+  assert.equal(sockets[0]!.ofType('bid_result').length, 1);
+  assert.equal(sockets[1]!.ofType('bid_result').length, 0, 'the answer goes to the socket that bid');
+
+  // Concurrent bids over HTTP: every socket ends on the final version, strictly in order.
+  await Promise.all(
+    bidders.map(async (who, b) => {
+      for (let i = 0; i < 10; i++) await bid(auction.id, who, 300 + (i * 4 + b + 1) * 10);
+    }),
+  );
+  const final = (await app.sequencer.getAuction(auction.id))!.version;
+  for (const socket of sockets) {
+    await socket.waitFor('final version', isBidEvent(final));
+    const seen = roomVersions(socket);
+    for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! > seen[i - 1]!, `versions: ${seen.join(',')}`);
+  }
+  await Promise.all(sockets.map((socket) => socket.close()));
+  await eventually(() => pool.streamCount === 0);
+});
+
+test('a worker killed under live-room sockets: they close, their users leave the presence, and they resume after their last version', async () => {
+  const pool = app.fanout!;
+  const auction = await createAuction(app.app, seller, { startingPrice: 100 });
+  const url = roomUrl(base, auction.id);
+  const sockets = await Promise.all(bidders.map((who) => RoomClient.connect(url, who.auth)));
+  await eventually(() => pool.streamCount === 4);
+  for (const socket of sockets)
+    await socket.waitFor('four participants', (m) => m.participants === 4 && m.type !== 'chat');
+  assert.equal((await bid(auction.id, bidders[0]!, 100)).status, 201);
+  for (const socket of sockets) await socket.waitFor('the bid', isBidEvent(2));
+
+  const [victim] = pool.pids;
+  const onVictim = pool.streamsPerWorker[0]!;
+  assert.ok(onVictim > 0 && onVictim < 4);
+  const seenBefore = sockets.map((socket) => socket.messages.length);
+  const killedAt = Date.now();
+  process.kill(victim!, 'SIGKILL');
+  await eventually(() => sockets.filter((s) => s.closed !== null).length === onVictim);
+  const survivors = sockets.filter((s) => s.closed === null);
+  // Their users are gone from the room within 2 s (the main process sees their sockets end at once).
+  await eventually(() =>
+    survivors.every((socket) =>
+      socket.messages
+        .slice(seenBefore[sockets.indexOf(socket)])
+        .some((m) => m.type === 'presence' && m.participants === 4 - onVictim),
+    ),
+  );
+  assert.ok(Date.now() - killedAt < 2_000, `presence updated after ${Date.now() - killedAt} ms`);
+
+  assert.equal((await bid(auction.id, bidders[1]!, 200)).status, 201);
+  const resumed = await Promise.all(
+    sockets
+      .filter((s) => s.closed !== null)
+      .map((s) => {
+        const who = bidders[sockets.indexOf(s)]!;
+        return RoomClient.connect(roomUrl(base, auction.id, 2), who.auth);
+      }),
+  );
+  for (const socket of resumed) {
+    await socket.waitFor('the missed bid', isBidEvent(3));
+    assert.equal(socket.messages[0]!.type, 'resumed');
+    assert.deepEqual(roomVersions(socket), [3]);
+  }
+  for (const socket of resumed) await socket.waitFor('everyone back', (m) => m.participants === 4);
+  await eventually(() =>
+    survivors.every((socket) =>
+      socket.messages
+        .slice(seenBefore[sockets.indexOf(socket)])
+        .some((m) => m.type === 'presence' && m.participants === 4),
+    ),
+  );
+  await Promise.all([...survivors, ...resumed].map((socket) => socket.close()));
+  await eventually(() => pool.streamCount === 0);
 });

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type Bus, type BusMessage, type Unsubscribe, auctionTopic, userTopic } from '../bus/index.ts';
@@ -8,8 +9,11 @@ import type { Sequencer } from '../engine/index.ts';
 import { toError } from '../error-catalogue.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Store, StoredEvent, UserEvent } from '../store/index.ts';
-import type { FanoutPool } from './fanout/fanout-pool.ts';
-import type { FeedEvent } from './fanout/protocol.ts';
+import type { EventForwarder, FanoutPool } from './fanout/fanout-pool.ts';
+import type { FeedEvent, RoomStart, UpgradeRequest } from './fanout/protocol.ts';
+
+/** A live room's sockets in the fan-out workers: their own key, as their frames differ from SSE's. */
+const roomStreamKey = (auctionId: string) => `room:${auctionId}`;
 import {
   EventFrames,
   type Feed,
@@ -156,25 +160,15 @@ export class StreamHub {
       },
     });
     const { fanout, metrics } = this.options;
-    if (fanout && !this.closing && fanout.canAdopt(res)) {
+    if (fanout && !this.closing && fanout.canAdopt(res.socket, res.req.httpVersion)) {
       metrics.sseConnections.inc();
       fanout.adopt({
-        res,
+        socket: res.socket,
+        kind: 'sse',
         key: feed.key,
-        feed,
+        feed: { start: feed.start, history: feed.history, canResume: feed.canResume },
         lastEventId,
-        listen: (forwarder) => {
-          const listener: FeedListener = {
-            get position() {
-              return forwarder.position;
-            },
-            offer: (event) => forwarder.offer(event),
-            beat: () => {},
-            end: () => {},
-          };
-          const ready = this.register(feed, listener);
-          return { unlisten: () => this.unregister(feed.key, listener), ready };
-        },
+        listen: (forwarder) => this.forward(feed, forwarder),
         onClosed: () => {
           metrics.sseConnections.dec();
           onClosed();
@@ -201,6 +195,76 @@ export class StreamHub {
     const { watcher, detach } = this.watch(sink, this.auctionFeed(auctionId, frames), 'room');
     void this.catchUp(watcher, lastVersion);
     return detach;
+  }
+
+  /** Whether a live-room socket (its upgrade request's) can be served by a fan-out worker. */
+  canAdoptRoom(socket: unknown, httpVersion: string): socket is Socket {
+    return !this.closing && this.options.fanout?.canAdopt(socket, httpVersion) === true;
+  }
+
+  /**
+   * Hands a live-room socket, before its handshake, to a fan-out worker (the caller checked
+   * `canAdoptRoom`): the worker completes the upgrade and writes the first message (`first`), the
+   * auction's events (the same shared subscription as every stream of the auction) and the room's
+   * messages. Returns the socket's number, for `sendRoom`.
+   */
+  adoptRoom(request: {
+    socket: Socket;
+    upgrade: UpgradeRequest;
+    auctionId: string;
+    lastVersion: number | null;
+    first: { snapshot(state: Auction): Promise<RoomStart>; resumed(): Promise<RoomStart> };
+    onFrame(text: string | null): void;
+    onStarted(): void;
+    onClosed(): void;
+  }): number {
+    const { auctionId, first } = request;
+    const { sequencer } = this.options;
+    const feed = this.auctionFeed(auctionId, { snapshot: () => '' });
+    return this.options.fanout!.adopt({
+      socket: request.socket,
+      kind: 'room',
+      upgrade: request.upgrade,
+      key: roomStreamKey(auctionId),
+      feed: {
+        history: feed.history,
+        canResume: feed.canResume,
+        async start() {
+          const state = await sequencer.getAuction(auctionId);
+          return state === null ? null : first.snapshot(state);
+        },
+        resumed: () => first.resumed(),
+      },
+      lastEventId: request.lastVersion,
+      listen: (forwarder) => this.forward(feed, forwarder),
+      onClosed: request.onClosed,
+      onFrame: request.onFrame,
+      onStarted: request.onStarted,
+    });
+  }
+
+  /** A room message to every live-room socket of the auction served by this node's fan-out workers. */
+  broadcastRoom(auctionId: string, message: string, extra: { chatId?: string; participants?: number } = {}): void {
+    this.options.fanout?.broadcast(roomStreamKey(auctionId), message, extra);
+  }
+
+  /** A room message to one live-room socket served by a fan-out worker (`adoptRoom`'s number). */
+  sendRoom(stream: number, message: string): void {
+    this.options.fanout?.send(stream, message);
+  }
+
+  /** Registers a fan-out worker's forwarder for a feed's live events (see `AdoptRequest.listen`). */
+  private forward(feed: Feed, forwarder: EventForwarder): { unlisten: () => void; ready: Promise<void> } {
+    const listener: FeedListener = {
+      get position() {
+        return forwarder.position;
+      },
+      offer: (event) => forwarder.offer(event),
+      beat: () => {},
+      end: () => {},
+    };
+    const ready = this.register(feed, listener);
+    return { unlisten: () => this.unregister(feed.key, listener), ready };
   }
 
   /**

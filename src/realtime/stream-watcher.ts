@@ -3,42 +3,12 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { BusMessage } from '../bus/index.ts';
 import { toError } from '../error-catalogue.ts';
-import { type FeedEvent, sseFrame } from './fanout/protocol.ts';
+import { type FeedEvent, roomFrame, sseFrame, webSocketTextFrame } from './fanout/protocol.ts';
+
+export { roomFrame, webSocketTextFrame };
 
 /** How a stream's events are written: Server-Sent Events, or the live room's JSON messages. */
 export type Framing = 'sse' | 'room';
-
-/**
- * The live room's message for a stored event: `{ "type": "bid", "bid", "auction" }` and the like. The
- * event's data is already an object's JSON (`{"bid":…,"auction":…}`), so the type is spliced in front of its
- * fields rather than parsed and serialized again.
- */
-export function roomFrame(event: FeedEvent): string {
-  const fields = event.data.length > 2 ? `,${event.data.slice(1)}` : '}';
-  return `{"type":${JSON.stringify(event.type)}${fields}`;
-}
-
-/**
- * A complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as every server frame is) around
- * `payload`. Identical for every socket, so it is built once per event and written to each socket's TCP
- * stream as it is: the per-socket cost is one write, not a framing and an encoding.
- */
-export function webSocketTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
-  if (length < 126) frame[1] = length;
-  else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(frame, headerLength);
-  return frame;
-}
 
 /**
  * One event's frames, each made at most once however many streams take it: the SSE text, and the live

@@ -83,6 +83,19 @@ export class RoomClient {
   }
 
   /**
+   * Waits for a message matching `predicate` from index `from` on (`messages.length` read before an action
+   * whose effect may arrive before the action's own promise resolves).
+   */
+  since(
+    from: number,
+    what: string,
+    predicate: (message: RoomMessage) => boolean,
+    timeoutMs = 10_000,
+  ): Promise<RoomMessage> {
+    return this.waitFrom(from, what, predicate, timeoutMs);
+  }
+
+  /**
    * The first message from index `from` on that matches. Each message is looked at once, and one timer
    * serves the whole wait: a test may hold a thousand sockets, each waiting while hundreds of messages come.
    */

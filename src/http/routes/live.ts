@@ -5,15 +5,16 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, errorCatalogue, toError } from '../../error-catalogue.ts';
 import type { RoomMember, RoomUser } from '../../realtime/index.ts';
+import { LIVE_MAX_FRAME_BYTES } from '../../realtime/fanout/protocol.ts';
 import type { StreamSink } from '../../realtime/stream-watcher.ts';
+
+export { LIVE_MAX_FRAME_BYTES };
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { checkIdempotencyKey } from '../idempotency-key.ts';
 import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
 import { auctionParams, placeBidBody, problem } from '../schemas.ts';
 
-/** A client frame larger than this closes the socket (1009): no message of the protocol comes near it. */
-export const LIVE_MAX_FRAME_BYTES = 16 * 1024;
 /** A socket with this much unsent is full: the auction's events merge until it drains. */
 const HIGH_WATER_BYTES = 256 * 1024;
 /** Room messages (chat, presence) to a socket this far behind are skipped rather than queued. */
@@ -65,7 +66,15 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
         }
         const slot = await ctx.streams.acquire(addressKey(request.ip), user?.id ?? null);
         if ('refused' in slot) throw refuseWithRateLimit(reply, slot.refused, 5);
-        admissions.set(request, { user, release: slot.release });
+        const admission = { user, release: slot.release };
+        const socket = request.raw.socket;
+        if (request.ws && upgradeHeadIsEmpty(request) && ctx.hub.canAdoptRoom(socket, request.raw.httpVersion)) {
+          // A fan-out worker completes the handshake and serves the socket; the route's handler never runs.
+          reply.hijack();
+          serveInWorker(ctx, request, socket, admission);
+          return;
+        }
+        admissions.set(request, admission);
       },
     },
     (socket, request) => {
@@ -73,8 +82,7 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
       if (!admission) return socket.close(1011, 'not admitted');
       admissions.delete(request);
       const auctionId = request.params.id;
-      const raw = request.query.lastVersion;
-      const lastVersion = raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+      const lastVersion = lastVersionOf(request.query.lastVersion);
       const member: RoomMember = {
         user: admission.user,
         sink: socketSink(socket, request.raw.socket),
@@ -98,6 +106,61 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
     },
   );
 }
+
+/**
+ * A live-room socket served by a fan-out worker: the worker writes the auction's events and the room's
+ * broadcasts; this process keeps the member in the room, answers what its client sends (chat, bids) and
+ * sends it its own messages through the worker.
+ */
+function serveInWorker(
+  ctx: RouteContext,
+  request: FastifyRequest<{ Params: { id: string }; Querystring: { lastVersion?: string } }>,
+  socket: Socket,
+  admission: Admission,
+): void {
+  const auctionId = request.params.id;
+  let stream = 0;
+  const member: RoomMember = {
+    user: admission.user,
+    sink: null,
+    send: (message) => ctx.hub.sendRoom(stream, message),
+  };
+  let membership: { started(): void; leave(): void } | null = null;
+  stream = ctx.hub.adoptRoom({
+    socket,
+    upgrade: { url: request.raw.url ?? '/', headers: request.raw.headers },
+    auctionId,
+    lastVersion: lastVersionOf(request.query.lastVersion),
+    first: ctx.rooms.firstMessages(auctionId),
+    onFrame: (text) =>
+      void handleFrame(ctx, member, auctionId, text).catch((error: unknown) => {
+        request.log.error({ err: toError(error) }, 'live room: frame handling failed');
+        member.send(JSON.stringify({ type: 'error', code: 'INTERNAL_ERROR', detail: 'Internal error' }));
+      }),
+    onStarted: () => membership?.started(),
+    onClosed: () => {
+      membership?.leave();
+      admission.release();
+    },
+  });
+  // Before any message of the worker can come (they are read on a later turn of the loop).
+  membership = ctx.rooms.joinServed(member, auctionId);
+}
+
+/**
+ * Whether nothing came after the upgrade request's head (a client waits for the handshake's answer before
+ * sending frames): only then can the socket be handed over as it is. The plugin keeps those bytes under a
+ * symbol of its own.
+ */
+function upgradeHeadIsEmpty(request: FastifyRequest): boolean {
+  const raw = request.raw as unknown as Record<symbol, unknown>;
+  const key = Object.getOwnPropertySymbols(raw).find((symbol) => symbol.description === 'ws-head');
+  const head = key === undefined ? undefined : raw[key];
+  return Buffer.isBuffer(head) && head.length === 0;
+}
+
+const lastVersionOf = (raw: string | undefined): number | null =>
+  raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
 
 /** One client frame: a chat message or a bid; anything else is answered with an `error`, never a close. */
 async function handleFrame(ctx: RouteContext, member: RoomMember, auctionId: string, text: string | null) {

@@ -1,23 +1,34 @@
 /**
  * The main process's side of the fan-out workers (fanout-worker.ts): forks them, hands each auction stream's
- * socket to the one with the fewest streams, forwards each live event once per worker that watches its
- * auction, and answers the workers' reads (snapshot, history) from the hub's feeds, which own the store.
+ * socket (SSE or live room) to the one with the fewest streams, forwards each live event once per worker
+ * that watches its auction, answers the workers' reads (snapshot, history) from the hub's feeds, which own
+ * the store, and carries the live room's messages both ways.
  * A worker that dies takes its streams with it (their clients reconnect with Last-Event-ID and resume);
  * it is started again.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { Socket } from 'node:net';
-import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Metrics } from '../../metrics.ts';
 import { toError } from '../../error-catalogue.ts';
-import type { FeedEvent, FromWorker, ToWorker, WorkerSettings } from './protocol.ts';
+import type {
+  FeedEvent,
+  FromWorker,
+  RoomStart,
+  StreamKind,
+  ToWorker,
+  UpgradeRequest,
+  WorkerSettings,
+} from './protocol.ts';
 
 /** What a worker reads of a stream's feed through the main process. */
 export interface RemoteFeed {
-  start(): Promise<{ version: number; text: string } | null>;
+  /** The first message: an SSE snapshot, or a live room's `snapshot` (a RoomStart). */
+  start(): Promise<{ version: number; text: string } | RoomStart | null>;
   history(after: number, limit: number): Promise<FeedEvent[]>;
   canResume(after: number, firstPage: FeedEvent[]): Promise<boolean>;
+  /** A live room's `resumed` message. */
+  resumed?(): Promise<RoomStart>;
 }
 
 /** Receives a key's live events in the main process (registered with the hub's shared subscription). */
@@ -28,8 +39,12 @@ export interface EventForwarder {
 }
 
 export interface AdoptRequest {
-  res: ServerResponse;
-  /** The feed's key, e.g. `auction:<id>`. */
+  /** The connection, nothing written to it yet (`canAdopt`). */
+  socket: Socket;
+  kind: StreamKind;
+  /** A live-room socket's upgrade request: the worker completes the handshake. */
+  upgrade?: UpgradeRequest;
+  /** The stream's key in the workers: `auction:<id>` (SSE) or `room:<id>` (live room). */
   key: string;
   feed: RemoteFeed;
   lastEventId: number | null;
@@ -40,6 +55,18 @@ export interface AdoptRequest {
   listen(forwarder: EventForwarder): { unlisten: () => void; ready: Promise<void> };
   /** Called once, when the stream has ended (its slot is free again). */
   onClosed(): void;
+  /** A live-room socket's client sent a message (null: a binary frame). */
+  onFrame?(text: string | null): void;
+  /** A live-room socket's first message is out and it has caught up. */
+  onStarted?(): void;
+}
+
+/** A stream's handlers in the main process. */
+interface StreamEntry {
+  key: string;
+  onClosed: () => void;
+  onFrame?: (text: string | null) => void;
+  onStarted?: () => void;
 }
 
 export interface FanoutPoolOptions {
@@ -63,7 +90,7 @@ interface Worker {
   ready: boolean;
   /** It once reached `ready`: restarted if it dies (a worker that cannot start fails the start instead). */
   started: boolean;
-  streams: Map<number, { key: string; onClosed: () => void }>;
+  streams: Map<number, StreamEntry>;
   keys: Map<string, WorkerKey>;
   ended: (() => void) | null;
 }
@@ -89,6 +116,8 @@ function loaderArgs(): string[] {
 
 export class FanoutPool {
   private readonly workers: Worker[] = [];
+  /** Which worker serves each stream. */
+  private readonly workerOf = new Map<number, Worker>();
   private nextStream = 1;
   private closing = false;
 
@@ -116,11 +145,11 @@ export class FanoutPool {
   }
 
   /**
-   * Whether this response's socket can be handed to a worker: a plain TCP socket (not an injected request,
-   * not TLS), HTTP/1.1 (the worker answers with a chunked body), nothing written to it yet.
+   * Whether a request's socket can be handed to a worker: a plain TCP socket (not an injected request,
+   * not TLS), HTTP/1.1 (the worker answers with a chunked body, or a WebSocket handshake), nothing written
+   * to it yet.
    */
-  canAdopt(res: ServerResponse): boolean {
-    const socket = res.socket;
+  canAdopt(socket: unknown, httpVersion: string): socket is Socket {
     return (
       !this.closing &&
       this.workers.some((w) => w.ready) &&
@@ -128,18 +157,24 @@ export class FanoutPool {
       !('encrypted' in socket) &&
       (socket as unknown as { _handle: unknown })._handle != null &&
       socket.writableLength === 0 &&
-      res.req.httpVersion === '1.1'
+      httpVersion === '1.1'
     );
   }
 
-  /** Hands the stream to the worker with the fewest streams (the caller checked `canAdopt`). */
-  adopt(request: AdoptRequest): void {
+  /** Hands the stream to the worker with the fewest streams (the caller checked `canAdopt`); its number. */
+  adopt(request: AdoptRequest): number {
     const worker = this.workers
       .filter((w) => w.ready)
       .reduce((best, w) => (w.streams.size < best.streams.size ? w : best));
     const stream = this.nextStream++;
-    const { res, key } = request;
-    worker.streams.set(stream, { key, onClosed: request.onClosed });
+    const { socket, key } = request;
+    worker.streams.set(stream, {
+      key,
+      onClosed: request.onClosed,
+      onFrame: request.onFrame,
+      onStarted: request.onStarted,
+    });
+    this.workerOf.set(stream, worker);
     this.options.metrics?.fanoutStreams.inc();
     let entry = worker.keys.get(key);
     if (!entry) {
@@ -158,14 +193,20 @@ export class FanoutPool {
     }
     entry.streams++;
 
-    const socket = res.socket as Socket;
     const internals = socket as unknown as { server: unknown; parser: { remove?: () => void } | null };
     const parser = internals.parser;
     // Not tracked as a socket lent to a worker (net's cluster support): the worker owns it for good, and
     // the HTTP server must not wait for it on close.
     internals.server = null;
     worker.child.send(
-      { t: 'adopt', stream, key, lastEventId: request.lastEventId } satisfies ToWorker,
+      {
+        t: 'adopt',
+        stream,
+        key,
+        lastEventId: request.lastEventId,
+        kind: request.kind,
+        ...(request.upgrade ? { upgrade: request.upgrade } : {}),
+      } satisfies ToWorker,
       socket,
       {},
       (error) => {
@@ -179,6 +220,19 @@ export class FanoutPool {
         parser?.remove?.();
       },
     );
+    return stream;
+  }
+
+  /** A room message to one live-room socket (written after the events its worker had for it). */
+  send(stream: number, message: string): void {
+    const worker = this.workerOf.get(stream);
+    if (worker) this.post(worker, { t: 'send', stream, message });
+  }
+
+  /** A room message to every live-room socket of `key`, once per worker that has some. */
+  broadcast(key: string, message: string, extra: { chatId?: string; participants?: number } = {}): void {
+    for (const worker of this.workers)
+      if (worker.keys.has(key)) this.post(worker, { t: 'room', key, message, ...extra });
   }
 
   /** Ends every stream (clients reconnect to another node) and stops the workers. */
@@ -201,8 +255,11 @@ export class FanoutPool {
 
   private spawn(): Promise<void> {
     const { settings, logger } = this.options;
+    // Diagnostics: GAVEL_FANOUT_CPU_PROF=<dir> writes each worker's CPU profile there when it exits (node
+    // refuses --cpu-prof in NODE_OPTIONS, so the workers of a benchmarked server are profiled this way).
+    const profile = process.env.GAVEL_FANOUT_CPU_PROF;
     const child = fork(WORKER_FILE, [], {
-      execArgv: loaderArgs(),
+      execArgv: [...loaderArgs(), ...(profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [])],
       // Its stdout is unused; errors it cannot send over the channel still show on stderr.
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
@@ -245,16 +302,22 @@ export class FanoutPool {
           this.post(worker, { t: 'reply', call: message.call, ...answer });
         if (!entry) return reply({ ok: false, message: `no stream of ${message.key}` });
         const { feed } = entry;
-        const answer = entry.ready.then((): Promise<unknown> =>
-          message.op === 'start'
-            ? feed.start()
-            : message.op === 'history'
-              ? feed.history(message.after, message.limit)
-              : feed.canResume(
-                  message.after,
-                  message.firstVersion === null ? [] : [{ version: message.firstVersion, type: '', data: '' }],
-                ),
-        );
+        const answer = entry.ready.then((): Promise<unknown> => {
+          switch (message.op) {
+            case 'start':
+              return feed.start();
+            case 'history':
+              return feed.history(message.after, message.limit);
+            case 'canResume':
+              return feed.canResume(
+                message.after,
+                message.firstVersion === null ? [] : [{ version: message.firstVersion, type: '', data: '' }],
+              );
+            case 'resumed':
+              if (!feed.resumed) return Promise.reject(new Error(`${message.key} does not resume as a room`));
+              return feed.resumed();
+          }
+        });
         answer.then(
           (value: unknown) => reply({ ok: true, value }),
           (error: unknown) => reply({ ok: false, message: toError(error).message }),
@@ -263,6 +326,12 @@ export class FanoutPool {
       }
       case 'closed':
         this.streamClosed(worker, message.stream);
+        return;
+      case 'frame':
+        worker.streams.get(message.stream)?.onFrame?.(message.text);
+        return;
+      case 'started':
+        worker.streams.get(message.stream)?.onStarted?.();
         return;
       case 'ended':
         worker.ended?.();
@@ -279,6 +348,7 @@ export class FanoutPool {
     const entry = worker.streams.get(stream);
     if (!entry) return;
     worker.streams.delete(stream);
+    this.workerOf.delete(stream);
     this.options.metrics?.fanoutStreams.dec();
     const key = worker.keys.get(entry.key);
     if (key && --key.streams === 0) {

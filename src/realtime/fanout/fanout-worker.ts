@@ -1,8 +1,15 @@
 /**
- * Entry point of a fan-out worker: a child process that owns a share of a node's auction streams. The main
- * process checks a stream request (route, limits, auth), then hands the socket over with an `adopt`
- * message; from then on this process answers it: the HTTP response head, the snapshot or the resumed
- * history (read through the main process, which owns the store), then every live event it forwards.
+ * Entry point of a fan-out worker: a child process that owns a share of a node's auction streams, SSE and
+ * live room. The main process checks a stream request (route, limits, auth), then hands the socket over
+ * with an `adopt` message; from then on this process answers it: the HTTP response head (for a live-room
+ * socket, the WebSocket handshake), the snapshot or the resumed history (read through the main process,
+ * which owns the store), then every live event it forwards.
+ *
+ * A live-room socket's own traffic stays with the main process, which owns the room: what its client sends
+ * (chat, bids) is passed up as `frame` messages, and the room's messages come down once per worker for the
+ * whole room (`room`: chat, questions, the participant count) or for one socket (`send`: standing, bid
+ * results, refusals). Nothing the room sends reaches a socket before its first message; a message to one
+ * socket follows the events this worker had for it when the message came.
  *
  * Why a process: writing one event to 10,000 sockets costs ~6 µs each in the kernel alone, 60 ms of CPU
  * per event; on the bid path's event loop that starved bidders (17 bids/s with 10,000 watching). Node
@@ -18,21 +25,37 @@
  * - versions reach every stream in increasing order; a gap in what the main process forwards (a lossy bus)
  *   is filled from the store before later events go out.
  */
+import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { WebSocket, WebSocketServer } from 'ws';
 import {
   type FeedCall,
   type FeedEvent,
   type FromWorker,
+  LIVE_MAX_FRAME_BYTES,
+  type RoomStart,
+  type StreamKind,
   type ToWorker,
+  type UpgradeRequest,
   type WorkerSettings,
+  roomFrame,
   sseFrame,
+  webSocketTextFrame,
 } from './protocol.ts';
 
 /** Sockets written per loop turn before the worker reads its messages again. */
 const SLICE = 500;
 /** A stream at most this many events behind gets each of them; further behind, only the latest. */
 const MERGE_AFTER = 32;
+/**
+ * Live-room channels: a round starts at most this often (ms), and a socket more than ROOM_MERGE_AFTER events
+ * behind in a round gets the latest state only. Below ~500 events/s every socket still gets every event;
+ * above, a room client gets ~60 states a second rather than every bid, as a person watching can follow
+ * (a `ws` client handling 1,000 messages a second per socket fell a second behind in the fan-out bench).
+ */
+const ROOM_ROUND_MS = 16;
+const ROOM_MERGE_AFTER = 8;
 /** Recent events kept per channel, for streams a little behind. */
 const RING = 256;
 
@@ -50,6 +73,27 @@ const LAST_CHUNK = Buffer.from('0\r\n\r\n');
 function chunk(text: string): Buffer {
   return Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
 }
+
+/** One event as a live-room socket gets it: a complete WebSocket text frame. */
+const roomEventFrame = (event: FeedEvent): Buffer => webSocketTextFrame(Buffer.from(roomFrame(event)));
+
+/** Events as written to a stream of `kind`: one chunk of SSE text, or consecutive WebSocket frames. */
+function eventsPayload(kind: StreamKind, events: readonly FeedEvent[]): Buffer {
+  return kind === 'sse' ? chunk(events.map(sseFrame).join('')) : Buffer.concat(events.map(roomEventFrame));
+}
+
+/** Room messages to a socket this far behind are skipped rather than queued (as in the main process). */
+const ROOM_MESSAGE_CAP_BYTES = 1024 * 1024;
+/** How long a live-room client has to answer the close before the connection is cut, ms. */
+const CLOSE_GRACE_MS = 2_000;
+
+/** Completes the live-room handshakes; the sockets are tracked here, not by ws. */
+const webSockets = new WebSocketServer({
+  noServer: true,
+  perMessageDeflate: false,
+  maxPayload: LIVE_MAX_FRAME_BYTES,
+  clientTracking: false,
+});
 
 const KEEP_ALIVE = chunk(': keep-alive\n\n');
 const RETRY = chunk('retry: 1000\n\n');
@@ -88,11 +132,21 @@ class Stream {
   congestedSince: number | null = null;
   /** Index in its channel's `streams` (swap-remove). */
   index = -1;
+  /** A live-room socket's WebSocket, once the handshake is done. */
+  ws: WebSocket | null = null;
+  /** Room messages that came before the socket went live (`chatId`: chat, dropped if its first message listed it). */
+  readonly held: { message: string; chatId?: string }[] = [];
+  /** Room messages for this socket, written after the events it is owed. */
+  readonly queued: string[] = [];
+  /** Chat ids its first message listed, and the participant count it gave. */
+  listed: ReadonlySet<string> = new Set();
+  participants = -1;
 
   constructor(
     readonly id: number,
     readonly socket: Socket,
     readonly channel: Channel,
+    readonly kind: StreamKind,
   ) {}
 
   get congested(): boolean {
@@ -104,10 +158,23 @@ class Stream {
     if (!this.socket.write(bytes) && this.congestedSince === null) this.congestedSince = performance.now();
   }
 
+  /** A room message (a string: ws frames it), skipped for a socket far behind. */
+  sendMessage(message: string): void {
+    const ws = this.ws;
+    if (this.closed || ws === null || ws.readyState !== WebSocket.OPEN) return;
+    if (ws.bufferedAmount < ROOM_MESSAGE_CAP_BYTES) ws.send(message);
+  }
+
+  /** Ends the stream; its client reconnects (to another node at shutdown) and resumes. */
   end(): void {
     if (this.closed) return;
     this.closed = true;
-    this.socket.end(LAST_CHUNK);
+    if (this.kind === 'sse') return void this.socket.end(LAST_CHUNK);
+    const ws = this.ws;
+    if (ws === null) return void this.socket.destroy();
+    // 1001, going away. A client that has stopped reading never answers the close: cut after a grace.
+    ws.close(1001, 'going away');
+    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
   }
 
   /** For a client that stopped reading: its full buffer would otherwise hold the socket and its memory. */
@@ -134,8 +201,8 @@ class Channel {
   readonly streams: Stream[] = [];
   /** Highest version received (0: none yet). */
   lastVersion = 0;
-  /** Recent events, in version order, with their frame. */
-  private readonly ring: { version: number; frame: string }[] = [];
+  /** Recent events, in version order, with their frame (SSE text, or a WebSocket frame). */
+  private readonly ring: { version: number; frame: string | Buffer }[] = [];
   /** Bytes for streams at a given position, built once per round of deliveries (cleared on each new event). */
   private readonly payloads = new Map<number, Buffer>();
   /** Events held while a gap before them is read from the store. */
@@ -145,7 +212,16 @@ class Channel {
   /** An event arrived during the current round: the streams it already passed need another. */
   again = false;
 
-  constructor(readonly key: string) {}
+  /** The room's last participant count this worker was told (live-room channels). */
+  participants: number | undefined;
+  /** When its last round started, and the timer of the next one (live-room channels: ROOM_ROUND_MS apart). */
+  lastRoundAt = Number.NEGATIVE_INFINITY;
+  roundTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly key: string,
+    readonly kind: StreamKind,
+  ) {}
 
   receive(event: FeedEvent): void {
     if (this.held) {
@@ -179,7 +255,7 @@ class Channel {
 
   private append(event: FeedEvent): void {
     this.lastVersion = event.version;
-    this.ring.push({ version: event.version, frame: sseFrame(event) });
+    this.ring.push({ version: event.version, frame: this.kind === 'sse' ? sseFrame(event) : roomEventFrame(event) });
     if (this.ring.length > RING) this.ring.shift();
     this.payloads.clear();
   }
@@ -195,22 +271,37 @@ class Channel {
    */
   payloadFor(position: number): Buffer {
     const first = this.firstVersion!;
-    const from = this.lastVersion - position <= MERGE_AFTER && first <= position + 1 ? position : this.lastVersion - 1;
+    const mergeAfter = this.kind === 'sse' ? MERGE_AFTER : ROOM_MERGE_AFTER;
+    const from = this.lastVersion - position <= mergeAfter && first <= position + 1 ? position : this.lastVersion - 1;
     let bytes = this.payloads.get(from);
     if (!bytes) {
-      let text = '';
-      for (const entry of this.ring) if (entry.version > from) text += entry.frame;
-      bytes = chunk(text);
+      const frames = this.ring.filter((entry) => entry.version > from).map((entry) => entry.frame);
+      bytes = this.kind === 'sse' ? chunk(frames.join('')) : Buffer.concat(frames as Buffer[]);
       this.payloads.set(from, bytes);
     }
     return bytes;
   }
 
-  /** Brings one live stream up to date (skipped while its socket is full: it is woken on drain). */
+  /**
+   * Brings one live stream up to date, then writes the room messages queued for it (skipped while its
+   * socket is full: it is woken on drain).
+   */
   deliver(stream: Stream): void {
-    if (stream.closed || !stream.live || stream.congested || stream.position >= this.lastVersion) return;
-    stream.write(this.payloadFor(stream.position));
-    stream.position = this.lastVersion;
+    if (stream.closed || !stream.live || stream.congested) return;
+    if (stream.position < this.lastVersion) {
+      stream.write(this.payloadFor(stream.position));
+      stream.position = this.lastVersion;
+    }
+    if (stream.queued.length > 0) for (const message of stream.queued.splice(0)) stream.sendMessage(message);
+  }
+
+  /** A room message to every live-room socket here (see `ToWorker` `room`). */
+  broadcast(message: string, chatId: string | undefined, participants: number | undefined): void {
+    if (participants !== undefined) this.participants = participants;
+    for (const stream of this.streams) {
+      if (stream.live) stream.sendMessage(message);
+      else if (participants === undefined) stream.held.push({ message, chatId });
+    }
   }
 
   add(stream: Stream): void {
@@ -236,8 +327,26 @@ const rounds = new (class Rounds {
   private readonly singles = new Set<Stream>();
   private scheduled = false;
 
+  /** The channel has news: a round for it (a live-room channel's no sooner than ROOM_ROUND_MS after its last). */
   wake(channel: Channel): void {
-    if (this.channels.has(channel) && channel.cursor > 0) channel.again = true;
+    if (this.channels.has(channel)) {
+      if (channel.cursor > 0) channel.again = true;
+      return;
+    }
+    if (channel.roundTimer !== null) return;
+    const wait = channel.kind === 'room' ? channel.lastRoundAt + ROOM_ROUND_MS - performance.now() : 0;
+    if (wait > 0) {
+      channel.roundTimer = setTimeout(() => {
+        channel.roundTimer = null;
+        this.begin(channel);
+      }, wait);
+      return;
+    }
+    this.begin(channel);
+  }
+
+  private begin(channel: Channel): void {
+    channel.lastRoundAt = performance.now();
     this.channels.add(channel);
     this.schedule();
   }
@@ -269,8 +378,11 @@ const rounds = new (class Rounds {
       }
       if (channel.cursor >= channel.streams.length) {
         channel.cursor = 0;
-        if (channel.again) channel.again = false;
-        else this.channels.delete(channel);
+        this.channels.delete(channel);
+        if (channel.again) {
+          channel.again = false;
+          this.wake(channel);
+        }
       }
     }
     if (this.channels.size > 0 || this.singles.size > 0) this.schedule();
@@ -280,7 +392,7 @@ const rounds = new (class Rounds {
 const channels = new Map<string, Channel>();
 const streams = new Map<number, Stream>();
 
-function adopt(message: { stream: number; key: string; lastEventId: number | null }, socket: Socket): void {
+function adopt(message: Extract<ToWorker, { t: 'adopt' }>, socket: Socket): void {
   if (ending) {
     socket.destroy();
     send({ t: 'closed', stream: message.stream });
@@ -288,15 +400,13 @@ function adopt(message: { stream: number; key: string; lastEventId: number | nul
   }
   let channel = channels.get(message.key);
   if (!channel) {
-    channel = new Channel(message.key);
+    channel = new Channel(message.key, message.kind);
     channels.set(message.key, channel);
   }
-  const stream = new Stream(message.stream, socket, channel);
+  const stream = new Stream(message.stream, socket, channel, message.kind);
   streams.set(stream.id, stream);
   channel.add(stream);
   socket.setNoDelay(true);
-  // Read (and drop) whatever the client sends, so that its hang-up is seen.
-  socket.on('data', () => {});
   socket.on('error', () => {});
   socket.on('drain', () => {
     stream.congestedSince = null;
@@ -310,11 +420,37 @@ function adopt(message: { stream: number; key: string; lastEventId: number | nul
     if (owner.streams.length === 0 && channels.get(owner.key) === owner) channels.delete(owner.key);
     send({ t: 'closed', stream: stream.id });
   });
-  stream.write(RESPONSE_HEAD);
-  stream.write(RETRY);
-  catchUp(stream, message.lastEventId).catch((error: unknown) => {
+  const failed = (error: unknown) => {
     send({ t: 'log', level: 'warn', message: `catch-up failed: ${(error as Error).message}`, key: channel.key });
     stream.end();
+  };
+  if (message.kind === 'room') return upgrade(stream, message.upgrade!, message.lastEventId, failed);
+  // Read (and drop) whatever the client sends, so that its hang-up is seen.
+  socket.on('data', () => {});
+  stream.write(RESPONSE_HEAD);
+  stream.write(RETRY);
+  catchUp(stream, message.lastEventId).catch(failed);
+}
+
+/**
+ * Completes a live-room socket's WebSocket handshake (ws answers a malformed one with 400 and closes it),
+ * passes what its client sends to the main process, and catches it up.
+ */
+function upgrade(
+  stream: Stream,
+  request: UpgradeRequest,
+  lastEventId: number | null,
+  failed: (error: unknown) => void,
+): void {
+  const req = { method: 'GET', url: request.url, headers: request.headers } as unknown as IncomingMessage;
+  webSockets.handleUpgrade(req, stream.socket, Buffer.alloc(0), (ws) => {
+    stream.ws = ws;
+    ws.on('error', () => {});
+    ws.on('message', (data, isBinary) =>
+      send({ t: 'frame', stream: stream.id, text: isBinary ? null : (data as Buffer).toString() }),
+    );
+    if (ending) return stream.end();
+    catchUp(stream, lastEventId).catch(failed);
   });
 }
 
@@ -325,10 +461,11 @@ async function catchUp(stream: Stream, lastEventId: number | null): Promise<void
   if (lastEventId !== null) resumed = await replay(stream, lastEventId, Number.POSITIVE_INFINITY);
   if (stream.closed) return;
   if (!resumed) {
-    const start = await callMain<{ version: number; text: string } | null>(key, { op: 'start' });
+    const start = await callMain<RoomStart | { version: number; text: string } | null>(key, { op: 'start' });
     if (stream.closed) return;
     if (!start) return stream.end();
-    stream.write(chunk(start.text));
+    if (stream.kind === 'sse') stream.write(chunk(start.text));
+    else firstRoomMessage(stream, start as RoomStart);
     stream.position = start.version;
   }
   // Events older than the channel's ring are read from the store, in order, before going live.
@@ -340,7 +477,31 @@ async function catchUp(stream: Stream, lastEventId: number | null): Promise<void
     if (stream.closed) return;
     if (stream.position === before) break;
   }
+  goLive(stream);
+}
+
+/** A live-room socket's `snapshot` or `resumed`, and what the room's messages held meanwhile are checked against. */
+function firstRoomMessage(stream: Stream, start: RoomStart): void {
+  stream.sendMessage(start.text);
+  stream.listed = new Set(start.listed);
+  stream.participants = start.participants;
+}
+
+/**
+ * The stream has caught up and joins its channel's rounds. A live-room socket gets what the room said
+ * meanwhile (less the chat its first message listed) and the participant count if it has changed, after the
+ * events it is owed; the main process may now tell its standing.
+ */
+function goLive(stream: Stream): void {
   stream.live = true;
+  if (stream.kind === 'room') {
+    for (const { message, chatId } of stream.held.splice(0))
+      if (chatId === undefined || !stream.listed.has(chatId)) stream.queued.push(message);
+    const count = stream.channel.participants;
+    if (count !== undefined && count !== stream.participants)
+      stream.queued.push(`{"type":"presence","participants":${count}}`);
+    send({ t: 'started', stream: stream.id });
+  }
   rounds.wakeStream(stream);
 }
 
@@ -360,11 +521,16 @@ async function replay(stream: Stream, after: number, upTo: number): Promise<bool
     if (first && resuming) {
       const firstVersion = page.length > 0 ? page[0]!.version : null;
       if (!(await callMain<boolean>(key, { op: 'canResume', after, firstVersion }))) return false;
+      if (stream.kind === 'room') {
+        const resumed = await callMain<RoomStart>(key, { op: 'resumed' });
+        if (stream.closed) return true;
+        firstRoomMessage(stream, resumed);
+      }
       stream.position = after;
     }
     const fresh = page.filter((e) => e.version > stream.position);
     if (fresh.length > 0) {
-      stream.write(chunk(fresh.map(sseFrame).join('')));
+      stream.write(eventsPayload(stream.kind, fresh));
       stream.position = fresh[fresh.length - 1]!.version;
     }
     if (page.length < limit || stream.closed) return true;
@@ -378,7 +544,10 @@ function beat(): void {
   const stalledSince = performance.now() - settings.stallTimeoutMs;
   for (const stream of streams.values()) {
     if (stream.congestedSince !== null && stream.congestedSince < stalledSince) stream.drop();
-    else if (!stream.congested && stream.live) stream.write(KEEP_ALIVE);
+    else if (!stream.congested && stream.live) {
+      if (stream.kind === 'sse') stream.write(KEEP_ALIVE);
+      else if (stream.ws?.readyState === WebSocket.OPEN) stream.ws.ping();
+    }
   }
 }
 
@@ -398,6 +567,22 @@ process.on('message', (message: ToWorker, handle?: unknown) => {
     case 'event':
       channels.get(message.key)?.receive(message.event);
       return;
+    case 'room':
+      channels.get(message.key)?.broadcast(message.message, message.chatId, message.participants);
+      return;
+    case 'send': {
+      const stream = streams.get(message.stream);
+      if (!stream || stream.closed) return;
+      if (!stream.live) stream.held.push({ message: message.message });
+      else if (stream.queued.length === 0 && !stream.congested && stream.position >= stream.channel.lastVersion)
+        stream.sendMessage(message.message);
+      else {
+        // After the events it is owed (a standing never arrives before the event that caused it).
+        stream.queued.push(message.message);
+        rounds.wakeStream(stream);
+      }
+      return;
+    }
     case 'reply': {
       const call = calls.get(message.call);
       if (!call) return;

@@ -15,6 +15,38 @@ export interface FeedEvent {
 export const sseFrame = (event: FeedEvent): string =>
   `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
+/**
+ * The live room's message for a stored event: `{ "type": "bid", "bid", "auction" }` and the like. The
+ * event's data is already an object's JSON (`{"bid":…,"auction":…}`), so the type is spliced in front of its
+ * fields rather than parsed and serialized again.
+ */
+export function roomFrame(event: FeedEvent): string {
+  const fields = event.data.length > 2 ? `,${event.data.slice(1)}` : '}';
+  return `{"type":${JSON.stringify(event.type)}${fields}`;
+}
+
+/**
+ * A complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as every server frame is) around
+ * `payload`. Identical for every socket, so it is built once per event and written to each socket's TCP
+ * stream as it is: the per-socket cost is one write, not a framing and an encoding.
+ */
+export function webSocketTextFrame(payload: Buffer): Buffer {
+  const length = payload.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81;
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  payload.copy(frame, headerLength);
+  return frame;
+}
+
 export interface WorkerSettings {
   /** Keep-alive comment interval, ms. */
   heartbeatMs: number;
@@ -24,11 +56,44 @@ export interface WorkerSettings {
   historyPageSize: number;
 }
 
+/** A live-room client frame larger than this closes the socket (1009): no message of the protocol comes near it. */
+export const LIVE_MAX_FRAME_BYTES = 16 * 1024;
+
+/** A stream a worker serves: an SSE response, or a live-room WebSocket. */
+export type StreamKind = 'sse' | 'room';
+
+/** The upgrade request of a live-room socket, for the worker to complete the WebSocket handshake. */
+export interface UpgradeRequest {
+  headers: Record<string, string | string[] | undefined>;
+  url: string;
+}
+
+/** The first message of a live-room socket, and what the room's messages held meanwhile are checked against. */
+export interface RoomStart {
+  version: number;
+  text: string;
+  /** Chat ids the message lists: held chat among them is not sent again. */
+  listed: string[];
+  /** The participant count it gives: sent again once the socket is live if it has changed since. */
+  participants: number;
+}
+
 /** Main process → worker. */
 export type ToWorker =
   | { t: 'init'; settings: WorkerSettings }
-  /** Carries the socket; the worker answers the request it holds (`key`: the feed, e.g. `auction:<id>`). */
-  | { t: 'adopt'; stream: number; key: string; lastEventId: number | null }
+  /**
+   * Carries the socket; the worker answers the request it holds (`key`: the feed, e.g. `auction:<id>`, or
+   * `room:<id>` for live-room sockets, whose upgrade it completes).
+   */
+  | { t: 'adopt'; stream: number; key: string; lastEventId: number | null; kind: StreamKind; upgrade?: UpgradeRequest }
+  /**
+   * A room message to every live-room socket of `key` here: held for those whose first message is not out
+   * (chat listed in that message is then not sent again). With `participants`, a presence count: only for
+   * sockets already started, the others compare it with their first message's.
+   */
+  | { t: 'room'; key: string; message: string; chatId?: string; participants?: number }
+  /** A room message to one socket, after the events the worker had for it when the message came. */
+  | { t: 'send'; stream: number; message: string }
   /** A live event of `key`, sent once per worker that has streams of it. */
   | { t: 'event'; key: string; event: FeedEvent }
   | { t: 'reply'; call: number; ok: true; value: unknown }
@@ -40,7 +105,9 @@ export type ToWorker =
 export type FeedCall =
   | { op: 'start' }
   | { op: 'history'; after: number; limit: number }
-  | { op: 'canResume'; after: number; firstVersion: number | null };
+  | { op: 'canResume'; after: number; firstVersion: number | null }
+  /** A live-room socket resumes: the `resumed` message (a RoomStart whose version is unused). */
+  | { op: 'resumed' };
 
 /** Worker → main process. */
 export type FromWorker =
@@ -48,5 +115,9 @@ export type FromWorker =
   | ({ t: 'call'; call: number; key: string } & FeedCall)
   /** A stream ended (client gone, dropped, or ended): its slot is free. */
   | { t: 'closed'; stream: number }
+  /** A live-room socket's client sent a message (null: a binary frame). */
+  | { t: 'frame'; stream: number; text: string | null }
+  /** A live-room socket's first message is out and it has caught up: its standing may be told. */
+  | { t: 'started'; stream: number }
   | { t: 'ended' }
   | { t: 'log'; level: 'warn' | 'error'; message: string; key?: string };

@@ -1,14 +1,21 @@
 import type { Logger } from 'pino';
 import type { Bus, BusMessage, Unsubscribe } from '../../bus/index.ts';
 import type { Clock } from '../../clock.ts';
-import { type AuctionView, type LiveStanding, auctionView, isoTime, liveStandingOf } from '../../domain/index.ts';
+import {
+  type Auction,
+  type AuctionView,
+  type LiveStanding,
+  auctionView,
+  isoTime,
+  liveStandingOf,
+} from '../../domain/index.ts';
 import type { Sequencer } from '../../engine/index.ts';
 import { toError } from '../../error-catalogue.ts';
 import { newId } from '../../ids.ts';
 import { screenText } from '../../moderation/index.ts';
 import type { Metrics } from '../../metrics.ts';
 import type { ChatMessageRecord, Store } from '../../store/index.ts';
-import type { FeedEvent } from '../fanout/protocol.ts';
+import type { FeedEvent, RoomStart } from '../fanout/protocol.ts';
 import type { StreamHub } from '../stream-hub.ts';
 import { type StreamSink, deliveryRounds } from '../stream-watcher.ts';
 import { RoomPresence } from './room-presence.ts';
@@ -31,14 +38,19 @@ export interface RoomUser {
 
 /**
  * One socket in a room, as the transport (http/routes/live.ts) gives it. `sink` carries the auction's
- * events (merged under load by the hub's watcher); `send` carries the room's own messages (chat, presence,
- * standing, answers), which a transport far behind may drop: they are not state the client could lose.
+ * events (merged under load by the hub's watcher) to a socket served by this process; a socket served by
+ * a fan-out worker has none (the worker writes its events). `send` carries the room's own messages (chat,
+ * presence, standing, answers) to this socket alone, which a transport far behind may drop: they are not
+ * state the client could lose.
  */
 export interface RoomMember {
   user: RoomUser | null;
-  readonly sink: StreamSink;
+  readonly sink: StreamSink | null;
   send(message: string): void;
 }
+
+/** What a room message to the fan-out workers carries besides its text (see `StreamHub.broadcastRoom`). */
+type WorkerMessageExtra = { chatId?: string; participants?: number };
 
 export interface ChatMessageView {
   id: string;
@@ -92,6 +104,11 @@ class Room {
    * held follows it.
    */
   readonly starting = new Map<RoomMember, { message: string; chatId?: string }[]>();
+  /**
+   * Members served by a fan-out worker, and whether their first message is out. Their worker holds what
+   * comes before it, and gets each message for the whole room once (`toWorkers`), not once per socket.
+   */
+  readonly served = new Map<RoomMember, boolean>();
   readonly presence: RoomPresence;
   /** Local signed-in users known to have bid here (their standing is told), with the last one told. */
   readonly standings = new Map<string, LiveStanding | null>();
@@ -103,13 +120,15 @@ class Room {
     readonly auctionId: string,
     nodeId: string,
     ttlMs: number,
+    private readonly toWorkers: (message: string, extra: WorkerMessageExtra) => void,
   ) {
     this.presence = new RoomPresence(nodeId, ttlMs);
   }
 
   /** Chat (with its id) or a question to every member; held for those whose first message is not out. */
   broadcast(message: string, chatId?: string): void {
-    for (const member of this.members) this.sendTo(member, message, chatId);
+    for (const member of this.members) if (!this.served.has(member)) this.sendTo(member, message, chatId);
+    if (this.served.size > 0) this.toWorkers(message, chatId === undefined ? {} : { chatId });
   }
 
   /** One message to one member, or held until its first message is out. */
@@ -119,13 +138,27 @@ class Room {
     else member.send(message);
   }
 
+  /** Whether a member's first message is out. */
+  private hasStarted(member: RoomMember): boolean {
+    return this.served.get(member) ?? !this.starting.has(member);
+  }
+
   /**
-   * State to the members whose first message is out (`only`: one user's sockets). The others need none:
-   * their first message carries the participant count, and their standing is told right after it.
+   * A user's standing to their sockets whose first message is out. The others need none: their standing
+   * is told right after it.
    */
-  tell(message: string, only?: string): void {
-    for (const member of this.members)
-      if (!this.starting.has(member) && (only === undefined || member.user?.id === only)) member.send(message);
+  tell(message: string, userId: string): void {
+    for (const member of this.members) if (member.user?.id === userId && this.hasStarted(member)) member.send(message);
+  }
+
+  /**
+   * The participant count to the members whose first message is out. The others need none: their first
+   * message carries the count, and it is sent again after it if it has changed since.
+   */
+  tellParticipants(): void {
+    const message = `{"type":"presence","participants":${this.presence.count}}`;
+    for (const member of this.members) if (!this.served.has(member) && !this.starting.has(member)) member.send(message);
+    if (this.served.size > 0) this.toWorkers(message, { participants: this.presence.count });
   }
 
   /**
@@ -183,19 +216,19 @@ export class LiveRooms {
    * their standing. Returns its departure, to call once when the socket closes.
    */
   join(member: RoomMember, auctionId: string, lastVersion: number | null): () => void {
+    if (member.sink === null) throw new TypeError('a member served here needs a sink');
+    const memberSink = member.sink;
     const room = this.roomOf(auctionId);
     room.starting.set(member, []);
-    room.members.add(member);
-    this.o.metrics?.liveRoomSockets.inc();
-    if (member.user !== null) this.userArrived(room, member.user.id);
+    this.enter(room, member);
     let started = false;
     /** What the first message lists: chat ids (held chat among them is not sent again) and the count. */
     let listed: ReadonlySet<string> = new Set();
     let participants = 0;
     const sink: StreamSink = {
-      ...member.sink,
+      ...memberSink,
       write: (frame) => {
-        const written = member.sink.write(frame);
+        const written = memberSink.write(frame);
         if (!started) {
           // The first frame (snapshot or resumed) is out: what the room held follows it, then the standing.
           started = true;
@@ -205,32 +238,96 @@ export class LiveRooms {
         return written;
       },
     };
+    const first = this.firstMessages(auctionId);
     const detach = this.o.hub.attachRoom(sink, auctionId, lastVersion, {
       snapshot: async (state) => {
-        const chat = await this.recentChat(auctionId);
-        listed = chat.ids;
-        participants = room.presence.count;
-        const auction = JSON.stringify(auctionView(state, this.o.clock.now(), null));
-        return `{"type":"snapshot","auction":${auction},"chat":${chat.json},"participants":${participants}}`;
+        const start = await first.snapshot(state);
+        listed = new Set(start.listed);
+        participants = start.participants;
+        return start.text;
       },
       resumed: async () => {
-        const chat = await this.recentChat(auctionId);
-        listed = chat.ids;
-        participants = room.presence.count;
-        return `{"type":"resumed","chat":${chat.json},"participants":${participants}}`;
+        const start = await first.resumed();
+        listed = new Set(start.listed);
+        participants = start.participants;
+        return start.text;
       },
     });
     let left = false;
     return () => {
       if (left) return;
       left = true;
-      this.o.metrics?.liveRoomSockets.dec();
       detach();
-      room.members.delete(member);
-      room.starting.delete(member);
-      if (member.user !== null) this.userLeft(room, member.user.id);
-      if (room.members.size === 0) this.closeRoom(room);
+      this.leave(room, member);
     };
+  }
+
+  /**
+   * Puts a socket served by a fan-out worker in the room of an auction (`StreamHub.adoptRoom`, which the
+   * caller has given `firstMessages`): the worker writes its first message, the auction's events and what
+   * the room sends to all; this side keeps its user in the presence, sends it its own messages
+   * (`member.send`), and tells its standing once `started` (the worker says when).
+   */
+  joinServed(member: RoomMember, auctionId: string): { started(): void; leave(): void } {
+    const room = this.roomOf(auctionId);
+    room.served.set(member, false);
+    this.enter(room, member);
+    let left = false;
+    return {
+      started: () => {
+        if (left) return;
+        room.served.set(member, true);
+        if (member.user !== null) void this.tellStanding(room, member.user.id, member);
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        this.leave(room, member);
+      },
+    };
+  }
+
+  /** A room socket's first message: `snapshot` (with the auction) or `resumed`, with the last chat and the count. */
+  firstMessages(auctionId: string): { snapshot(state: Auction): Promise<RoomStart>; resumed(): Promise<RoomStart> } {
+    const participants = () => this.rooms.get(auctionId)?.presence.count ?? 0;
+    return {
+      snapshot: async (state) => {
+        const chat = await this.recentChat(auctionId);
+        const count = participants();
+        const auction = JSON.stringify(auctionView(state, this.o.clock.now(), null));
+        return {
+          version: state.version,
+          text: `{"type":"snapshot","auction":${auction},"chat":${chat.json},"participants":${count}}`,
+          listed: [...chat.ids],
+          participants: count,
+        };
+      },
+      resumed: async () => {
+        const chat = await this.recentChat(auctionId);
+        const count = participants();
+        return {
+          version: 0,
+          text: `{"type":"resumed","chat":${chat.json},"participants":${count}}`,
+          listed: [...chat.ids],
+          participants: count,
+        };
+      },
+    };
+  }
+
+  private enter(room: Room, member: RoomMember): void {
+    room.members.add(member);
+    this.o.metrics?.liveRoomSockets.inc();
+    if (member.user !== null) this.userArrived(room, member.user.id);
+  }
+
+  private leave(room: Room, member: RoomMember): void {
+    this.o.metrics?.liveRoomSockets.dec();
+    room.members.delete(member);
+    room.starting.delete(member);
+    room.served.delete(member);
+    if (member.user !== null) this.userLeft(room, member.user.id);
+    if (room.members.size === 0) this.closeRoom(room);
   }
 
   /**
@@ -303,7 +400,9 @@ export class LiveRooms {
   private roomOf(auctionId: string): Room {
     const existing = this.rooms.get(auctionId);
     if (existing) return existing;
-    const created = new Room(auctionId, this.nodeId, this.ttlMs);
+    const created = new Room(auctionId, this.nodeId, this.ttlMs, (message, extra) =>
+      this.o.hub.broadcastRoom(auctionId, message, extra),
+    );
     this.rooms.set(auctionId, created);
     this.o.bus
       .subscribe(roomTopic(auctionId), (message) => this.onRoomMessage(created, message))
@@ -427,8 +526,7 @@ export class LiveRooms {
 
   /** Announces the participant count to the room's sockets here when it changed. */
   private recount(room: Room): void {
-    if (room.presence.recount(this.o.clock.now()))
-      room.tell(`{"type":"presence","participants":${room.presence.count}}`);
+    if (room.presence.recount(this.o.clock.now())) room.tellParticipants();
   }
 
   /** Repeats this node's presence in every room that has signed-in users, and forgets silent nodes. */
