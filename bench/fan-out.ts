@@ -40,8 +40,8 @@
  *
  * bidRate = 201s received within the S seconds / S. CPU: utime+stime over the S seconds of the target's
  * process tree (/proc/<pid>/stat of it and its descendants: the server's writer thread and its fan-out
- * worker processes included; SSE streams are served by those workers, live-room sockets by the main
- * process, the one that runs the bid path), in % of one core; memory: VmRSS summed over the same tree.
+ * worker processes included; SSE streams and live-room sockets are served by those workers, the bid path
+ * and the room's chat and presence by the main process), in % of one core; memory: VmRSS summed over the same tree.
  * Load generators: the subscriber processes plus this process (the bidders). After the last phase the slow subscribers
  * read again: those the server had closed see EOF or a reset (`slow.closedByServer`), the rest should
  * catch up with the final state (the server closes a stream whose socket stayed full for 30 s, an SSE
@@ -1046,7 +1046,7 @@ are \`gavel_live_room_sockets\`).
 /** Subscribers and floor of a transport, in a run's section. */
 const TRANSPORT_LINES: Record<FanOutOptions['transport'], string> = {
   sse: 'SSE (`GET /api/v1/auctions/:id/events`, raw-socket subscribers), against a node:http SSE floor',
-  ws: "WebSocket live room (`GET /api/v1/auctions/:id/live`, anonymous `ws` clients; the room is served by the server's main process), against a bare `ws` WebSocketServer floor (one prebuilt frame per state)",
+  ws: "WebSocket live room (`GET /api/v1/auctions/:id/live`, anonymous `ws` clients; the sockets are served by the server's fan-out workers, the room itself by its main process), against a bare `ws` WebSocketServer floor (one prebuilt frame per state)",
 };
 
 function docSection(
