@@ -1,3 +1,5 @@
+import { minorUnits } from './currencies.ts';
+
 /**
  * The standard increment table (USD cents), keyed on the current price: the
  * eBay schedule. Each row is `[upTo (exclusive), increment]`.
@@ -17,15 +19,40 @@ const STANDARD_TOP = 10_000; // 5,000.00 and above → 100.00
 
 export type IncrementTable = 'standard';
 
-export function standardIncrement(price: number): number {
-  for (const [upTo, increment] of STANDARD_TABLE) if (price < upTo) return increment;
-  return STANDARD_TOP;
+/**
+ * The standard table for a currency whose minor unit has `minorDigits` decimals: the same steps in major
+ * units (USD 5,000.00 and JPY 5,000 both step by 100 major units), each increment at least one minor unit.
+ * USD, EUR and the other 2-digit currencies use the table as it is.
+ */
+const scaledTables = new Map<number, { rows: readonly (readonly [number, number])[]; top: number }>();
+
+function tableFor(minorDigits: number): { rows: readonly (readonly [number, number])[]; top: number } {
+  let table = scaledTables.get(minorDigits);
+  if (!table) {
+    const factor = 10 ** (minorDigits - 2);
+    const scale = (amount: number) => Math.max(1, Math.round(amount * factor));
+    table = {
+      rows: STANDARD_TABLE.map(([upTo, increment]) => [scale(upTo), scale(increment)] as const),
+      top: scale(STANDARD_TOP),
+    };
+    scaledTables.set(minorDigits, table);
+  }
+  return table;
 }
 
-/** The increment that applies at `price`: the auction's table, or its fixed `minIncrement`. */
+/** The standard increment at `price` (minor units of a currency with `minorDigits` decimals; USD: 2). */
+export function standardIncrement(price: number, minorDigits = 2): number {
+  const { rows, top } = minorDigits === 2 ? { rows: STANDARD_TABLE, top: STANDARD_TOP } : tableFor(minorDigits);
+  for (const [upTo, increment] of rows) if (price < upTo) return increment;
+  return top;
+}
+
+/** The increment that applies at `price`: the auction's table (in its currency), or its fixed `minIncrement`. */
 export function incrementAt(
-  auction: { incrementTable: IncrementTable | null; minIncrement: number },
+  auction: { incrementTable: IncrementTable | null; minIncrement: number; currency: string },
   price: number,
 ): number {
-  return auction.incrementTable === 'standard' ? standardIncrement(price) : auction.minIncrement;
+  return auction.incrementTable === 'standard'
+    ? standardIncrement(price, minorUnits(auction.currency))
+    : auction.minIncrement;
 }

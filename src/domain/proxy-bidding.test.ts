@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { ProxyModel, modelStandardIncrement } from '../../test/support/proxy-model.ts';
 import { type Auction, reserveMet } from './auction.ts';
 import { type BidDecision, placeBid } from './bidding.ts';
+import { CURRENCIES, minorUnits } from './currencies.ts';
 import { incrementAt, standardIncrement } from './increments.ts';
 import { type NewAuctionInput, newAuction } from './new-auction.ts';
 
@@ -595,9 +596,33 @@ describe('standard increment table (USD cents, keyed on the current price)', () 
     );
   });
 
+  test('the standard table in other currencies: the same steps in major units, at least one minor unit', () => {
+    // JPY has no minor unit: ¥50 steps by ¥1, ¥300 by ¥5, ¥10,000 and above by ¥100.
+    assert.equal(standardIncrement(50, 0), 1);
+    assert.equal(standardIncrement(300, 0), 5);
+    assert.equal(standardIncrement(4_999, 0), 50);
+    assert.equal(standardIncrement(10_000, 0), 100);
+    // BHD has three decimals: 1.000 BHD is in the "below 5.00" band, step 0.250.
+    assert.equal(standardIncrement(1_000, 3), 250);
+    assert.equal(standardIncrement(5_000_000, 3), 100_000);
+    assert.equal(incrementAt({ incrementTable: 'standard', minIncrement: 1, currency: 'JPY' }, 300), 5);
+    assert.equal(incrementAt({ incrementTable: 'standard', minIncrement: 1, currency: 'EUR' }, 300), 25);
+    // Every supported currency: whole positive increments that never shrink as the price grows.
+    for (const currency of CURRENCIES) {
+      const digits = minorUnits(currency);
+      let previous = 0;
+      for (const major of [0.01, 0.5, 1, 3, 10, 30, 100, 300, 1_000, 3_000, 10_000, 1e6]) {
+        const price = Math.max(1, Math.round(major * 10 ** digits));
+        const step = standardIncrement(price, digits);
+        assert.ok(Number.isInteger(step) && step >= 1 && step >= previous, `${currency} at ${price}: ${step}`);
+        previous = step;
+      }
+    }
+  });
+
   test('incrementAt: the table when the auction says so, else the fixed minIncrement', () => {
-    assert.equal(incrementAt({ incrementTable: 'standard', minIncrement: 7 }, 100), 25);
-    assert.equal(incrementAt({ incrementTable: null, minIncrement: 7 }, 100), 7);
+    assert.equal(incrementAt({ incrementTable: 'standard', minIncrement: 7, currency: 'USD' }, 100), 25);
+    assert.equal(incrementAt({ incrementTable: null, minIncrement: 7, currency: 'USD' }, 100), 7);
     const a = proxyAuction({ incrementTable: 'standard', startingPrice: 95 });
     let s = accepted(bid(a, 'A', 200)).auction;
     assert.equal(s.currentPrice, 95);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
@@ -321,6 +322,16 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   });
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  // No silent filters: a query parameter an API endpoint does not know is refused (400 VALIDATION_FAILED,
+  // naming it), so that a typo or an unsupported filter never answers as if it were not there.
+  app.addHook('onRoute', (route) => {
+    if (!route.url.startsWith('/api/')) return;
+    const schema = route.schema ?? {};
+    const query = schema.querystring;
+    if (query === undefined) route.schema = { ...schema, querystring: z.object({}).strict() };
+    else if (query instanceof z.ZodObject) route.schema = { ...schema, querystring: query.strict() };
+  });
 
   userRoutes(app, ctx);
   auctionRoutes(app, ctx);

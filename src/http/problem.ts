@@ -61,7 +61,15 @@ export function errorHandler(rawError: unknown, request: FastifyRequest, reply: 
   const error = toError(rawError) as FastifyError;
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = error.validationContext ?? 'request';
-    return sendProblem(reply, 'VALIDATION_FAILED', `${where} is not valid`, {
+    // A parameter the endpoint does not know is named in the detail (as Stripe does).
+    const unknown = error.validation.flatMap((issue) =>
+      issue.keyword === 'unrecognized_keys' ? ((issue.params as { keys?: string[] }).keys ?? []) : [],
+    );
+    const detail =
+      where === 'querystring' && unknown.length > 0
+        ? `Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}`
+        : `${where} is not valid`;
+    return sendProblem(reply, 'VALIDATION_FAILED', detail, {
       errors: error.validation.map((issue) => ({
         in: where,
         path: issue.instancePath || '/',

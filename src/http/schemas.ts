@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_AMOUNT, MIN_AMOUNT } from '../domain/index.ts';
 import { isCommonPassword } from './common-passwords.ts';
-import { isCurrency } from './currencies.ts';
+import { isCurrency } from '../domain/currencies.ts';
 
 /** Stored upload names are ours alone (a UUIDv7 and the checked kind): nothing the client sent reaches a path. */
 export const UPLOAD_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp)$/;
