@@ -22,7 +22,7 @@ export type IncrementTable = 'standard';
 /**
  * The standard table for a currency whose minor unit has `minorDigits` decimals: the same steps in major
  * units (USD 5,000.00 and JPY 5,000 both step by 100 major units), each increment at least one minor unit.
- * USD, EUR and the other 2-digit currencies use the table as it is.
+ * For USD, EUR and the other 2-digit currencies the scaling changes nothing.
  */
 const scaledTables = new Map<number, { rows: readonly (readonly [number, number])[]; top: number }>();
 
@@ -42,7 +42,7 @@ function tableFor(minorDigits: number): { rows: readonly (readonly [number, numb
 
 /** The standard increment at `price` (minor units of a currency with `minorDigits` decimals; USD: 2). */
 export function standardIncrement(price: number, minorDigits = 2): number {
-  const { rows, top } = minorDigits === 2 ? { rows: STANDARD_TABLE, top: STANDARD_TOP } : tableFor(minorDigits);
+  const { rows, top } = tableFor(minorDigits);
   for (const [upTo, increment] of rows) if (price < upTo) return increment;
   return top;
 }

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
@@ -8,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import { Sequencer } from '../engine/index.ts';
@@ -40,7 +40,8 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { LIVE_MAX_FRAME_BYTES, closeGoingAway, liveRoutes } from './routes/live.ts';
+import { LIVE_MAX_FRAME_BYTES, closeGoingAway } from '../realtime/live-room/room-wire.ts';
+import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes, questionRoutes, questionView } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';

@@ -11,9 +11,6 @@ import type { Metrics } from '../metrics.ts';
 import type { Store, StoredEvent, UserEvent } from '../store/index.ts';
 import type { EventForwarder, FanoutPool } from './fanout/fanout-pool.ts';
 import type { FeedEvent, RoomStart, UpgradeRequest } from './fanout/protocol.ts';
-
-/** A live room's sockets in the fan-out workers: their own key, as their frames differ from SSE's. */
-const roomStreamKey = (auctionId: string) => `room:${auctionId}`;
 import {
   EventFrames,
   type Feed,
@@ -25,6 +22,9 @@ import {
 } from './stream-watcher.ts';
 import { SnapshotCache } from './snapshot-cache.ts';
 import { type WatchListListener, WatchListStream, watchListFrame } from './watch-list-stream.ts';
+
+/** A live room's sockets in the fan-out workers: their own key, as their frames differ from SSE's. */
+const roomStreamKey = (auctionId: string) => `room:${auctionId}`;
 
 export interface StreamHubOptions {
   bus: Bus;

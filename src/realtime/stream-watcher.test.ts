@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as ws from 'ws';
-import { webSocketTextFrame } from './stream-watcher.ts';
+import { webSocketTextFrame } from './live-room/room-wire.ts';
 
 /** ws's frame parser: exported by the package at run time, though its type declarations leave it out. */
 interface FrameReceiver {

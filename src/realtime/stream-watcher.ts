@@ -3,9 +3,8 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { BusMessage } from '../bus/index.ts';
 import { toError } from '../error-catalogue.ts';
-import { type FeedEvent, roomFrame, sseFrame, webSocketTextFrame } from './fanout/protocol.ts';
-
-export { roomFrame, webSocketTextFrame };
+import { type FeedEvent, sseFrame } from './fanout/protocol.ts';
+import { roomEventFrame } from './live-room/room-wire.ts';
 
 /** How a stream's events are written: Server-Sent Events, or the live room's JSON messages. */
 export type Framing = 'sse' | 'room';
@@ -22,12 +21,12 @@ export class EventFrames {
 
   of(framing: Framing): string | Buffer {
     if (framing === 'sse') return (this.sseText ??= sseFrame(this.event));
-    return (this.roomBytes ??= webSocketTextFrame(Buffer.from(roomFrame(this.event))));
+    return (this.roomBytes ??= roomEventFrame(this.event));
   }
 }
 
 export function frameOf(framing: Framing, event: FeedEvent): string | Buffer {
-  return framing === 'sse' ? sseFrame(event) : webSocketTextFrame(Buffer.from(roomFrame(event)));
+  return framing === 'sse' ? sseFrame(event) : roomEventFrame(event);
 }
 
 /**

@@ -5,10 +5,8 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, errorCatalogue, toError } from '../../error-catalogue.ts';
 import type { RoomMember, RoomUser } from '../../realtime/index.ts';
-import { LIVE_MAX_FRAME_BYTES } from '../../realtime/fanout/protocol.ts';
+import { ROOM_MESSAGE_CAP_BYTES, closeGoingAway } from '../../realtime/live-room/room-wire.ts';
 import type { StreamSink } from '../../realtime/stream-watcher.ts';
-
-export { LIVE_MAX_FRAME_BYTES };
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { checkIdempotencyKey } from '../idempotency-key.ts';
@@ -17,10 +15,6 @@ import { auctionParams, placeBidBody, problem } from '../schemas.ts';
 
 /** A socket with this much unsent is full: the auction's events merge until it drains. */
 const HIGH_WATER_BYTES = 256 * 1024;
-/** Room messages (chat, presence) to a socket this far behind are skipped rather than queued. */
-const ROOM_MESSAGE_CAP_BYTES = 1024 * 1024;
-/** How long a closed socket's client has to answer the close before the connection is cut, ms. */
-const CLOSE_GRACE_MS = 2_000;
 const REF = z.union([z.string().min(1).max(64), z.number().finite()]);
 
 /** What the checks before the upgrade found, for the socket handler. */
@@ -85,19 +79,15 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
       const lastVersion = lastVersionOf(request.query.lastVersion);
       const member: RoomMember = {
         user: admission.user,
-        sink: socketSink(socket, request.raw.socket),
         send: (message) => {
           if (socket.readyState === socket.OPEN && socket.bufferedAmount < ROOM_MESSAGE_CAP_BYTES) socket.send(message);
         },
       };
       // Attached before any await: frames that arrive meanwhile must not be dropped.
-      socket.on('message', (data, isBinary) => {
-        void handleFrame(ctx, member, auctionId, isBinary ? null : data.toString()).catch((error: unknown) => {
-          request.log.error({ err: toError(error) }, 'live room: frame handling failed');
-          member.send(JSON.stringify({ type: 'error', code: 'INTERNAL_ERROR', detail: 'Internal error' }));
-        });
-      });
-      const leave = ctx.rooms.join(member, auctionId, lastVersion);
+      socket.on('message', (data, isBinary) =>
+        answerFrame(ctx, request, member, auctionId, isBinary ? null : data.toString()),
+      );
+      const leave = ctx.rooms.join(member, socketSink(socket, request.raw.socket), auctionId, lastVersion);
       socket.once('close', () => {
         leave();
         admission.release();
@@ -122,7 +112,6 @@ function serveInWorker(
   let stream = 0;
   const member: RoomMember = {
     user: admission.user,
-    sink: null,
     send: (message) => ctx.hub.sendRoom(stream, message),
   };
   let membership: { started(): void; leave(): void } | null = null;
@@ -132,11 +121,7 @@ function serveInWorker(
     auctionId,
     lastVersion: lastVersionOf(request.query.lastVersion),
     first: ctx.rooms.firstMessages(auctionId),
-    onFrame: (text) =>
-      void handleFrame(ctx, member, auctionId, text).catch((error: unknown) => {
-        request.log.error({ err: toError(error) }, 'live room: frame handling failed');
-        member.send(JSON.stringify({ type: 'error', code: 'INTERNAL_ERROR', detail: 'Internal error' }));
-      }),
+    onFrame: (text) => answerFrame(ctx, request, member, auctionId, text),
     onStarted: () => membership?.started(),
     onClosed: () => {
       membership?.leave();
@@ -161,6 +146,20 @@ function upgradeHeadIsEmpty(request: FastifyRequest): boolean {
 
 const lastVersionOf = (raw: string | undefined): number | null =>
   raw !== undefined && /^\d{1,15}$/.test(raw) ? Number(raw) : null;
+
+/** Answers one client frame, whichever process serves the socket; a failure is an `INTERNAL_ERROR` message. */
+function answerFrame(
+  ctx: RouteContext,
+  request: FastifyRequest,
+  member: RoomMember,
+  auctionId: string,
+  text: string | null,
+): void {
+  handleFrame(ctx, member, auctionId, text).catch((error: unknown) => {
+    request.log.error({ err: toError(error) }, 'live room: frame handling failed');
+    member.send(JSON.stringify({ type: 'error', code: 'INTERNAL_ERROR', detail: 'Internal error' }));
+  });
+}
 
 /** One client frame: a chat message or a bid; anything else is answered with an `error`, never a close. */
 async function handleFrame(ctx: RouteContext, member: RoomMember, auctionId: string, text: string | null) {
@@ -250,7 +249,7 @@ async function placeBid(
 
 /**
  * A WebSocket as the sink of an auction's events. The events come as complete WebSocket frames, built once
- * for every socket (`webSocketTextFrame`), and are written to the connection's TCP socket as they are; the
+ * for every socket (`roomEventFrame`), and are written to the connection's TCP socket as they are; the
  * first message (a string) goes through ws. Both write whole frames synchronously (no compression is
  * negotiated), so they never interleave inside a frame. Full above HIGH_WATER_BYTES unsent (ws's
  * `bufferedAmount` counts both); it has room again once what was queued is written out.
@@ -285,14 +284,4 @@ function socketSink(socket: WebSocket, connection: Socket): StreamSink {
     end: () => closeGoingAway(socket),
     destroy: () => socket.terminate(),
   };
-}
-
-/**
- * Closes a live-room socket with 1001 (going away: the server shuts down, or the auction is gone); the
- * client reconnects and resumes. A client that has stopped reading never answers the close, and ws would
- * wait 30 s for it, holding up a shutdown: it is cut after a short grace.
- */
-export function closeGoingAway(socket: WebSocket): void {
-  socket.close(1001, 'going away');
-  setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }

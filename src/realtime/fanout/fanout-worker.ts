@@ -33,16 +33,19 @@ import {
   type FeedCall,
   type FeedEvent,
   type FromWorker,
-  LIVE_MAX_FRAME_BYTES,
   type RoomStart,
   type StreamKind,
   type ToWorker,
   type UpgradeRequest,
   type WorkerSettings,
-  roomFrame,
   sseFrame,
-  webSocketTextFrame,
 } from './protocol.ts';
+import {
+  LIVE_MAX_FRAME_BYTES,
+  ROOM_MESSAGE_CAP_BYTES,
+  closeGoingAway,
+  roomEventFrame,
+} from '../live-room/room-wire.ts';
 
 /** Sockets written per loop turn before the worker reads its messages again. */
 const SLICE = 500;
@@ -74,18 +77,10 @@ function chunk(text: string): Buffer {
   return Buffer.from(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
 }
 
-/** One event as a live-room socket gets it: a complete WebSocket text frame. */
-const roomEventFrame = (event: FeedEvent): Buffer => webSocketTextFrame(Buffer.from(roomFrame(event)));
-
 /** Events as written to a stream of `kind`: one chunk of SSE text, or consecutive WebSocket frames. */
 function eventsPayload(kind: StreamKind, events: readonly FeedEvent[]): Buffer {
   return kind === 'sse' ? chunk(events.map(sseFrame).join('')) : Buffer.concat(events.map(roomEventFrame));
 }
-
-/** Room messages to a socket this far behind are skipped rather than queued (as in the main process). */
-const ROOM_MESSAGE_CAP_BYTES = 1024 * 1024;
-/** How long a live-room client has to answer the close before the connection is cut, ms. */
-const CLOSE_GRACE_MS = 2_000;
 
 /** Completes the live-room handshakes; the sockets are tracked here, not by ws. */
 const webSockets = new WebSocketServer({
@@ -146,8 +141,12 @@ class Stream {
     readonly id: number,
     readonly socket: Socket,
     readonly channel: Channel,
-    readonly kind: StreamKind,
   ) {}
+
+  /** SSE or live room: what its channel serves. */
+  get kind(): StreamKind {
+    return this.channel.kind;
+  }
 
   get congested(): boolean {
     return this.congestedSince !== null;
@@ -170,11 +169,8 @@ class Stream {
     if (this.closed) return;
     this.closed = true;
     if (this.kind === 'sse') return void this.socket.end(LAST_CHUNK);
-    const ws = this.ws;
-    if (ws === null) return void this.socket.destroy();
-    // 1001, going away. A client that has stopped reading never answers the close: cut after a grace.
-    ws.close(1001, 'going away');
-    setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref();
+    if (this.ws === null) this.socket.destroy();
+    else closeGoingAway(this.ws);
   }
 
   /** For a client that stopped reading: its full buffer would otherwise hold the socket and its memory. */
@@ -403,7 +399,7 @@ function adopt(message: Extract<ToWorker, { t: 'adopt' }>, socket: Socket): void
     channel = new Channel(message.key, message.kind);
     channels.set(message.key, channel);
   }
-  const stream = new Stream(message.stream, socket, channel, message.kind);
+  const stream = new Stream(message.stream, socket, channel);
   streams.set(stream.id, stream);
   channel.add(stream);
   socket.setNoDelay(true);

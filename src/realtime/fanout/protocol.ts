@@ -15,38 +15,6 @@ export interface FeedEvent {
 export const sseFrame = (event: FeedEvent): string =>
   `id: ${event.version}\nevent: ${event.type}\ndata: ${event.data}\n\n`;
 
-/**
- * The live room's message for a stored event: `{ "type": "bid", "bid", "auction" }` and the like. The
- * event's data is already an object's JSON (`{"bid":…,"auction":…}`), so the type is spliced in front of its
- * fields rather than parsed and serialized again.
- */
-export function roomFrame(event: FeedEvent): string {
-  const fields = event.data.length > 2 ? `,${event.data.slice(1)}` : '}';
-  return `{"type":${JSON.stringify(event.type)}${fields}`;
-}
-
-/**
- * A complete WebSocket text frame (RFC 6455 §5.2: FIN, opcode 1, unmasked as every server frame is) around
- * `payload`. Identical for every socket, so it is built once per event and written to each socket's TCP
- * stream as it is: the per-socket cost is one write, not a framing and an encoding.
- */
-export function webSocketTextFrame(payload: Buffer): Buffer {
-  const length = payload.length;
-  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
-  const frame = Buffer.allocUnsafe(headerLength + length);
-  frame[0] = 0x81;
-  if (length < 126) frame[1] = length;
-  else if (length < 65_536) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  payload.copy(frame, headerLength);
-  return frame;
-}
-
 export interface WorkerSettings {
   /** Keep-alive comment interval, ms. */
   heartbeatMs: number;
@@ -55,9 +23,6 @@ export interface WorkerSettings {
   /** Events asked of the store per page while a stream catches up. */
   historyPageSize: number;
 }
-
-/** A live-room client frame larger than this closes the socket (1009): no message of the protocol comes near it. */
-export const LIVE_MAX_FRAME_BYTES = 16 * 1024;
 
 /** A stream a worker serves: an SSE response, or a live-room WebSocket. */
 export type StreamKind = 'sse' | 'room';

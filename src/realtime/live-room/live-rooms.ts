@@ -37,15 +37,13 @@ export interface RoomUser {
 }
 
 /**
- * One socket in a room, as the transport (http/routes/live.ts) gives it. `sink` carries the auction's
- * events (merged under load by the hub's watcher) to a socket served by this process; a socket served by
- * a fan-out worker has none (the worker writes its events). `send` carries the room's own messages (chat,
- * presence, standing, answers) to this socket alone, which a transport far behind may drop: they are not
- * state the client could lose.
+ * One socket in a room, as the transport (http/routes/live.ts) gives it. `send` carries the room's own
+ * messages (chat, presence, standing, answers) to this socket alone, which a transport far behind may drop:
+ * they are not state the client could lose. The auction's events reach it by another way: the sink given
+ * to `join` for a socket served here, its fan-out worker for one served there (`joinServed`).
  */
 export interface RoomMember {
   user: RoomUser | null;
-  readonly sink: StreamSink | null;
   send(message: string): void;
 }
 
@@ -211,13 +209,12 @@ export class LiveRooms {
   }
 
   /**
-   * Puts a socket in the room of an auction (the caller checked it exists): first a `snapshot` (or
-   * `resumed` and the events after `lastVersion`), then the live events, chat, presence and, for a bidder,
-   * their standing. Returns its departure, to call once when the socket closes.
+   * Puts a socket served here in the room of an auction (the caller checked it exists); `memberSink` gets
+   * the auction's events: first a `snapshot` (or `resumed` and the events after `lastVersion`), then the
+   * live events, chat, presence and, for a bidder, their standing. Returns its departure, to call once when
+   * the socket closes.
    */
-  join(member: RoomMember, auctionId: string, lastVersion: number | null): () => void {
-    if (member.sink === null) throw new TypeError('a member served here needs a sink');
-    const memberSink = member.sink;
+  join(member: RoomMember, memberSink: StreamSink, auctionId: string, lastVersion: number | null): () => void {
     const room = this.roomOf(auctionId);
     room.starting.set(member, []);
     this.enter(room, member);
