@@ -132,3 +132,40 @@ test('bench ten-million runs (scaled down): every auction due together is closed
   ]);
   assert.equal(result.closedTogether, 30);
 });
+
+test(
+  'bench catalogue runs (scaled down): every filter kind, combination and facet shape answered',
+  { timeout: 120_000 },
+  async () => {
+    const result = await runBench(['catalogue', '--auctions', '1000'], {
+      BENCH_CATALOGUE_BASELINE: '1000',
+      BENCH_CATALOGUE_PER_KIND: '2',
+      BENCH_CATALOGUE_IMPORT_REQUESTS: '1',
+      BENCH_CATALOGUE_IMPORT_LINES: '100',
+    });
+    hasFields(result, [
+      'scenario',
+      'auctions',
+      'filterP99Ms',
+      'comboP99Ms',
+      'facetsP99Ms',
+      'importItemsPerSec',
+      'filterP99ByKindMs',
+      'comboP99ByKindMs',
+      'facetsP99ByKindMs',
+      'healthzP99Ms',
+      'filterP99RatioTo10k',
+      'loadSeconds',
+      'loadAuctionsPerSec',
+    ]);
+    assert.equal(result.auctions, 1000);
+    assert.equal(Object.keys(result.filterP99ByKindMs as object).length, 10);
+    assert.equal(Object.keys(result.comboP99ByKindMs as object).length, 10);
+    assert.deepEqual(Object.keys(result.facetsP99ByKindMs as object).sort(), ['none', 'one', 'two']);
+    // Every answer a 200 (a listing refused or failed would be a failure here, whatever its speed).
+    assert.deepEqual(result.failures, { filters: {}, combos: {}, facets: {}, baseline: {} });
+    // Import: measured when the build has inventory sync, else null with the reason.
+    if (result.importItemsPerSec === null) assert.equal(typeof result.importSkipped, 'string');
+    else assert.ok((result.importItemsPerSec as number) > 0);
+  },
+);

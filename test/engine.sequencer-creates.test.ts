@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import pino from 'pino';
 import { MemoryBus } from '../src/bus/memory/index.ts';
 import { SystemClock } from '../src/clock.ts';
-import type { Auction } from '../src/domain/index.ts';
+import { type Auction, endingSoonAt } from '../src/domain/index.ts';
 import { Sequencer, type SequencerOptions } from '../src/engine/sequencer.ts';
 import { newId } from '../src/ids.ts';
 import { createMetrics } from '../src/metrics.ts';
@@ -112,7 +112,12 @@ describe('Sequencer.createAuction: group commit', () => {
       assert.deepEqual(stored.get(a.id), a);
       assert.deepEqual(await sequencer.getAuction(a.id), a);
     }
-    assert.equal(Math.min(...dueTimes), Math.min(...created.map((a) => a.endDate)), 'the earliest end is announced');
+    // An auction's first due time is its ending-soon moment (the watchlist's ending_soon), before its end.
+    assert.equal(
+      Math.min(...dueTimes),
+      Math.min(...created.map((a) => endingSoonAt(a))),
+      'the earliest due time is announced',
+    );
     await sequencer.stop();
   });
 

@@ -65,7 +65,10 @@ describe('auctions over HTTP', () => {
       const a = body.auction;
       assert.equal(typeof a.id, 'string');
       assert.equal(a.sellerId, seller.id);
-      assert.deepEqual(a.item, { name: 'Leica M6', description: '', imageUrl: null });
+      assert.deepEqual(a.item, { name: 'Leica M6', description: '', imageUrl: null, images: [] });
+      assert.equal(a.category, null);
+      assert.deepEqual(a.attributes, {});
+      assert.equal(a.location, null);
       assert.equal(a.currency, 'USD');
       assert.equal(a.startingPrice, 10_000);
       assert.equal(a.minIncrement, 1);
@@ -132,6 +135,7 @@ describe('auctions over HTTP', () => {
         name: 'Hasselblad 500C',
         description: 'With A12 back',
         imageUrl: 'https://example.com/h.jpg',
+        images: ['https://example.com/h.jpg'],
       });
       assert.equal(a.currency, 'EUR');
       assert.equal(a.startDate, startDate);
@@ -513,7 +517,9 @@ describe('GET /api/v1/auctions (list)', () => {
   });
 
   test('sorts: ending_soon (default), newest, price_asc, price_desc', async () => {
-    const endingSoon = ['E', 'B', 'A', 'C', 'D'];
+    // Without a status, ending_soon lists open auctions (soonest end first), then scheduled, then ended.
+    const endingSoon = ['B', 'A', 'C', 'D', 'E'];
+    assert.deepEqual(await listNames('?status=open&sort=ending_soon'), ['B', 'A', 'C']);
     assert.deepEqual(await listNames(''), endingSoon);
     assert.deepEqual(await listNames('?sort=ending_soon'), endingSoon);
     assert.deepEqual(await listNames('?sort=newest'), ['E', 'D', 'C', 'B', 'A']);

@@ -152,7 +152,9 @@ describe('bids over HTTP', () => {
       assert.equal(a.status, 'open');
       assert.equal(a.serverTime, iso(clock.now()));
       // Strongly consistent read after the acknowledgement.
-      const readBack = await read(auction.id);
+      // A read also counts the watchers (no state, so never in the bid's answer or its event).
+      const { watcherCount, ...readBack } = await read(auction.id);
+      assert.equal(watcherCount, 0);
       assert.deepEqual({ ...readBack, serverTime: null }, { ...a, serverTime: null });
     });
 

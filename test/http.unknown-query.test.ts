@@ -22,10 +22,15 @@ before(async () => {
 after(() => t.dispose());
 
 test('an unknown filter on the auction list is refused, naming every unknown parameter', async () => {
-  const res = await t.app.inject({ method: 'GET', url: '/api/v1/auctions?minPrice=500&category=cars&limit=5' });
+  // Typos of real filters, and one that is not a valid attribute filter name.
+  const res = await t.app.inject({
+    method: 'GET',
+    url: '/api/v1/auctions?minPrize=500&categroy=cars&attr.Make=VW&limit=5',
+  });
   const problem = expectProblem(res, 'VALIDATION_FAILED');
-  assert.match(problem.detail as string, /minPrice/);
-  assert.match(problem.detail as string, /category/);
+  assert.match(problem.detail as string, /minPrize/);
+  assert.match(problem.detail as string, /categroy/);
+  assert.match(problem.detail as string, /attr\.Make/);
   assert.doesNotMatch(problem.detail as string, /limit/);
 });
 

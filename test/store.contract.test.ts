@@ -3,6 +3,9 @@ import { describe, test } from 'node:test';
 import { SqliteStore } from '../src/store/sqlite/index.ts';
 import { PostgresStore } from '../src/store/postgres/index.ts';
 import { type StoreUnderTest, storeContract } from './store.contract.ts';
+import { inventoryContract } from './store.contract-inventory.ts';
+import { watchlistContract } from './store.contract-watchlist.ts';
+import { catalogueContract } from './store.contract-catalogue.ts';
 import { tempDir } from './support/harness.ts';
 import { TEST_PG_URL, createTestDatabase, serviceUnavailable } from './support/services.ts';
 
@@ -91,6 +94,10 @@ if (unknown.length > 0)
 
 for (const name of requested) {
   const reason = await unavailable[name]?.();
-  if (reason === null || reason === undefined) storeContract(name, factories[name]!);
-  else describe(`Store contract: ${name}`, () => test(`skipped: ${reason}`, (t) => t.skip(reason)));
+  if (reason === null || reason === undefined) {
+    storeContract(name, factories[name]!);
+    catalogueContract(name, factories[name]!);
+    watchlistContract(name, factories[name]!);
+    inventoryContract(name, factories[name]!);
+  } else describe(`Store contract: ${name}`, () => test(`skipped: ${reason}`, (t) => t.skip(reason)));
 }

@@ -104,7 +104,7 @@ function userRecord(id: string, overrides: Partial<UserRecord> = {}): UserRecord
 }
 
 /** The seller and bidders of the scenarios exist as users (ids = usernames = BIDDERS). */
-async function insertScenarioUsers(store: Store): Promise<void> {
+export async function insertScenarioUsers(store: Store): Promise<void> {
   for (const id of BIDDERS) assert.equal(await store.insertUser(userRecord(id)), 'inserted');
 }
 
@@ -120,7 +120,7 @@ const uniqueId = (prefix: string) => `${prefix}-${process.pid}-${++idCounter}`;
  * Keeps the committed state of each auction, decides commands with the domain
  * rules and turns them into CommitBatches, exactly as the sequencer does.
  */
-class AuctionBook {
+export class AuctionBook {
   readonly states = new Map<string, Auction>();
   /** Every committed bid, in commit order. */
   readonly bids: BidRecord[] = [];
@@ -341,7 +341,20 @@ function sortKey(a: Auction, sort: AuctionSort): number {
     case 'price_asc':
     case 'price_desc':
       return a.currentPrice ?? a.startingPrice;
+    case 'bids_desc':
+      return a.bidCount;
   }
+}
+
+/**
+ * `ending_soon` without a status lists three groups: open (soonest end first), scheduled (soonest end
+ * first), ended: closed or cancelled (latest end first). As [group, key] with the key ascending.
+ */
+function groupedKey(a: Auction, now: number): [number, number] {
+  const status = modelStatus(a, now);
+  if (status === 'open') return [0, a.endDate];
+  if (status === 'scheduled') return [1, a.endDate];
+  return [2, -a.endDate];
 }
 
 const ascending = (sort: AuctionSort) => sort === 'ending_soon' || sort === 'price_asc';
@@ -378,7 +391,7 @@ const listingQueryArb = fc.record({
   status: fc.constantFrom<AuctionStatus | null>(null, 'scheduled', 'open', 'closed', 'cancelled'),
   sellerId: fc.constantFrom<string | null>(null, null, 'seller', 'alice', 'nobody'),
   terms: fc.oneof(fc.constant([] as string[]), fc.subarray(SEARCH_TERMS, { minLength: 1, maxLength: 2 })),
-  sort: fc.constantFrom<AuctionSort>('ending_soon', 'newest', 'price_asc', 'price_desc'),
+  sort: fc.constantFrom<AuctionSort>('ending_soon', 'newest', 'price_asc', 'price_desc', 'bids_desc'),
   limit: fc.integer({ min: 1, max: 7 }),
   // Multiples of 10 s hit start and end dates exactly; ±1 ms either side of them.
   now: fc.tuple(fc.integer({ min: 0, max: 40 }), fc.constantFrom(0, 0, -1, 1)).map(([n, d]) => T0 + n * 10_000 + d),
@@ -1276,6 +1289,11 @@ export function storeContract(name: string, makeStore: () => Promise<StoreUnderT
                   for (const a of listed) assert.deepEqual(a, book.state(a.id));
                   // In sort order...
                   for (let i = 1; i < listed.length; i++) {
+                    if (q.status === null && q.sort === 'ending_soon') {
+                      const [[gx, x], [gy, y]] = [groupedKey(listed[i - 1]!, q.now), groupedKey(listed[i]!, q.now)];
+                      assert.ok(gx < gy || (gx === gy && x <= y), `out of group order at ${i}: ${label}`);
+                      continue;
+                    }
                     const [x, y] = [sortKey(listed[i - 1]!, q.sort), sortKey(listed[i]!, q.sort)];
                     assert.ok(ascending(q.sort) ? x <= y : x >= y, `out of order at ${i}: ${label}`);
                   }

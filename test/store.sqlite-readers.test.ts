@@ -23,7 +23,7 @@ function request(script: string): ListingRequest {
 
 /** [requests this thread has run, its threadId], as the scripted thread answers. */
 async function served(readers: ReaderPool, script = 'sleep0'): Promise<[number, number]> {
-  return (await readers.listAuctions(request(script))).last!;
+  return (await readers.listAuctions(request(script))).last! as [number, number];
 }
 
 describe('ReaderPool', () => {

@@ -13,7 +13,6 @@ import { type AuctionListQuery } from '../src/store/index.ts';
 import { SqliteStore, type SqliteStoreOptions } from '../src/store/sqlite/index.ts';
 import { SEARCH_TOKENIZER } from '../src/store/sqlite/auction-listing.ts';
 import { auctionColumns } from '../src/store/sqlite/sqlite-writer.ts';
-import { sql } from '../src/store/sqlite/statements.ts';
 import { makeAuction } from './support/auction-scenarios.ts';
 import { tempDir } from './support/harness.ts';
 
@@ -24,9 +23,14 @@ function auction(name: string, description = ''): Auction {
   return makeAuction({ id: `search-${process.pid}-${++counter}`, item: { name, description, imageUrl: null } });
 }
 
+/** An auction row as version 1 of the schema had it (later migrations add columns). */
 function insertRow(db: Database.Database, a: Auction): void {
-  db.prepare(sql.insertAuction).run({
-    ...auctionColumns(a),
+  const { buyNow: _buyNow, bidCount: _bidCount, ...columns } = auctionColumns(a);
+  db.prepare(
+    `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
+     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
+  ).run({
+    ...columns,
     sellerId: a.sellerId,
     startDate: a.startDate,
     createdAt: a.createdAt,

@@ -93,7 +93,13 @@ describe('auctionSummaryView', () => {
         const { text, truncated } = summarizeDescription(description);
         assert.deepEqual(summary, {
           ...full,
-          item: { name: 'Leica M6', description: text, descriptionTruncated: truncated, imageUrl: '/uploads/x.jpg' },
+          item: {
+            name: 'Leica M6',
+            description: text,
+            descriptionTruncated: truncated,
+            imageUrl: '/uploads/x.jpg',
+            images: ['/uploads/x.jpg'],
+          },
         });
         assert.deepEqual(Object.keys(summary), Object.keys(full), 'same members, in the same order');
       }

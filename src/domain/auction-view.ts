@@ -1,11 +1,19 @@
 import { type Auction, buyNowAvailable, hasReserve, minNextBid, outcomeOf, reserveMet, statusAt } from './auction.ts';
 import type { BidRejectionReason } from './bidding.ts';
+import { type Attributes, type Location, catalogueOf } from './catalogue.ts';
 
 /** The wire shape of an auction (api.md), computed for one viewer at one instant. */
 export interface AuctionView {
   id: string;
   sellerId: string;
-  item: { name: string; description: string; imageUrl: string | null };
+  item: { name: string; description: string; imageUrl: string | null; images: string[] };
+  category: string | null;
+  attributes: Attributes;
+  location: Location | null;
+  /** Present only when the viewer is the seller: the inventory item (Inventory sync) it sells, or null. */
+  itemExternalId?: string | null;
+  /** Reads only (not a state change, so events leave it out): how many users watch the auction. */
+  watcherCount?: number;
   currency: string;
   startingPrice: number;
   minIncrement: number;
@@ -133,7 +141,8 @@ export function auctionView(auction: Auction, now: number, viewerId: string | nu
   const view: AuctionView = {
     id: auction.id,
     sellerId: auction.sellerId,
-    item: auction.item,
+    item: itemView(auction),
+    ...catalogueOf(auction),
     currency: auction.currency,
     startingPrice: auction.startingPrice,
     minIncrement: auction.minIncrement,
@@ -163,8 +172,19 @@ export function auctionView(auction: Auction, now: number, viewerId: string | nu
     createdAt: iso(auction.createdAt),
     serverTime: iso(now),
   };
-  if (viewerId !== null && viewerId === auction.sellerId) view.reservePrice = auction.reservePrice;
+  if (viewerId !== null && viewerId === auction.sellerId) {
+    view.reservePrice = auction.reservePrice;
+    view.itemExternalId = auction.itemExternalId ?? null;
+  }
   return view;
+}
+
+/** The item with its pictures (states stored before there were several have only `imageUrl`). */
+function itemView(auction: Auction): AuctionView['item'] {
+  const item = auction.item;
+  if (item.images !== undefined)
+    return { name: item.name, description: item.description, imageUrl: item.imageUrl, images: item.images };
+  return { ...item, images: item.imageUrl === null ? [] : [item.imageUrl] };
 }
 
 /** The most characters (UTF-16 code units, as the API counts lengths) of a description a list item carries. */
@@ -172,7 +192,7 @@ export const DESCRIPTION_SUMMARY_LENGTH = 200;
 
 /** A list item: the auction view with a summary of the description (the whole one is on `GET /auctions/:id`). */
 export interface AuctionSummaryView extends Omit<AuctionView, 'item'> {
-  item: { name: string; description: string; descriptionTruncated: boolean; imageUrl: string | null };
+  item: { name: string; description: string; descriptionTruncated: boolean; imageUrl: string | null; images: string[] };
 }
 
 /**
@@ -185,7 +205,13 @@ export function auctionSummaryView(auction: Auction, now: number, viewerId: stri
   const { text, truncated } = summarizeDescription(auction.item.description);
   return {
     ...view,
-    item: { name: view.item.name, description: text, descriptionTruncated: truncated, imageUrl: view.item.imageUrl },
+    item: {
+      name: view.item.name,
+      description: text,
+      descriptionTruncated: truncated,
+      imageUrl: view.item.imageUrl,
+      images: view.item.images,
+    },
   };
 }
 

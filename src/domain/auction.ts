@@ -1,4 +1,5 @@
 import { type IncrementTable, incrementAt } from './increments.ts';
+import type { Attributes, Location } from './catalogue.ts';
 import { MAX_AMOUNT } from './money.ts';
 
 /**
@@ -22,7 +23,10 @@ export interface SoftClose {
 export interface Item {
   name: string;
   description: string;
+  /** The cover picture: `images[0]`, kept for clients that show one. */
   imageUrl: string | null;
+  /** Up to ITEM_IMAGES_MAX pictures, the cover first. Absent in states stored before there were several: read as [imageUrl]. */
+  images?: string[];
 }
 
 /** The seller's live video (HLS): Gavel shows it beside the auction, it does not ingest it. */
@@ -102,6 +106,20 @@ export interface Auction {
   createdAt: number;
   /** Absent in states stored before live video existed: read as null. */
   liveStream?: LiveStream | null;
+  // The catalogue (see catalogue.ts): absent in states stored before it existed, read with catalogueOf().
+  category?: string | null;
+  attributes?: Attributes;
+  location?: Location | null;
+  /**
+   * The seller's inventory item this auction sells (Inventory sync), or null: while the auction is not
+   * closed, its item, category, attributes and location follow that item's changes.
+   */
+  itemExternalId?: string | null;
+  /**
+   * With `itemExternalId`: the revision of the inventory item this state shows (its item and catalogue).
+   * An auction behind its item's revision is still to be brought up to date (see inventory-item.ts).
+   */
+  itemRevision?: number | null;
 }
 
 export const DEFAULT_SOFT_CLOSE: SoftClose = { windowSeconds: 30, extendSeconds: 30 };
@@ -134,7 +152,12 @@ export function minNextBid(auction: Auction): number {
  * the bidding has not already reached the buy-now price.
  */
 export function buyNowAvailable(auction: Auction, now: number): boolean {
-  if (auction.buyNowPrice === null || statusAt(auction, now) !== 'open') return false;
+  return statusAt(auction, now) === 'open' && buyNowOffered(auction);
+}
+
+/** The part of buyNowAvailable that does not depend on the clock (the store indexes it). */
+export function buyNowOffered(auction: Auction): boolean {
+  if (auction.buyNowPrice === null || auction.lifecycle !== 'active') return false;
   if (auction.currentPrice !== null && auction.currentPrice >= auction.buyNowPrice) return false;
   return auction.highestBid === null || !reserveMet(auction);
 }

@@ -11,3 +11,8 @@ export * from './standing.ts';
 export * from './new-auction.ts';
 export * from './auction-view.ts';
 export * from './live-stream.ts';
+export * from './edit-listing.ts';
+export * from './inventory-item.ts';
+export * from './catalogue.ts';
+export * from './currencies.ts';
+export * from './ending-soon.ts';

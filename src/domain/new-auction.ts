@@ -7,6 +7,7 @@ import {
   type LiveStream,
   type SoftClose,
 } from './auction.ts';
+import { type Catalogue, NO_CATALOGUE } from './catalogue.ts';
 import type { IncrementTable } from './increments.ts';
 
 export interface NewAuctionInput {
@@ -34,6 +35,12 @@ export interface NewAuctionInput {
   offerWindowSeconds?: number;
   /** Default none. */
   liveStream?: LiveStream | null;
+  /** Default none. */
+  catalogue?: Catalogue;
+  /** The seller's inventory item it sells (its item and catalogue are that item's); default none. */
+  itemExternalId?: string | null;
+  /** With `itemExternalId`: the revision of the inventory item it shows; default none. */
+  itemRevision?: number | null;
 }
 
 export type NewAuctionResult = { ok: true; auction: Auction } | { ok: false; field: string; message: string };
@@ -52,7 +59,7 @@ export function newAuction(input: NewAuctionInput, now: number): NewAuctionResul
     auction: {
       id: input.id,
       sellerId: input.sellerId,
-      item: input.item,
+      item: withImages(input.item),
       currency: input.currency,
       startingPrice: input.startingPrice,
       minIncrement: input.minIncrement,
@@ -78,6 +85,17 @@ export function newAuction(input: NewAuctionInput, now: number): NewAuctionResul
       outcome: null,
       closedAt: null,
       createdAt: now,
+      category: input.catalogue?.category ?? null,
+      attributes: input.catalogue?.attributes ?? NO_CATALOGUE.attributes,
+      location: input.catalogue?.location ?? null,
+      itemExternalId: input.itemExternalId ?? null,
+      itemRevision: input.itemRevision ?? null,
     },
   };
+}
+
+/** The item with `images` and its cover `imageUrl` agreeing: `images` wins when given, else [imageUrl]. */
+export function withImages(item: Item): Item {
+  const images = item.images ?? (item.imageUrl === null ? [] : [item.imageUrl]);
+  return { name: item.name, description: item.description, imageUrl: images[0] ?? null, images };
 }

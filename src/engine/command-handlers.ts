@@ -8,8 +8,10 @@ import {
   buyNow,
   cancelAuction,
   setLiveStream,
+  syncInventoryItem,
   closeIfDue,
   declineOffer,
+  editListing,
   expireSettlement,
   pay,
   placeBid,
@@ -176,9 +178,10 @@ const tickHandler: CommandHandler<CommandOf<'tick'>, boolean> = {
 };
 
 type ActionRefusalCode = Extract<ActionOutcome, { kind: 'refused' }>['code'];
+/** A change (`auction` the same object as the state: nothing to change, no version, no event), or a refusal. */
 type ActionChange =
   | { ok: true; auction: Auction; event: StoredEvent['type']; bid: BidFacts | null }
-  | { ok: false; code: ActionRefusalCode };
+  | { ok: false; code: ActionRefusalCode; detail?: string; field?: string };
 
 /** The rules of each user action (buy-now, cancel, payment steps), as one change or a refusal. */
 function applyAction(
@@ -219,6 +222,17 @@ function applyAction(
         ? { ok: true, auction: d.auction, event: 'item_updated', bid: null }
         : { ok: false, code: d.reason };
     }
+    case 'edit_listing': {
+      const d = editListing(state, command.userId, command.edit ?? {}, now);
+      return d.ok
+        ? { ok: true, auction: d.auction, event: 'item_updated', bid: null }
+        : { ok: false, code: d.reason, detail: d.message, field: d.field };
+    }
+    case 'sync_inventory_item': {
+      if (command.inventoryItem === undefined) return { ok: false, code: 'FORBIDDEN' };
+      const d = syncInventoryItem(state, command.userId, command.inventoryItem, now);
+      return d.ok ? { ok: true, auction: d.auction, event: 'item_updated', bid: null } : { ok: false, code: d.reason };
+    }
     case 'pay':
     case 'accept_offer':
     case 'decline_offer': {
@@ -246,7 +260,22 @@ const actionHandler: CommandHandler<CommandOf<'action'>, ActionOutcome> = {
         bids: [],
         events: [],
         actorId: command.userId,
-        answer: { kind: 'refused', code: change.code, auction: auctionView(state, now, command.userId) },
+        answer: {
+          kind: 'refused',
+          code: change.code,
+          auction: auctionView(state, now, command.userId),
+          ...(change.detail === undefined ? {} : { detail: change.detail }),
+          ...(change.field === undefined ? {} : { field: change.field }),
+        },
+      };
+    // Asked for what the auction already is: answered with it, nothing stored (no version, no event).
+    if (change.auction === state)
+      return {
+        state,
+        bids: [],
+        events: [],
+        actorId: command.userId,
+        answer: { kind: 'done', auction: auctionView(state, now, command.userId), bid: null },
       };
     const bid = change.bid ? bidView(change.bid, null) : null;
     const publicAuction = auctionView(change.auction, now, null);

@@ -1,4 +1,4 @@
-import type { AuctionView, BidView, LiveStream } from '../domain/index.ts';
+import type { AuctionView, BidView, InventoryItemRevision, ListingEdit, LiveStream } from '../domain/index.ts';
 
 /** What the engine answers for one bid. */
 export type BidOutcome =
@@ -31,7 +31,15 @@ export interface Deferred<T> {
 }
 
 /** Commands a user may give besides bidding; each is one ordered, durable state change or a refusal. */
-export type ActionKind = 'buy_now' | 'cancel' | 'pay' | 'accept_offer' | 'decline_offer' | 'set_live_stream';
+export type ActionKind =
+  | 'buy_now'
+  | 'cancel'
+  | 'pay'
+  | 'accept_offer'
+  | 'decline_offer'
+  | 'set_live_stream'
+  | 'edit_listing'
+  | 'sync_inventory_item';
 
 export type ActionRefusal =
   | 'BUY_NOW_UNAVAILABLE'
@@ -40,12 +48,34 @@ export type ActionRefusal =
   | 'CANCEL_NOT_ALLOWED'
   | 'PAYMENT_NOT_DUE'
   | 'NO_OFFER_PENDING'
-  | 'AUCTION_CLOSED';
+  | 'AUCTION_CLOSED'
+  | 'AUCTION_CANCELLED'
+  | 'NOT_SELLER'
+  | 'AUCTION_HAS_BIDS'
+  | 'ITEM_MANAGED_BY_INVENTORY'
+  | 'VALIDATION_FAILED';
 
 export type ActionOutcome =
   | { kind: 'done'; auction: AuctionView; bid: BidView | null }
-  | { kind: 'refused'; code: ActionRefusal; auction: AuctionView }
+  | {
+      kind: 'refused';
+      code: ActionRefusal;
+      auction: AuctionView;
+      /** What exactly was wrong (VALIDATION_FAILED names the field), when the code alone does not say it. */
+      detail?: string;
+      field?: string;
+    }
   | { kind: 'auction_not_found' };
+
+/** What an action carries besides its kind, auction and user. */
+export interface ActionPayload {
+  /** `set_live_stream`: the new stream (null removes it). */
+  liveStream?: LiveStream | null;
+  /** `edit_listing`: the seller's changes. */
+  edit?: ListingEdit;
+  /** `sync_inventory_item`: the revision of the inventory item the auction sells, to show. */
+  inventoryItem?: InventoryItemRevision;
+}
 
 /** What every queued command carries: its arrival order, and how often a conflict sent it back. */
 interface Queued {
@@ -64,7 +94,6 @@ export type EngineCommand = Queued &
         auctionId: string;
         userId: string;
         bidId: string;
-        /** `set_live_stream`: the new stream (null removes it). */
-        liveStream?: LiveStream | null;
-      } & Deferred<ActionOutcome>)
+      } & ActionPayload &
+        Deferred<ActionOutcome>)
   );

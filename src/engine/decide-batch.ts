@@ -1,7 +1,8 @@
-import { type Auction, type BidFacts, type Candidate, isoTime } from '../domain/index.ts';
+import { type Auction, type BidFacts, type Candidate, catalogueDiffers, isoTime } from '../domain/index.ts';
 import type { CommitBatch, IdempotencyRecord, StoredEvent } from '../store/index.ts';
 import { type CommandHandler, handlers } from './command-handlers.ts';
 import type { EngineCommand } from './commands.ts';
+import { endingSoonOfBatch } from './ending-soon.ts';
 import { type Notification, notificationsFor } from './notifications.ts';
 
 /** A batch of commands decided against a set of auction states: what to store, and what to answer. */
@@ -12,6 +13,8 @@ export interface BatchDecision {
   events: StoredEvent[];
   idempotency: IdempotencyRecord[];
   notifications: CommitBatch['notifications'];
+  /** Bidders' ending_soon candidates and moved ending-soon moments (see endingSoonOfBatch). */
+  endingSoon: Pick<CommitBatch, 'endingSoon' | 'endingSoonDue'>;
   /** One answer per command, in the order of `commands`. */
   answers: unknown[];
   /** For metrics. */
@@ -44,6 +47,7 @@ export function decideBatch(
     events: [],
     idempotency: [],
     notifications: [],
+    endingSoon: {},
     answers: [],
     bidOutcomes: [],
     closedResults: [],
@@ -78,6 +82,7 @@ export function decideBatch(
     }),
     createdAt: now,
   }));
+  decision.endingSoon = endingSoonOfBatch(auctions, decision.bids, now);
   return decision;
 }
 
@@ -100,7 +105,13 @@ export function commitBatchOf(decision: BatchDecision): CommitBatch {
   const changed: CommitBatch['auctions'] = [];
   const unchanged: NonNullable<CommitBatch['unchanged']> = [];
   for (const { before, after } of decision.auctions.values()) {
-    if (after.version !== before.version) changed.push({ before: before.version, after });
+    if (after.version !== before.version)
+      // A changed item or catalogue (a listing edit, an inventory item's change) is re-indexed by the store.
+      changed.push(
+        catalogueDiffers(before, after)
+          ? { before: before.version, after, catalogueChanged: true }
+          : { before: before.version, after },
+      );
     // Auctions judged against without changing them are version-checked too: a rejection judged against a
     // state that never became durable (its batch failed) must not be stored.
     else unchanged.push({ auctionId: after.id, version: before.version });
@@ -112,6 +123,7 @@ export function commitBatchOf(decision: BatchDecision): CommitBatch {
     idempotency: decision.idempotency,
     notifications: decision.notifications,
     unchanged,
+    ...decision.endingSoon,
   };
 }
 

@@ -2,27 +2,22 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import { type Bus, auctionTopic, userTopic } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
-import {
-  type Auction,
-  type AuctionView,
-  type BidView,
-  type Candidate,
-  type LiveStream,
-  dueAt,
-} from '../domain/index.ts';
+import { type Auction, type AuctionView, type BidView, type Candidate, dueAt, endingSoonAt } from '../domain/index.ts';
 import { AppError, toError } from '../error-catalogue.ts';
 import { newId } from '../ids.ts';
 import type { Metrics } from '../metrics.ts';
 import {
   type CommitBatch,
+  type CommitResult,
   IdempotencyKeyConflictError,
   type IdempotencyRecord,
   type Store,
   StoreUnavailableError,
   VersionConflictError,
 } from '../store/index.ts';
-import type { ActionKind, ActionOutcome, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
+import type { ActionKind, ActionOutcome, ActionPayload, BidOutcome, EngineCommand, PlaceBidInput } from './commands.ts';
 import { type BatchDecision, auctionsNeedingCandidates, commitBatchOf, decideBatch } from './decide-batch.ts';
+import { endingSoonNotice } from './ending-soon.ts';
 import { LruCache } from './lru-cache.ts';
 
 /**
@@ -265,13 +260,35 @@ export class Sequencer {
     return this.tick(auctionId);
   }
 
-  /** Buy-now, cancel, pay, accept or decline an offer: ordered with the bids on the same auction. */
-  act(
-    action: ActionKind,
-    auctionId: string,
-    userId: string,
-    payload: { liveStream?: LiveStream | null } = {},
-  ): Promise<ActionOutcome> {
+  /**
+   * Hands out the ending_soon notices whose moment is due (the closer calls it in each round): reads up to
+   * `limit` due moments, renders each auction's notice from its latest known state, lets the store deliver
+   * them (one transaction, exactly once: Store.deliverEndingSoon) and publishes what it wrote. Resolves with
+   * how many moments were due and whether the call got anywhere (a moment another node holds is skipped).
+   */
+  async deliverEndingSoon(limit: number, recipientsPerCall: number): Promise<{ due: number; progress: boolean }> {
+    const now = this.clock.now();
+    const due = await this.store.dueEndingSoon(now, limit);
+    if (due.length === 0) return { due: 0, progress: false };
+    const notices = due.map((stored) => {
+      const known = this.cache.get(stored.id);
+      const state = known && known.version > stored.version ? known : stored;
+      return { auctionId: state.id, data: endingSoonNotice(state, now) };
+    });
+    const delivery = await this.store.deliverEndingSoon(now, notices, recipientsPerCall);
+    try {
+      for (const notice of delivery.notifications) this.bus.publish(userTopic(notice.userId), notice);
+    } catch (error) {
+      this.logger.error({ err: toError(error) }, 'publishing ending_soon failed; subscribers will catch up');
+    }
+    return { due: due.length, progress: delivery.notifications.length > 0 || delivery.settled > 0 };
+  }
+
+  /**
+   * Buy-now, cancel, pay, accept or decline an offer, set the live video, edit the listing: ordered with the
+   * bids on the same auction.
+   */
+  act(action: ActionKind, auctionId: string, userId: string, payload: ActionPayload = {}): Promise<ActionOutcome> {
     if (!this.accepting) return Promise.reject(new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down'));
     return new Promise<ActionOutcome>((resolve, reject) => {
       this.queue.push({
@@ -364,7 +381,8 @@ export class Sequencer {
     let earliestEnd = Infinity;
     for (const { auction } of batch) {
       this.cache.set(auction.id, auction);
-      earliestEnd = Math.min(earliestEnd, auction.endDate);
+      // Its ending-soon moment comes first (at the latest at its end): the closer wakes for that too.
+      earliestEnd = Math.min(earliestEnd, endingSoonAt(auction));
     }
     for (const create of batch) create.resolve();
     // One hint for the whole batch: the closer only re-arms for a time earlier than its timer.
@@ -502,18 +520,18 @@ export class Sequencer {
     changed: Auction[],
     previous: Promise<void>,
   ): Promise<void> {
-    let notificationSeqs: number[] = [];
+    let result: CommitResult = { notificationSeqs: [] };
     // INVARIANT: an answer never rests on a state that is not durable. A batch that writes nothing (only
     // refusals, say) may have been judged against the previous batch's states: it waits for that commit,
     // and fails with it. Batches that write are ordered after it by the writer and guarded by versions.
     if (batch.bids.length === 0 && batch.auctions.length === 0) await previous;
     else {
       const started = performance.now();
-      ({ notificationSeqs } = await this.store.commitBatch(batch));
+      result = await this.store.commitBatch(batch);
       this.metrics.commitDuration.observe((performance.now() - started) / 1000);
       this.metrics.commitBatchSize.observe(commands.length);
     }
-    this.answerCommitted(commands, batch, decision, changed, notificationSeqs);
+    this.answerCommitted(commands, batch, decision, changed, result);
   }
 
   /**
@@ -527,7 +545,7 @@ export class Sequencer {
     let batch: CommitBatch | null = null;
     const started = performance.now();
     const ids = [...new Set(commands.map((c) => c.auctionId))];
-    const { notificationSeqs } = await this.store.transact(ids, async (locked, reads) => {
+    const result = await this.store.transact(ids, async (locked, reads) => {
       const candidates = new Map<string, Candidate[]>();
       for (const id of auctionsNeedingCandidates(commands, locked))
         candidates.set(id, await reads.settlementCandidates(id));
@@ -545,7 +563,7 @@ export class Sequencer {
       written,
       decided,
       written.auctions.map((a) => a.after),
-      notificationSeqs,
+      result,
     );
   }
 
@@ -555,7 +573,7 @@ export class Sequencer {
     batch: CommitBatch,
     decision: BatchDecision,
     changed: Auction[],
-    notificationSeqs: number[],
+    result: CommitResult,
   ): void {
     for (const state of changed) {
       // Never over a newer copy (with other writers, a read may already have cached a later state).
@@ -570,22 +588,26 @@ export class Sequencer {
       if (command.type === 'bid') this.metrics.bidLatency.observe((answeredAt - command.enqueuedAt) / 1000);
       (command.resolve as (value: unknown) => void)(decision.answers[i]);
     });
-    this.publish(batch, notificationSeqs);
-    // The closer re-arms if a due time (an end, a payment or offer deadline) now comes before its timer.
+    this.publish(batch, result);
+    // The closer re-arms if a due time (an end, a payment or offer deadline, an ending-soon moment that
+    // moved) now comes before its timer.
     for (const state of changed) {
       const due = dueAt(state);
       if (due !== null) this.announceDueTime(due);
     }
+    for (const moved of batch.endingSoonDue ?? []) this.announceDueTime(moved.dueAt);
   }
 
   /**
    * Publishes a committed batch's events and notifications. Guarded: the batch is durable and answered, so
    * a bus that throws is logged and never fails it (subscribers fill the gap from the store).
    */
-  private publish(batch: CommitBatch, notificationSeqs: number[]): void {
+  private publish(batch: CommitBatch, result: CommitResult): void {
     try {
       for (const event of batch.events) this.bus.publish(auctionTopic(event.auctionId), event);
-      batch.notifications.forEach((n, i) => this.bus.publish(userTopic(n.userId), { ...n, seq: notificationSeqs[i]! }));
+      const seqs = result.notificationSeqs;
+      batch.notifications.forEach((n, i) => this.bus.publish(userTopic(n.userId), { ...n, seq: seqs[i]! }));
+      for (const notice of result.endingSoon ?? []) this.bus.publish(userTopic(notice.userId), notice);
     } catch (error) {
       this.logger.error({ err: toError(error) }, 'publishing a committed batch failed; subscribers will catch up');
     }

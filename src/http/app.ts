@@ -14,14 +14,16 @@ import { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
 import { CHAT_LIMIT, FanoutPool, LiveRooms, type LiveRoomsOptions, StreamHub } from '../realtime/index.ts';
 import { ModerationQueue, type ModerationQueueOptions, type Moderator } from '../moderation/index.ts';
-import { Closer, Retention } from '../scheduler/index.ts';
+import { Closer, InventoryPropagation, type InventoryPropagationOptions, Retention } from '../scheduler/index.ts';
 import type { QaItemRecord, Store } from '../store/index.ts';
 import { toError } from '../error-catalogue.ts';
 import { Authenticator, SESSION_COOKIE } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import {
   BODY_TIMEOUT_MS,
+  BodyDeadlines,
   DEFAULT_LIMITS,
+  LONGEST_BODY_TIMEOUT_MS,
   HEADERS_TIMEOUT_MS,
   type LimitSettings,
   LoginThrottle,
@@ -35,6 +37,8 @@ import {
 import { DEFAULT_SCRYPT_COST, PasswordThread, PasswordWork, type ScryptCost } from './passwords.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import { auctionActionRoutes } from './routes/auction-actions.ts';
+import { auctionEditRoutes } from './routes/auction-edit.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
 import { auctionRoutes } from './routes/auctions.ts';
 import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
@@ -45,6 +49,7 @@ import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes, questionRoutes, questionView } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
+import { watchlistRoutes } from './routes/watchlist.ts';
 import { webRoutes } from './routes/web.ts';
 
 export interface AppDependencies {
@@ -95,6 +100,8 @@ export interface AppDependencies {
   liveVideoSources?: readonly string[];
   /** The live rooms' timing (tests shorten it): see LiveRoomsOptions. */
   liveRooms?: Pick<LiveRoomsOptions, 'presenceHeartbeatMs' | 'presenceTtlMs' | 'sessionCheckMs' | 'nodeId'>;
+  /** The inventory sweep's timing (tests shorten it): see InventoryPropagationOptions. */
+  inventory?: Pick<InventoryPropagationOptions, 'graceMs' | 'sweepIntervalMs' | 'leaseMs' | 'orphanAfterMs'>;
   /** The moderation queue's timing (tests shorten it): see ModerationQueueOptions. */
   moderationQueue?: Pick<ModerationQueueOptions, 'retryBaseMs' | 'pollMs' | 'leaseMs' | 'maxAttempts'>;
 }
@@ -107,6 +114,8 @@ export interface GavelApp {
   hub: StreamHub;
   rooms: LiveRooms;
   moderation: ModerationQueue;
+  /** Brings inventory items' changes to their auctions (and sweeps what was left pending). */
+  inventory: InventoryPropagation;
   /** The fan-out workers, when there are some. */
   fanout?: FanoutPool;
 }
@@ -131,6 +140,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   });
   const closer = new Closer({ store, sequencer, clock, logger });
   const retention = new Retention({ store, clock, logger, uploadsDir: deps.uploadsDir });
+  const inventory = new InventoryPropagation({ store, sequencer, clock, logger, ...deps.inventory });
   const moderation = new ModerationQueue({
     store,
     clock,
@@ -178,7 +188,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     // Slow clients are cut however slowly they drip (contract: headers 10 s, body 30 s). Node checks these
     // timers every `connectionsCheckingInterval`; its default (30 s) would let a request live twice as long.
     http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
-    requestTimeout: BODY_TIMEOUT_MS,
+    // Node's timer is one for the whole server: set to the longest any route allows (the inventory sync's
+    // 120 s); every other route is held to its own budget, 30 s by default, by `bodyDeadlines` below.
+    requestTimeout: LONGEST_BODY_TIMEOUT_MS,
     // What the HTTP parser refuses (timeouts, bad framing) is answered as a problem document too.
     clientErrorHandler,
     // The client address is the connection's, unless it comes from a trusted proxy (GAVEL_TRUST_PROXY).
@@ -273,6 +285,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     moderators: new Set(deps.moderators ?? []),
     rooms,
     rateCounter,
+    inventory,
   };
 
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
@@ -331,14 +344,29 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     const schema = route.schema ?? {};
     const query = schema.querystring;
     if (query === undefined) route.schema = { ...schema, querystring: z.object({}).strict() };
-    else if (query instanceof z.ZodObject) route.schema = { ...schema, querystring: query.strict() };
+    // A schema with a catchall declares what else it takes (the listing's `attr.*`) and checks the rest itself.
+    else if (query instanceof z.ZodObject && query.def.catchall === undefined)
+      route.schema = { ...schema, querystring: query.strict() };
   });
+
+  // Each body within its route's budget (`config.bodyTimeoutMs`, default BODY_TIMEOUT_MS), counted from its
+  // headers: 408 REQUEST_TIMEOUT and the connection closed otherwise, as Node's own timer does it.
+  const bodyDeadlines = new BodyDeadlines();
+  app.addHook('onRequest', (request, _reply, done) => {
+    const budget = request.routeOptions.config.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
+    bodyDeadlines.track(request.raw, Date.now() + budget);
+    done();
+  });
+  app.addHook('onClose', async () => bodyDeadlines.stop());
 
   userRoutes(app, ctx);
   auctionRoutes(app, ctx);
   auctionActionRoutes(app, ctx);
+  auctionEditRoutes(app, ctx);
+  inventoryRoutes(app, ctx);
   bidRoutes(app, ctx);
   meRoutes(app, ctx);
+  watchlistRoutes(app, ctx);
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
   webRoutes(app, { videoSources: deps.liveVideoSources });
@@ -362,6 +390,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await fanout?.start();
     await closer.start();
     retention.start();
+    inventory.start();
     moderation.start();
   });
   app.addHook('preClose', async () => {
@@ -369,6 +398,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     // The closer first (its round still needs the sequencer), then finish and answer every queued bid.
     await closer.stop();
     await retention.stop();
+    await inventory.stop();
     await moderation.stop();
     await sequencer.stop();
     await hub.closeAll();
@@ -384,5 +414,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await passwordThread.close();
   });
 
-  return { app, sequencer, closer, retention, hub, rooms, moderation, fanout };
+  return { app, sequencer, closer, retention, hub, rooms, moderation, inventory, fanout };
 }

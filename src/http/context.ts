@@ -2,6 +2,7 @@ import type { Bus } from '../bus/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Sequencer } from '../engine/index.ts';
 import type { Metrics } from '../metrics.ts';
+import type { InventoryPropagation } from '../scheduler/index.ts';
 import type { ModerationQueue } from '../moderation/index.ts';
 import type { LiveRooms, StreamHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
@@ -36,4 +37,6 @@ export interface RouteContext {
   rooms: LiveRooms;
   /** Counters shared with the routes' limits (the live room's bids count with HTTP bids). */
   rateCounter: RateCounter;
+  /** Brings inventory items' changes to the auctions that sell them (Inventory sync). */
+  inventory: InventoryPropagation;
 }

@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { MAX_AMOUNT, MIN_AMOUNT } from '../domain/index.ts';
+import {
+  ATTRIBUTES_MAX,
+  ATTRIBUTE_KEY_PATTERN,
+  ATTRIBUTE_TEXT_MAX,
+  CATEGORY_PATTERN,
+  EXTERNAL_ID_PATTERN,
+  ITEM_IMAGES_MAX,
+  MAX_AMOUNT,
+  MIN_AMOUNT,
+  isCountryCode,
+} from '../domain/index.ts';
+import { SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH } from '../store/store.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { isCurrency } from '../domain/currencies.ts';
 
@@ -20,7 +31,7 @@ export const amount = z
   .describe('Integer minor units (cents for USD), 1 … 1,000,000,000,000');
 
 /** Dates bounded to a sane range so that they always fit the store and `Date`. */
-const isoDate = z.iso
+export const isoDate = z.iso
   .datetime({ offset: true })
   .refine((s) => {
     const t = Date.parse(s);
@@ -136,31 +147,106 @@ export const liveStreamBody = z.strictObject({
     .describe('HLS playlist, e.g. https://video.example/live/index.m3u8'),
 });
 
-export const createAuctionBody = z.strictObject({
-  item: z.strictObject({
-    name: z
+/** A picture of an item: an http(s) URL, or the url of a picture uploaded with POST /api/v1/uploads. */
+export const imageUrl = z.union([
+  z.url({ protocol: /^https?$/ }).max(2048),
+  z.string().regex(UPLOAD_URL, 'an /uploads/… URL from POST /api/v1/uploads'),
+]);
+
+export const itemImages = z
+  .array(imageUrl)
+  .max(ITEM_IMAGES_MAX)
+  .refine((urls) => new Set(urls).size === urls.length, 'must not list a picture twice')
+  .describe(`Up to ${ITEM_IMAGES_MAX} pictures, the cover first (it is also \`imageUrl\`)`);
+
+/** A line of text in an attribute or a place name: no control characters, not only whitespace. */
+function catalogueText(max: number) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters')
+    .refine(hasVisibleCharacter, 'must not be only whitespace');
+}
+
+export const attributeValue = z.union([catalogueText(ATTRIBUTE_TEXT_MAX), z.number(), z.boolean()]);
+
+export const attributes = z
+  .record(z.string().regex(ATTRIBUTE_KEY_PATTERN, 'keys are like `make` or `model_year`'), attributeValue)
+  .refine((a) => Object.keys(a).length <= ATTRIBUTES_MAX, `at most ${ATTRIBUTES_MAX} attributes`)
+  .describe(
+    `Up to ${ATTRIBUTES_MAX} typed facts, e.g. { "make": "Toyota", "year": 2019, "runs": true }: keys ` +
+      `${ATTRIBUTE_KEY_PATTERN.source}; values are strings of 1–${ATTRIBUTE_TEXT_MAX} characters, numbers or booleans`,
+  );
+
+export const location = z
+  .strictObject({
+    country: z
       .string()
-      .trim()
-      .min(1)
-      .max(200)
-      .refine(
-        (s) => !CONTROL_CHARACTERS.test(s),
-        'must not contain control characters (tabs and line breaks included)',
-      ),
-    description: z
-      .string()
-      .max(10_000)
-      .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters other than tab and line breaks')
-      .default(''),
-    imageUrl: z
-      .union([
-        z.url({ protocol: /^https?$/ }).max(2048),
-        z.string().regex(UPLOAD_URL, 'an /uploads/… URL from POST /api/v1/uploads'),
-      ])
-      .nullable()
-      .default(null)
-      .describe('http(s) URL of a picture of the item, or the url answered by POST /api/v1/uploads'),
-  }),
+      .refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE')
+      .describe('ISO 3166-1 alpha-2, e.g. DE'),
+    region: catalogueText(100).nullable().default(null),
+    city: catalogueText(100).nullable().default(null),
+  })
+  .describe('Where the item is');
+
+export const category = z
+  .string()
+  .regex(CATEGORY_PATTERN, 'lower-case letters, digits and dashes, 1–40 characters')
+  .describe('e.g. vehicles, watches, classic-cars');
+
+/** The catalogue facts a seller gives with an item (all optional). */
+export const catalogueFields = {
+  category: category.nullable().default(null),
+  attributes: attributes.default({}),
+  location: location.nullable().default(null),
+};
+
+/** An item's name: one line of 1–200 characters (trimmed). */
+export const itemName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !CONTROL_CHARACTERS.test(s), 'must not contain control characters (tabs and line breaks included)');
+
+/** An item's description: up to 10,000 characters; tabs and line breaks allowed. */
+export const itemDescription = z
+  .string()
+  .max(10_000)
+  .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters other than tab and line breaks');
+
+/** What a seller says about an item (an auction's `item`, an inventory item); a field left out takes its default. */
+export const itemContentFields = {
+  name: itemName,
+  description: itemDescription.default(''),
+  imageUrl: imageUrl
+    .nullable()
+    .default(null)
+    .describe('The cover picture: http(s) URL, or the url answered by POST /api/v1/uploads (or give `images`)'),
+  images: itemImages.optional(),
+};
+
+/** The fields of `POST /api/v1/auctions` (the body, `createAuctionBody`, adds the rules between them). */
+const createAuctionFields = z.strictObject({
+  item: z
+    .strictObject({
+      ...itemContentFields,
+    })
+    .optional()
+    .describe('What is sold; or give `itemExternalId` instead (exactly one of the two)'),
+  itemExternalId: z
+    .string()
+    .regex(EXTERNAL_ID_PATTERN, 'letters, digits and . _ : -, 1–100 characters')
+    .optional()
+    .describe(
+      'Sell one of your inventory items (PUT /api/v1/inventory/items/{externalId}) instead of giving `item`: the ' +
+        'auction takes its item, category, attributes and location, and follows its changes until it ends',
+    ),
+  // Optional without a default here (defaults applied by the route): with `itemExternalId`, giving any is 400.
+  category: catalogueFields.category.removeDefault().optional(),
+  attributes: catalogueFields.attributes.removeDefault().optional(),
+  location: catalogueFields.location.removeDefault().optional(),
   startingPrice: amount,
   currency: z
     .string()
@@ -203,12 +289,46 @@ export const createAuctionBody = z.strictObject({
     .describe('The seller’s live video (HLS playlist); the seller may set or remove it later'),
 });
 
+export const createAuctionBody = createAuctionFields.superRefine((body, ctx) => {
+  // Exactly one source of the item: given here, or an inventory item that brings its catalogue along.
+  if ((body.item === undefined) === (body.itemExternalId === undefined))
+    ctx.addIssue({
+      code: 'custom',
+      path: body.item === undefined ? ['item'] : ['itemExternalId'],
+      message: 'give exactly one of item and itemExternalId',
+    });
+  if (body.itemExternalId !== undefined)
+    for (const field of ['category', 'attributes', 'location'] as const)
+      if (body[field] !== undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: [field],
+          message: `comes from the inventory item: leave it out with itemExternalId`,
+        });
+});
+
 export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
 
 export const auction = z.object({
   id: z.string(),
   sellerId: z.string(),
-  item: z.object({ name: z.string(), description: z.string(), imageUrl: z.string().nullable() }),
+  item: z.object({
+    name: z.string(),
+    description: z.string(),
+    imageUrl: z.string().nullable().describe('The cover picture (the first of `images`)'),
+    images: z.array(z.string()),
+  }),
+  category: z.string().nullable(),
+  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+  location: z.object({ country: z.string(), region: z.string().nullable(), city: z.string().nullable() }).nullable(),
+  itemExternalId: z.string().nullable().optional().describe('Only in the seller’s view: the inventory item it sells'),
+  watcherCount: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'How many users watch the auction. Present in reads (GET one, lists, the watchlist); left out of events, because watching is not a state change',
+    ),
   currency: z.string(),
   startingPrice: z.number().int(),
   minIncrement: z.number().int(),
@@ -273,14 +393,103 @@ export const watchListQuery = z.object({
     .describe(`1–${WATCH_LIST_MAX} comma-separated auction ids; unknown ones are skipped`),
 });
 
-export const listAuctionsQuery = z.object({
-  status: auctionStatus.optional(),
-  sellerId: id.optional(),
-  q: z.string().max(200).optional(),
-  sort: z.enum(['ending_soon', 'newest', 'price_asc', 'price_desc']).default('ending_soon'),
-  limit: queryInteger({ min: 1, max: 100, default: 20 }),
-  cursor: z.string().max(512).optional(),
-});
+/** A filter that may be repeated (`?category=a&category=b`: either), read as a list. */
+function repeatable<T extends z.ZodType<string>>(value: T, what: string) {
+  return z
+    .union([value, z.array(value).max(REPEATED_FILTER_MAX)])
+    .transform((v) => (Array.isArray(v) ? v : [v]))
+    .optional()
+    .describe(`${what}; repeat it for any of several (at most ${REPEATED_FILTER_MAX})`);
+}
+export const REPEATED_FILTER_MAX = 20;
+
+/** An amount in a querystring: plain digits, like every numeric query parameter. */
+const queryAmount = z
+  .string()
+  .regex(/^[0-9]+$/, 'must be plain decimal digits')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(MAX_AMOUNT))
+  .optional();
+
+/** `attr.<key>`, `attr.<key>.min`, `attr.<key>.max`: the attribute filters, by name. */
+export const ATTRIBUTE_FILTER = /^attr\.([a-z][a-z0-9_]{0,39})(?:\.(min|max))?$/;
+/** A number in an attribute range filter (`attr.year.min=2015`, `attr.engine_l.max=2.5`). */
+export const QUERY_NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const ATTRIBUTE_FILTERS_MAX = 10;
+
+export const listAuctionsQuery = z
+  .object({
+    status: auctionStatus.optional(),
+    sellerId: id.optional(),
+    q: z
+      .string()
+      .max(200)
+      .optional()
+      .describe(
+        `Search words (letters and digits; at most ${SEARCH_MAX_TERMS} different ones, else 400). Each must match a word ` +
+          `of the item's name or description, ignoring case and accents: from ${SEARCH_PREFIX_MIN_LENGTH} characters on ` +
+          'as the start of a word, shorter ones as a whole word',
+      ),
+    sort: z
+      .enum(['ending_soon', 'newest', 'price_asc', 'price_desc', 'bids_desc'])
+      .default('ending_soon')
+      .describe(
+        'ending_soon (default) with a status: soonest end first; without one: open auctions (soonest end first), ' +
+          'then scheduled ones, then ended ones (latest end first)',
+      ),
+    limit: queryInteger({ min: 1, max: 100, default: 20 }),
+    cursor: z.string().max(512).optional(),
+    category: repeatable(category, 'Category'),
+    currency: repeatable(
+      z.string().refine(isCurrency, 'must be an ISO 4217 currency code such as USD'),
+      'ISO 4217 currency (price filters compare minor units: combine them with it)',
+    ),
+    minPrice: queryAmount.describe('Lowest list price (current price, or starting price before a bid), minor units'),
+    maxPrice: queryAmount.describe('Highest list price, minor units'),
+    country: repeatable(
+      z.string().refine(isCountryCode, 'must be an ISO 3166-1 alpha-2 code in capitals, e.g. DE'),
+      'ISO 3166-1 alpha-2 country',
+    ),
+    city: repeatable(catalogueText(100), 'City (ignoring case)'),
+    endsAfter: isoDate.optional().describe('Ends strictly after this time'),
+    endsBefore: isoDate.optional().describe('Ends strictly before this time'),
+    hasBuyNow: z.enum(['true', 'false']).optional().describe('true: only auctions that can be bought now'),
+    bidder: z.enum(['me']).optional().describe('me: auctions you have an accepted bid on (sign-in required)'),
+  })
+  // Attribute filters are named by their attribute: any other parameter is still refused by name.
+  .catchall(
+    z
+      .union([z.string().max(ATTRIBUTE_TEXT_MAX), z.array(z.string().max(ATTRIBUTE_TEXT_MAX)).max(REPEATED_FILTER_MAX)])
+      .describe(
+        '`attr.<key>=<value>` (repeat for any of several; strings ignore case, numbers match equal numbers, ' +
+          'true/false match booleans), `attr.<key>.min` / `attr.<key>.max` (numbers, inclusive)',
+      ),
+  )
+  .superRefine((query, ctx) => {
+    const unknown: string[] = [];
+    let attributeFilters = 0;
+    for (const [name, value] of Object.entries(query)) {
+      if (name in listAuctionsShape) continue;
+      const match = ATTRIBUTE_FILTER.exec(name);
+      if (!match) {
+        unknown.push(name);
+        continue;
+      }
+      attributeFilters++;
+      const values = Array.isArray(value) ? value : [value as string];
+      if (match[2] !== undefined) {
+        if (values.length !== 1 || !QUERY_NUMBER.test(values[0]!) || !Number.isFinite(Number(values[0])))
+          ctx.addIssue({ code: 'custom', path: [name], message: 'must be one number, e.g. 2015 or 2.5' });
+      } else if (values.some((v) => v.length === 0)) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'must not be empty' });
+      }
+    }
+    if (unknown.length > 0) ctx.addIssue({ code: 'unrecognized_keys', keys: unknown, path: [], input: query });
+    if (attributeFilters > ATTRIBUTE_FILTERS_MAX)
+      ctx.addIssue({ code: 'custom', path: [], message: `at most ${ATTRIBUTE_FILTERS_MAX} attribute filters` });
+  });
+/** The declared parameters (anything else must be an attribute filter). */
+const listAuctionsShape: Record<string, unknown> = listAuctionsQuery.shape;
 
 // ---------- bids ----------
 

@@ -12,8 +12,14 @@ export interface CloserOptions {
   sequencer: Sequencer;
   clock: Clock;
   logger: Logger;
-  /** Due auctions fetched per round. Default 500. */
+  /** Due auctions (and due ending-soon moments) fetched per round. Default 500. */
   batchSize?: number;
+  /**
+   * ending_soon notifications written per transaction when a moment is handed out; an auction with more
+   * watchers and bidders gets them over several transactions (short ones: the SQLite writer also commits
+   * the bids). Default 1,000.
+   */
+  endingSoonPerTransaction?: number;
   /**
    * Longest the timer sleeps before looking at the index again, in ms.
    * Default 60,000 on one node: a safety net against clock steps; correctness
@@ -31,6 +37,10 @@ export interface CloserOptions {
  * and the timer is re-armed. Creations and extensions that end earlier than
  * the armed time re-arm it. Costs one indexed read per wake-up, never a scan,
  * whether ten auctions are open or ten million.
+ *
+ * The same timer hands out the watchlist's ending_soon notices: it wakes for the earlier of the due-time
+ * index and the ending-soon index (each auction's moment 15 minutes before its end), and each round, after
+ * closing, delivers the due moments (Sequencer.deliverEndingSoon: one transaction per batch, exactly once).
  */
 export class Closer {
   private readonly store: Store;
@@ -38,6 +48,7 @@ export class Closer {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly batchSize: number;
+  private readonly endingSoonPerTransaction: number;
   private readonly maxSleepMs: number;
   private timer: NodeJS.Timeout | null = null;
   private armedFor = Infinity;
@@ -52,6 +63,7 @@ export class Closer {
     this.clock = options.clock;
     this.logger = options.logger;
     this.batchSize = options.batchSize ?? 500;
+    this.endingSoonPerTransaction = options.endingSoonPerTransaction ?? 1_000;
     // With other nodes, auctions are created and extended where this closer hears nothing of it; it looks
     // at the index every second so that an auction is closed on time even when its own node is gone.
     this.maxSleepMs = options.maxSleepMs ?? (options.store.concurrentWriters ? 1_000 : 60_000);
@@ -111,10 +123,24 @@ export class Closer {
       // A full page that changed nothing would come back identical: stop rather than spin.
       if (due.length < this.batchSize || changed === 0) break;
     }
-    const next = await this.store.nextDueTime();
+    await this.deliverEndingSoon();
+    const [nextDue, nextEndingSoon] = await Promise.all([this.store.nextDueTime(), this.store.nextEndingSoonTime()]);
+    const next =
+      nextDue === null ? nextEndingSoon : nextEndingSoon === null ? nextDue : Math.min(nextDue, nextEndingSoon);
     // Still due after the round: left out because another node holds it (or a tick failed). Look again
     // soon, not at once, so that a busy row never makes this loop spin.
     if (next !== null && !this.stopped) this.arm(Math.max(next, this.clock.now() + RETRY_DUE_MS));
+  }
+
+  /** Hands out every due ending-soon moment (watchers' and bidders' ending_soon), as long as that gets anywhere. */
+  private async deliverEndingSoon(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const { due, progress } = await this.sequencer.deliverEndingSoon(this.batchSize, this.endingSoonPerTransaction);
+      if (due > 0 && progress) this.logger.debug({ due }, 'handed out ending-soon moments');
+      // Nothing due, or nothing this node could take (another node holds them): the re-arm below looks again.
+      if (due === 0 || !progress) break;
+    }
   }
 
   private arm(at: number): void {

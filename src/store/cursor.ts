@@ -1,4 +1,5 @@
-import { InvalidCursorError, type Page } from './store.ts';
+import { GROUPED_CURSOR_TAG, isGrouped } from './catalogue-sql.ts';
+import { type AuctionListQuery, InvalidCursorError, type Page } from './store.ts';
 
 /**
  * Opaque keyset cursors: base64url of `[tag, ...key]`. The tag ties a cursor
@@ -37,4 +38,9 @@ export function keysetPage<R, T>(
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
   return { items: page.map(toItem), nextCursor: more && last !== undefined ? encodeCursor(tag, keyOf(last)) : null };
+}
+
+/** The tag and key length of a listing's cursor: [value, seq] per sort, [group, end, seq] when grouped. */
+export function listingCursor(query: Pick<AuctionListQuery, 'status' | 'sort'>): { tag: string; length: number } {
+  return isGrouped(query) ? { tag: GROUPED_CURSOR_TAG, length: 3 } : { tag: query.sort, length: 2 };
 }

@@ -1,9 +1,11 @@
-import type { Auction, Candidate } from '../domain/index.ts';
+import type { Auction, Candidate, InventoryContent } from '../domain/index.ts';
 import type {
   BidderActivity,
   BidRecord,
   ChatMessageRecord,
   IdempotencyRecord,
+  InventoryItemRecord,
+  InventoryLink,
   LeaderboardRow,
   QaItemRecord,
   SessionRecord,
@@ -140,5 +142,30 @@ export function toChatMessage(row: Row): ChatMessageRecord {
     displayName: row.display_name as string,
     text: row.text as string,
     sentAt: row.sent_at as number,
+  };
+}
+
+/** An inventory item row (`content` is the canonical JSON the adapters store). */
+export function toInventoryItem(row: Row): InventoryItemRecord {
+  return {
+    sellerId: row.seller_id as string,
+    externalId: row.external_id as string,
+    content: JSON.parse(row.content as string) as InventoryContent,
+    revision: row.revision as number,
+    createdAt: row.created_at as number,
+    updatedAt: row.updated_at as number,
+    deletedAt: (row.deleted_at as number | null) ?? null,
+  };
+}
+
+export function toInventoryLink(row: Row): InventoryLink {
+  return {
+    sellerId: row.seller_id as string,
+    externalId: row.external_id as string,
+    auctionId: row.auction_id as string,
+    shownRevision: row.shown_revision as number,
+    itemRevision: row.item_revision as number,
+    nextAttemptAt: row.next_attempt_at as number,
+    createdAt: row.created_at as number,
   };
 }

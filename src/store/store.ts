@@ -1,4 +1,4 @@
-import type { Auction, AuctionStatus, BidFacts, Candidate } from '../domain/index.ts';
+import type { Auction, AuctionStatus, BidFacts, Candidate, InventoryContent } from '../domain/index.ts';
 
 /**
  * The Store port. Every adapter (sqlite/ now, postgres/ next) implements these
@@ -65,6 +65,14 @@ export interface Store {
    * overloaded (too many listings at once), never because of what was asked.
    */
   listAuctions(query: AuctionListQuery): Promise<Page<Auction>>;
+  /**
+   * Counts over the auctions a listing with the same status, seller, terms and filters would return:
+   * the total, the most frequent categories and attribute values (up to FACET_VALUES_MAX each, most
+   * frequent first, ties by value), and the lowest and highest list price. Exact when the total is at most
+   * FACETS_EXACT_MAX; above that the counts may be estimated from a sample (`exact: false`). Refused with
+   * StoreBusyError like a listing when overloaded.
+   */
+  auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets>;
 
   /**
    * Writes a whole batch of decided commands in one durable transaction, after checking that every
@@ -153,6 +161,142 @@ export interface Store {
    * `before`, at most `limit` per call (callers loop). Returns how many went.
    */
   deleteEndedChat(before: number, limit: number): Promise<number>;
+
+  // Watchlist, and the ending_soon notices of watchers and bidders (api.md "Watchlist"). An auction's
+  // ending-soon moment (domain `endingSoonAt`) is kept in an index of its own, entered by insertAuctions for
+  // every active auction: the closer wakes for the earliest one (`nextEndingSoonTime`) as for the due times.
+  // Each user hears ending_soon about an auction at most once, ever: every adapter records who had it, in the
+  // same transaction as the notification, and never writes a second one.
+  /**
+   * Puts the auction on the user's watchlist; idempotent (watching again changes nothing, not even the
+   * watcher count). `{ found: false }` when there is no such auction (nothing stored).
+   *
+   * In the same transaction, when the auction is open at `at` (active, started, not ended) and its
+   * ending-soon moment is no longer in the index (`deliverEndingSoon` handed it out), the user is sent
+   * `notice` as an `ending_soon` notification unless they had one for this auction; it comes back as
+   * `notification` (else null), for the caller to publish.
+   */
+  watch(input: WatchInput): Promise<{ found: false } | { found: true; notification: UserEvent | null }>;
+  /** Takes the auction off the user's watchlist; idempotent (not watching, or no such auction, is no error). */
+  unwatch(userId: string, auctionId: string): Promise<void>;
+  /** How many users watch each of these auctions; an auction nobody watches (or that does not exist) is absent. */
+  watcherCounts(auctionIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * The auctions a user watches (any status), soonest `endDate` first, insertion order on ties; keyset
+   * pages (a cursor from another user's watchlist is InvalidCursorError).
+   */
+  listWatchlist(userId: string, limit: number, cursor: string | null): Promise<Page<Auction>>;
+  /** The earliest ending-soon moment in the index (handed out or not yet), or null when there is none. */
+  nextEndingSoonTime(): Promise<number | null>;
+  /**
+   * The committed states of the auctions whose ending-soon moment is `<= now`, earliest first, at most
+   * `limit`: what the caller renders the notices of before `deliverEndingSoon`. A read: another node may
+   * hand the same moments out first (then deliverEndingSoon skips them).
+   */
+  dueEndingSoon(now: number, limit: number): Promise<Auction[]>;
+  /**
+   * Hands out due ending-soon moments, in ONE transaction, exactly once across calls, restarts and nodes.
+   * For each notice's auction, in order, whose moment is still in the index and `<= now` (one another caller
+   * holds or took is skipped), judged on the auction's stored end (it may have moved since the notice was
+   * rendered):
+   * - not active any more, or ended at `now`: the moment leaves the index, nobody is told;
+   * - its moment, computed again from the stored end, is now later than `now` (an extension): the moment
+   *   moves there, nobody is told yet;
+   * - else every watcher and every bidder with an accepted bid who has not had ending_soon about it gets the
+   *   notice's `data` as an `ending_soon` notification (created at `now`), and the moment leaves the index.
+   * At most `limit` notifications are written per call: an auction whose recipients do not all fit keeps its
+   * moment (still due) and the rest get theirs from a later call. Returns the notifications written (in seq
+   * order, for the caller to publish) and how many moments left the index or moved.
+   */
+  deliverEndingSoon(now: number, notices: readonly EndingSoonNotice[], limit: number): Promise<EndingSoonDelivery>;
+
+  // Inventory (api.md "Inventory sync", docs/inventory.md): each seller's items under the seller's own ids
+  // (two sellers' ids never meet), and a link from each item to every auction that sells it. A link records
+  // the item revision its auction shows; a link whose item has a newer revision is PENDING: the durable list
+  // of auctions still to be brought up to date (or cancelled, once the item is deleted), kept in a due-time
+  // index of its own so that a sweep reads only what is pending. A deleted item stays as a tombstone.
+  /**
+   * Creates or replaces items of one seller in ONE transaction, in array order (an externalId given twice
+   * applies twice, the later on top of the earlier). Each entry is:
+   * - `created` when the seller has no such item, or only its tombstone: revision 1 (a tombstone's revision
+   *   + 1), createdAt = updatedAt = `now`;
+   * - `unchanged` when its content text (domain `inventoryContentText`) is the stored one: NOTHING is written
+   *   (same revision, same updatedAt);
+   * - `updated` otherwise: revision + 1, updatedAt = `now`.
+   * Every link of a created-over-tombstone or updated item takes the new revision as its item revision and
+   * `dueAt` as its next attempt: it is pending. Returns one result per entry, in order, each with the item
+   * as stored after that entry. The caller bounds the array (one transaction, held in memory whole).
+   */
+  upsertInventoryItems(
+    sellerId: string,
+    items: readonly InventoryItemInput[],
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryUpsertResult[]>;
+  /** One seller's items by externalId, tombstones included (`deletedAt` set); ids it has no item of are absent. */
+  findInventoryItems(sellerId: string, externalIds: readonly string[]): Promise<Map<string, InventoryItemRecord>>;
+  /**
+   * One seller's items that are not deleted, in creation order, keyset pages (a cursor from another seller's
+   * listing is InvalidCursorError).
+   */
+  listInventoryItems(sellerId: string, limit: number, cursor: string | null): Promise<Page<InventoryItemRecord>>;
+  /**
+   * Deletes an item, in one transaction: it becomes a tombstone (`deletedAt` = `now`, revision + 1, content
+   * kept) and every link of it is pending (next attempt `dueAt`), for its auction to be cancelled. Returns
+   * the tombstone, or null (nothing written) when the seller has no such item or it is deleted already.
+   */
+  deleteInventoryItem(
+    sellerId: string,
+    externalId: string,
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryItemRecord | null>;
+  /**
+   * Links an auction to the item it is about to sell, BEFORE the auction is stored, so that no auction of an
+   * item ever lacks its link (a link whose auction never comes to be is settled `over` later). The link
+   * shows `shownRevision` and takes the item's current revision: when the item moved on since the caller
+   * read it, the link is pending at once (next attempt `dueAt`). False, nothing written, when the seller has
+   * no such item or only its tombstone. Linking the same auction again changes nothing (true).
+   */
+  linkInventoryAuction(link: NewInventoryLink, dueAt: number): Promise<boolean>;
+  /** Every link of these items of one seller (their auctions that are not known to be over), pending or not. */
+  inventoryLinksOf(sellerId: string, externalIds: readonly string[]): Promise<InventoryLink[]>;
+  /**
+   * Takes up to `limit` pending links whose next attempt is due at `now` (the longest due first) and moves
+   * their next attempt to `leaseUntil`: until then no other caller (another node) takes them, and if this
+   * caller dies they come back by themselves. Settled (not pending) links are never read.
+   */
+  claimInventoryLinks(now: number, leaseUntil: number, limit: number): Promise<InventoryLink[]>;
+  /**
+   * Records what became of links, in one transaction: `over` deletes the link (its auction ended, was
+   * cancelled, or never came to be); else its shown revision becomes `shownRevision` unless it is already
+   * higher (never lowered). A link whose item moved on further meanwhile stays pending. Unknown links are
+   * skipped.
+   */
+  settleInventoryLinks(settled: readonly InventoryLinkSettlement[]): Promise<void>;
+}
+
+/** `Store.watch`'s input. */
+export interface WatchInput {
+  userId: string;
+  auctionId: string;
+  /** When the user asked (the clock's reading): the watch's time, and the instant "open" is judged at. */
+  at: number;
+  /** The `ending_soon` notification's data (serialized JSON), sent only if the auction is ending soon already. */
+  notice: string;
+}
+
+/** One auction's ending_soon notice, as rendered by the caller from its state (see `Store.dueEndingSoon`). */
+export interface EndingSoonNotice {
+  auctionId: string;
+  /** Serialized JSON, as sent to every recipient. */
+  data: string;
+}
+
+export interface EndingSoonDelivery {
+  notifications: UserEvent[];
+  /** Moments that left the index or moved later: with `notifications`, whether the call made progress. */
+  settled: number;
 }
 
 export interface ChatMessageRecord {
@@ -269,14 +413,26 @@ export interface IdempotencyRecord {
 
 export interface CommitBatch {
   bids: BidRecord[];
-  /** New auction states with the version each was decided from. */
-  auctions: { before: number; after: Auction }[];
+  /**
+   * New auction states with the version each was decided from. `catalogueChanged`: the item, category,
+   * attributes or location changed (the store then re-indexes them; a bid never sets it).
+   */
+  auctions: { before: number; after: Auction; catalogueChanged?: boolean }[];
   events: StoredEvent[];
   idempotency: IdempotencyRecord[];
   /** Auctions the batch judged commands against without changing them: their stored version must match. */
   unchanged?: { auctionId: string; version: number }[];
   /** Per-user notifications; their seqs come back in `CommitResult`, in the same order. */
   notifications: { userId: string; type: string; data: string; createdAt: number }[];
+  /**
+   * `ending_soon` notices for bidders whose accepted bid came inside the auction's ending-soon window. Each is
+   * written (and comes back in `CommitResult.endingSoon`) only when the auction's ending-soon moment is no
+   * longer in the index (else the moment's delivery will include the bidder) and the user has not had one
+   * for that auction; otherwise it is dropped. Never a reason for the batch to fail.
+   */
+  endingSoon?: { auctionId: string; userId: string; data: string; createdAt: number }[];
+  /** Ending-soon moments an extension moved to a later, future time: entered in the index (or moved there). */
+  endingSoonDue?: { auctionId: string; dueAt: number }[];
 }
 
 /** What `Store.transact`'s decide may read, consistent with the locked states. */
@@ -286,6 +442,8 @@ export interface LockedReads {
 
 export interface CommitResult {
   notificationSeqs: number[];
+  /** The `CommitBatch.endingSoon` notices that were written, in seq order (absent or empty when none). */
+  endingSoon?: UserEvent[];
 }
 
 export interface UserEvent {
@@ -302,7 +460,87 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc';
+/**
+ * `ending_soon` with a status: soonest end first. Without one it lists three groups: open auctions (soonest
+ * end first), then scheduled ones (soonest end first), then ended ones, closed or cancelled (most recently
+ * ended first). `bids_desc`: most bids first.
+ */
+export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc' | 'bids_desc';
+
+/**
+ * The catalogue filters of a listing: all must hold (AND); a list of values means any of them (OR). An
+ * empty list or null filters nothing.
+ */
+export interface CatalogueFilters {
+  categories: string[];
+  attributes: AttributeFilter[];
+  currencies: string[];
+  /** On the list price: the current price, or the starting price before the first bid. Inclusive. */
+  minPrice: number | null;
+  maxPrice: number | null;
+  /** ISO 3166-1 alpha-2 codes. */
+  countries: string[];
+  /** Compared case-insensitively. */
+  cities: string[];
+  /** The end is strictly after / strictly before this time. */
+  endsAfter: number | null;
+  endsBefore: number | null;
+  /** Only auctions where buy-now is available at `now` (open, and the rules of buyNowAvailable hold). */
+  hasBuyNow: boolean;
+  /** Only auctions this user has an accepted bid on. */
+  bidderId: string | null;
+}
+
+/**
+ * One attribute's filter. `values`: the attribute equals one of them: a string value ignoring case, a
+ * number value when the filter value reads as that number, a boolean when it is `true` or `false`.
+ * `min`/`max`: a number value within them (inclusive). Both may be given.
+ */
+export interface AttributeFilter {
+  key: string;
+  values: string[];
+  min: number | null;
+  max: number | null;
+}
+
+export const NO_FILTERS: CatalogueFilters = Object.freeze({
+  categories: [],
+  attributes: [],
+  currencies: [],
+  minPrice: null,
+  maxPrice: null,
+  countries: [],
+  cities: [],
+  endsAfter: null,
+  endsBefore: null,
+  hasBuyNow: false,
+  bidderId: null,
+}) as CatalogueFilters;
+
+/** Facet counts are exact up to this many matching auctions. */
+export const FACETS_EXACT_MAX = 10_000;
+/** Values listed per category list and per attribute. */
+export const FACET_VALUES_MAX = 20;
+
+export type AuctionFacetQuery = Pick<AuctionListQuery, 'status' | 'sellerId' | 'terms' | 'now' | 'filters'>;
+
+export interface FacetCount<V> {
+  value: V;
+  count: number;
+}
+
+export interface AuctionFacets {
+  total: number;
+  categories: FacetCount<string>[];
+  /**
+   * Per attribute key: its most frequent values. Strings that differ only in case are one value, shown in
+   * one of its spellings (the lowest in code point order); a boolean and a string spelled like it are two.
+   */
+  attributes: Record<string, FacetCount<string | number | boolean>[]>;
+  /** The lowest and highest list price among the matches; null when there are none. */
+  price: { min: number; max: number } | null;
+  exact: boolean;
+}
 
 /** A search has at most this many terms; more is a caller's bug (the HTTP layer answers 400 first). */
 export const SEARCH_MAX_TERMS = 5;
@@ -323,6 +561,8 @@ export interface AuctionListQuery {
    * An adapter may also match a prefix shared by a great many indexed words as a whole word only.
    */
   terms: string[];
+  /** Default: none. */
+  filters?: CatalogueFilters;
   sort: AuctionSort;
   limit: number;
   cursor: string | null;
@@ -406,4 +646,55 @@ export class InvalidCursorError extends Error {
     super('invalid cursor');
     this.name = 'InvalidCursorError';
   }
+}
+
+/** One entry of `upsertInventoryItems`: the seller's id of the item and what it says. */
+export interface InventoryItemInput {
+  externalId: string;
+  content: InventoryContent;
+}
+
+/** An inventory item as stored (`content` as `inventoryContent` normalizes it). */
+export interface InventoryItemRecord {
+  sellerId: string;
+  externalId: string;
+  content: InventoryContent;
+  /** 1 when created, +1 on every change (and on deletion). */
+  revision: number;
+  createdAt: number;
+  updatedAt: number;
+  /** Set on a tombstone: the item was deleted then. */
+  deletedAt: number | null;
+}
+
+export interface InventoryUpsertResult {
+  outcome: 'created' | 'updated' | 'unchanged';
+  item: InventoryItemRecord;
+}
+
+/** What `linkInventoryAuction` is given. */
+export interface NewInventoryLink {
+  sellerId: string;
+  externalId: string;
+  auctionId: string;
+  /** The item revision the new auction shows. */
+  shownRevision: number;
+  createdAt: number;
+}
+
+/** An item → auction link; pending while `itemRevision > shownRevision`. */
+export interface InventoryLink extends NewInventoryLink {
+  /** The item's revision as of its last change (or deletion). */
+  itemRevision: number;
+  nextAttemptAt: number;
+}
+
+/** What became of a link (see `settleInventoryLinks`). */
+export interface InventoryLinkSettlement {
+  sellerId: string;
+  externalId: string;
+  auctionId: string;
+  /** The revision the auction shows now (ignored when `over`). */
+  shownRevision: number;
+  over: boolean;
 }

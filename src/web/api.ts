@@ -150,11 +150,15 @@ const qs = (params: Record<string, string | number | undefined | null>) => {
   return s ? `?${s}` : '';
 };
 
-export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc';
+export type AuctionSort = 'ending_soon' | 'newest' | 'price_asc' | 'price_desc' | 'bids_desc';
 export type AuctionStatus = Auction['status'];
 
 export interface NewAuction {
-  item: { name: string; description: string; imageUrl: string | null };
+  /** `images`: up to 10 pictures, the cover first (the server makes it `imageUrl` too). */
+  item: { name: string; description: string; imageUrl: string | null; images?: string[] };
+  category?: string | null;
+  attributes?: Auction['attributes'];
+  location?: { country: string; region: string | null; city: string | null } | null;
   startingPrice: number;
   currency: string;
   startDate?: string;
@@ -166,6 +170,21 @@ export interface NewAuction {
   proxyBidding: boolean;
   incrementTable: 'standard' | null;
   liveStream?: { playbackUrl: string } | null;
+}
+
+export interface FacetCount<V> {
+  value: V;
+  count: number;
+}
+
+/** `GET /auctions/facets`: counts over the auctions matching every filter given. */
+export interface Facets {
+  total: number;
+  categories: FacetCount<string>[];
+  attributes: Record<string, FacetCount<string | number | boolean>[]>;
+  price: { min: number | null; max: number | null };
+  /** False above 10,000 matches: the counts may then be estimates within 5 %. */
+  exact: boolean;
 }
 
 /** `GET /sessions/current`: who the page is signed in as (null: nobody) and whether they may moderate. */
@@ -197,13 +216,9 @@ export const api = {
   me: () => request<{ user: User }>('/me'),
   user: (id: string) => request<{ user: PublicUser }>(`/users/${encodeURIComponent(id)}`),
 
-  auctions: (query: {
-    q?: string;
-    status?: AuctionStatus | '';
-    sort?: AuctionSort;
-    cursor?: string | null;
-    limit?: number;
-  }) => request<Page<Auction>>(`/auctions${qs(query)}`),
+  /** The listing with any of its filters (`category`, `attr.<key>`, `country`…), as the browse page builds them. */
+  searchAuctions: (query: URLSearchParams) => request<Page<Auction>>(`/auctions?${query.toString()}`),
+  facets: (query: URLSearchParams) => request<Facets>(`/auctions/facets?${query.toString()}`),
   auction: (id: string) => request<{ auction: Auction }>(`/auctions/${encodeURIComponent(id)}`),
   createAuction: (body: NewAuction) => request<{ auction: Auction }>('/auctions', { method: 'POST', body }),
   bids: (id: string, cursor?: string | null) =>
@@ -226,6 +241,10 @@ export const api = {
   myBids: (cursor?: string | null) => request<Page<MyBid>>(`/me/bids${qs({ limit: 50, cursor })}`),
   myBidOn: (auctionId: string) => request<{ item: MyBid }>(`/me/bids/${encodeURIComponent(auctionId)}`),
   myAuctions: (cursor?: string | null) => request<Page<Auction>>(`/me/auctions${qs({ limit: 50, cursor })}`),
+  /** Auctions I watch, soonest end first. */
+  watchlist: (cursor?: string | null) => request<Page<Auction>>(`/me/watchlist${qs({ limit: 100, cursor })}`),
+  watch: (auctionId: string) => request<void>(`/me/watchlist/${encodeURIComponent(auctionId)}`, { method: 'PUT' }),
+  unwatch: (auctionId: string) => request<void>(`/me/watchlist/${encodeURIComponent(auctionId)}`, { method: 'DELETE' }),
 
   session: () => request<SessionState>('/sessions/current'),
   moderationQueue: () => request<{ items: ModerationItem[] }>('/moderation/queue'),

@@ -45,11 +45,25 @@ export function priceOf(auction: Auction): { label: string; text: string } {
   return { label: 'Starting price', text: formatMoney(auction.startingPrice, auction.currency) };
 }
 
-/** Keeps the newer of two views of one auction: versions only grow. */
+/**
+ * Keeps the newer of two views of one auction: versions only grow. `watcherCount` is no state (it comes with
+ * reads, never with events): an event's view keeps the count last read, and a fresher read replaces it.
+ */
 export function newer(current: Auction | null, incoming: Auction): Auction {
-  if (!current || incoming.version > current.version) return incoming;
+  if (!current) return incoming;
+  if (incoming.version > current.version)
+    return incoming.watcherCount === undefined && current.watcherCount !== undefined
+      ? { ...incoming, watcherCount: current.watcherCount }
+      : incoming;
   // Same version: the later view may carry a fresher clock verdict (status, outcome) or a viewer-only field.
   if (incoming.version === current.version && Date.parse(incoming.serverTime) >= Date.parse(current.serverTime))
-    return { ...current, ...incoming, reservePrice: incoming.reservePrice ?? current.reservePrice };
+    return {
+      ...current,
+      ...incoming,
+      reservePrice: incoming.reservePrice ?? current.reservePrice,
+      watcherCount: incoming.watcherCount ?? current.watcherCount,
+    };
+  if (incoming.watcherCount !== undefined && Date.parse(incoming.serverTime) > Date.parse(current.serverTime))
+    return { ...current, watcherCount: incoming.watcherCount };
   return current;
 }

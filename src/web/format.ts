@@ -14,6 +14,16 @@ export function formatRemaining(ms: number): string {
   return `${s}s`;
 }
 
+/** "less than a minute", "15 minutes", "about 2 hours", "3 days": a time left told in words. */
+export function formatRoughly(ms: number): string {
+  const minutes = Math.ceil(ms / 60_000);
+  if (minutes <= 1) return ms < 60_000 ? 'less than a minute' : '1 minute';
+  if (minutes < 60) return `${minutes} minutes`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 48) return hours === 1 ? 'about an hour' : `about ${hours} hours`;
+  return `${Math.round(hours / 24)} days`;
+}
+
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 

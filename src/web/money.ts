@@ -4,6 +4,9 @@
  * never through floating point, using the currency's own number of decimals.
  */
 
+/** The currencies offered when selling and when filtering by price (any ISO 4217 code works in the API). */
+export const COMMON_CURRENCIES: readonly string[] = ['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD'];
+
 const digitsCache = new Map<string, number>();
 
 /** Decimal places of a currency's minor unit (USD 2, JPY 0, BHD 3). */

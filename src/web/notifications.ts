@@ -3,10 +3,12 @@
  * toasts, and passed to whichever page wants to refresh on them (my bids, the
  * auction being watched). One stream per tab, opened while someone is signed in.
  */
+import type { Auction } from './api.ts';
+import { formatDateTime, formatRoughly } from './format.ts';
 import { LiveStream } from './live-stream.ts';
 import { formatMoney } from './money.ts';
+import { serverNow } from './server-clock.ts';
 import { Shared } from './store.ts';
-import { formatDateTime } from './format.ts';
 
 export interface UserNotification {
   type: string;
@@ -17,6 +19,8 @@ export interface UserNotification {
   version: number;
   price?: number | null;
   deadline?: string | null;
+  /** `ending_soon` carries the auction itself (`{ auction }`); its other fields are filled in from it. */
+  auction?: Auction;
 }
 
 export interface Toast {
@@ -67,6 +71,7 @@ const TYPES = [
   'offer_received',
   'payment_received',
   'auction_unsold',
+  'ending_soon',
 ];
 
 function describe(n: UserNotification): Omit<Toast, 'id'> | null {
@@ -94,6 +99,12 @@ function describe(n: UserNotification): Omit<Toast, 'id'> | null {
       return { tone: 'good', text: `Payment received for ${item}: ${price(n.price)}` };
     case 'auction_unsold':
       return { tone: 'info', text: `${item} ended unsold: no bidder paid` };
+    case 'ending_soon': {
+      const end = n.auction ? Date.parse(n.auction.endDate) : NaN;
+      const when = Number.isFinite(end) ? `ends in ${formatRoughly(end - serverNow())}` : 'ends soon';
+      const now = n.currentPrice === null ? 'no bids yet' : `now ${price(n.currentPrice)}`;
+      return { tone: 'warn', text: `Ending soon: ${item} ${when} (${now})` };
+    }
     default:
       return null;
   }
@@ -114,10 +125,34 @@ export function followUser(signedIn: boolean, onRefused: () => void): void {
     events: TYPES,
     onRefused,
     onEvent(type, data) {
-      const n = { ...(data as UserNotification), type };
+      const n = notificationOf(type, data);
       const toast = describe(n);
       if (toast) showToast({ ...toast, auctionId: n.auctionId });
       for (const listener of listeners) listener(n);
     },
   });
 }
+
+/**
+ * A notification's data as the page uses it. Most carry the auction's id, name and price as fields;
+ * `ending_soon` carries the whole auction (`{ auction }`, api.md "Watchlist"), read into the same fields.
+ */
+export function notificationOf(type: string, data: unknown): UserNotification {
+  const raw = (data ?? {}) as Partial<UserNotification>;
+  const auction = raw.auction;
+  if (auction && raw.auctionId === undefined)
+    return {
+      ...raw,
+      type,
+      auctionId: auction.id,
+      itemName: auction.item.name,
+      currency: auction.currency,
+      currentPrice: auction.currentPrice,
+      version: auction.version,
+      auction,
+    };
+  return { ...(raw as UserNotification), type };
+}
+
+/** The toast for a notification, or null for types the page does not show (exported for tests). */
+export const notificationText = describe;

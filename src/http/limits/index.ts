@@ -6,3 +6,4 @@ export { StreamLimiter } from './stream-limiter.ts';
 export { capConnectionsPerAddress, clientErrorHandler } from './connection-guard.ts';
 export { trustedProxies } from './trusted-proxies.ts';
 export { addressKey } from './client-address.ts';
+export { BodyDeadlines, LONGEST_BODY_TIMEOUT_MS } from './body-deadline.ts';

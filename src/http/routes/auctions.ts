@@ -1,13 +1,29 @@
 import { newId } from '../../ids.ts';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { DESCRIPTION_SUMMARY_LENGTH, auctionSummaryView, auctionView, newAuction } from '../../domain/index.ts';
+import {
+  DESCRIPTION_SUMMARY_LENGTH,
+  type Item,
+  auctionSummaryView,
+  auctionView,
+  newAuction,
+  withImages,
+} from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
-import { SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH, StoreBusyError } from '../../store/index.ts';
+import {
+  type AttributeFilter,
+  type CatalogueFilters,
+  FACETS_EXACT_MAX,
+  FACET_VALUES_MAX,
+  SEARCH_MAX_TERMS,
+  StoreBusyError,
+} from '../../store/index.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { auction, auctionParams, createAuctionBody, listAuctionsQuery, problem } from '../schemas.ts';
+import { createFromInventory, inventorySource } from './inventory.ts';
+import { withWatcherCounts } from '../watcher-counts.ts';
+import { ATTRIBUTE_FILTER, auction, auctionParams, createAuctionBody, listAuctionsQuery, problem } from '../schemas.ts';
 
 /**
  * Free text → search terms: letters and digits only, so nothing the user types reaches FTS syntax; each
@@ -31,17 +47,8 @@ export function searchTerms(q: string | undefined): string[] {
   return [...terms.values()];
 }
 
-/** `q`, documented with its bounds (the shared query schema is otherwise unchanged). */
-const listQuery = listAuctionsQuery.extend({
-  q: listAuctionsQuery.shape.q.describe(
-    `Search words (letters and digits; at most ${SEARCH_MAX_TERMS} different ones, else 400). Each must match a word ` +
-      `of the item's name or description, ignoring case and accents: from ${SEARCH_PREFIX_MIN_LENGTH} characters on ` +
-      'as the start of a word, shorter ones as a whole word',
-  ),
-});
-
 /** A list item: the auction with a summary of its description (the whole one is on GET /api/v1/auctions/{id}). */
-const auctionSummary = auction.extend({
+export const auctionSummary = auction.extend({
   item: auction.shape.item.extend({
     description: z
       .string()
@@ -59,9 +66,119 @@ function uploadNameOf(imageUrl: string | null): string | null {
   return imageUrl?.startsWith('/uploads/') ? imageUrl.slice('/uploads/'.length) : null;
 }
 
+/**
+ * The item as given: its pictures are `images` when given (the cover is the first), else the one
+ * `imageUrl`. Giving both is allowed when they agree on the cover.
+ */
+export function itemOf(item: { name: string; description: string; imageUrl: string | null; images?: string[] }): Item {
+  if (item.images !== undefined && item.imageUrl !== null && item.images[0] !== item.imageUrl)
+    throw new AppError('VALIDATION_FAILED', 'item.imageUrl must be the first of item.images (or leave it out)', {
+      errors: [{ in: 'body', path: '/item/imageUrl', message: 'must be the first of item.images' }],
+    });
+  return withImages({ name: item.name, description: item.description, imageUrl: item.imageUrl, images: item.images });
+}
+
+/** Pictures uploaded here must be the seller's own: they are then kept (no longer orphans to sweep). */
+export async function attachUploads(ctx: RouteContext, urls: readonly string[], sellerId: string, now: number) {
+  for (const [index, url] of urls.entries()) {
+    const upload = uploadNameOf(url);
+    if (upload !== null && !(await ctx.store.attachUpload(upload, sellerId, now)))
+      throw new AppError('VALIDATION_FAILED', `${url} is not a picture you uploaded`, {
+        errors: [{ in: 'body', path: `/item/images/${index}`, message: 'not a picture you uploaded' }],
+      });
+  }
+}
+
+/** Overload, not the request: every listing's cost is bounded (see the store's reader pool). */
+function overloaded(error: unknown, reply: FastifyReply): unknown {
+  if (!(error instanceof StoreBusyError)) return error;
+  reply.header('retry-after', '1');
+  return new AppError('SERVICE_UNAVAILABLE', 'Too many listings and searches at once; retry in a second');
+}
+
+type ListQuery = z.output<typeof listAuctionsQuery>;
+
+/** The catalogue filters of a listing's query (already validated); `bidder=me` needs a signed-in viewer. */
+export function catalogueFiltersOf(query: ListQuery, viewerId: string | null): CatalogueFilters {
+  if (query.bidder === 'me' && viewerId === null)
+    throw new AppError('UNAUTHENTICATED', 'bidder=me lists the auctions you bid on: sign in first');
+  const attributes = new Map<string, AttributeFilter>();
+  for (const [name, value] of Object.entries(query)) {
+    const match = ATTRIBUTE_FILTER.exec(name);
+    if (!match) continue;
+    const key = match[1]!;
+    let filter = attributes.get(key);
+    if (!filter) attributes.set(key, (filter = { key, values: [], min: null, max: null }));
+    const values = Array.isArray(value) ? (value as string[]) : [value as string];
+    if (match[2] === 'min') filter.min = Number(values[0]);
+    else if (match[2] === 'max') filter.max = Number(values[0]);
+    else filter.values.push(...values);
+  }
+  return {
+    categories: query.category ?? [],
+    attributes: [...attributes.values()],
+    currencies: query.currency ?? [],
+    minPrice: query.minPrice ?? null,
+    maxPrice: query.maxPrice ?? null,
+    countries: query.country ?? [],
+    cities: query.city ?? [],
+    endsAfter: query.endsAfter === undefined ? null : Date.parse(query.endsAfter),
+    endsBefore: query.endsBefore === undefined ? null : Date.parse(query.endsBefore),
+    hasBuyNow: query.hasBuyNow === 'true',
+    bidderId: query.bidder === 'me' ? viewerId : null,
+  };
+}
+
+const facetCount = <T extends z.ZodType>(value: T) => z.object({ value, count: z.number().int() });
+
 /** Create, read and list auctions. */
 export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.get(
+    '/api/v1/auctions/facets',
+    {
+      schema: {
+        tags: ['auctions'],
+        summary: 'Counts for a filter sidebar: categories, attribute values and price range of the matching auctions',
+        description:
+          `Takes the filters of GET /api/v1/auctions (sort, limit and cursor aside). Up to ${FACET_VALUES_MAX} values ` +
+          `per list, most frequent first. Exact when total is at most ${FACETS_EXACT_MAX}; above that the counts ` +
+          'may be estimates from a sample (exact: false).',
+        querystring: listAuctionsQuery,
+        response: {
+          200: z.object({
+            total: z.number().int(),
+            categories: z.array(facetCount(z.string())),
+            attributes: z.record(z.string(), z.array(facetCount(z.union([z.string(), z.number(), z.boolean()])))),
+            price: z.object({ min: z.number().int().nullable(), max: z.number().int().nullable() }),
+            exact: z.boolean(),
+          }),
+          400: problem,
+          401: problem,
+          503: problem.describe('Too many listings at once; retry after Retry-After seconds'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const viewer = await ctx.auth.userIdOf(request);
+      const filters = catalogueFiltersOf(q, viewer);
+      const terms = searchTerms(q.q);
+      try {
+        const facets = await ctx.store.auctionFacets({
+          status: q.status ?? null,
+          sellerId: q.sellerId ?? null,
+          terms,
+          filters,
+          now: ctx.clock.now(),
+        });
+        return { ...facets, price: facets.price ?? { min: null, max: null } };
+      } catch (error) {
+        throw overloaded(error, reply);
+      }
+    },
+  );
 
   r.post(
     '/api/v1/auctions',
@@ -73,18 +190,28 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
         summary: 'Put an item up for auction (the caller is the seller)',
         security: SESSION_SECURITY,
         body: createAuctionBody,
-        response: { 201: z.object({ auction }), 400: problem, 401: problem, 429: problem },
+        response: { 201: z.object({ auction }), 400: problem, 401: problem, 404: problem, 429: problem },
       },
     },
     async (request, reply) => {
       const sellerId = await ctx.auth.requireUserId(request);
       const body = request.body;
       const now = ctx.clock.now();
+      // An inventory item brings the item and its catalogue, and the auction follows its changes.
+      const stock =
+        body.itemExternalId === undefined ? null : await inventorySource(ctx, sellerId, body.itemExternalId);
       const result = newAuction(
         {
           id: newId(),
           sellerId,
-          item: { name: body.item.name, description: body.item.description, imageUrl: body.item.imageUrl },
+          item: stock?.item ?? itemOf(body.item!),
+          catalogue: stock?.catalogue ?? {
+            category: body.category ?? null,
+            attributes: body.attributes ?? {},
+            location: body.location ?? null,
+          },
+          itemExternalId: stock?.externalId ?? null,
+          itemRevision: stock?.revision ?? null,
           currency: body.currency,
           startingPrice: body.startingPrice,
           minIncrement: body.minIncrement,
@@ -106,12 +233,11 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
         throw new AppError('VALIDATION_FAILED', result.message, {
           errors: [{ in: 'body', path: `/${result.field}`, message: result.message }],
         });
-      const upload = uploadNameOf(body.item.imageUrl);
-      // A picture uploaded here must be the seller's own: it is then kept (no longer an orphan to sweep).
-      if (upload !== null && !(await ctx.store.attachUpload(upload, sellerId, now)))
-        throw new AppError('VALIDATION_FAILED', 'imageUrl is not a picture you uploaded', {
-          errors: [{ in: 'body', path: '/item/imageUrl', message: 'not a picture you uploaded' }],
-        });
+      if (stock !== null) {
+        const created = await createFromInventory(ctx, result.auction, now);
+        return reply.code(201).send({ auction: auctionView(created, ctx.clock.now(), sellerId) });
+      }
+      await attachUploads(ctx, result.auction.item.images ?? [], sellerId, now);
       await ctx.sequencer.createAuction(result.auction);
       return reply.code(201).send({ auction: auctionView(result.auction, ctx.clock.now(), sellerId) });
     },
@@ -131,7 +257,8 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       const state = await ctx.sequencer.getAuction(request.params.id);
       if (!state) throw new AppError('AUCTION_NOT_FOUND');
       const viewer = await ctx.auth.userIdOf(request);
-      return { auction: auctionView(state, ctx.clock.now(), viewer) };
+      const [view] = await withWatcherCounts(ctx.store, [auctionView(state, ctx.clock.now(), viewer)]);
+      return { auction: view! };
     },
   );
 
@@ -141,7 +268,7 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['auctions'],
         summary: 'List and search auctions (items carry a summary of the description)',
-        querystring: listQuery,
+        querystring: listAuctionsQuery,
         response: {
           200: z.object({ items: z.array(auctionSummary), nextCursor: z.string().nullable() }),
           400: problem,
@@ -153,12 +280,15 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       const q = request.query;
       const now = ctx.clock.now();
       const terms = searchTerms(q.q);
+      const viewer = await ctx.auth.userIdOf(request);
+      const filters = catalogueFiltersOf(q, viewer);
       let page;
       try {
         page = await ctx.store.listAuctions({
           status: q.status ?? null,
           sellerId: q.sellerId ?? null,
           terms,
+          filters,
           sort: q.sort,
           limit: q.limit,
           cursor: q.cursor ?? null,
@@ -167,13 +297,13 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
           descriptionChars: DESCRIPTION_SUMMARY_LENGTH + 1,
         });
       } catch (error) {
-        // Overload, not the request: every listing's cost is bounded (see the store's reader pool).
-        if (!(error instanceof StoreBusyError)) throw error;
-        reply.header('retry-after', '1');
-        throw new AppError('SERVICE_UNAVAILABLE', 'Too many listings and searches at once; retry in a second');
+        throw overloaded(error, reply);
       }
-      const viewer = await ctx.auth.userIdOf(request);
-      return { items: page.items.map((a) => auctionSummaryView(a, now, viewer)), nextCursor: page.nextCursor };
+      const items = await withWatcherCounts(
+        ctx.store,
+        page.items.map((a) => auctionSummaryView(a, now, viewer)),
+      );
+      return { items, nextCursor: page.nextCursor };
     },
   );
 }

@@ -65,7 +65,7 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
       schema: {
         tags: ['events', 'me'],
         summary:
-          'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold; id = notification seq',
+          'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold, ending_soon ({ auction }: once per auction I watch or bid on, 15 minutes before its end); id = notification seq',
         security: SESSION_SECURITY,
         querystring: lastEventIdQuery,
         response: { 200: z.string().describe('text/event-stream'), 401: problem, 429: problem },

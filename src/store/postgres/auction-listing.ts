@@ -1,6 +1,14 @@
 import type { Auction } from '../../domain/index.ts';
-import { type AuctionListQuery, SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH } from '../store.ts';
-import { auctionListing } from './statements.ts';
+import {
+  ENDING_SOON_GROUPS,
+  SORT_ORDERS,
+  type SqlParams,
+  afterCondition,
+  catalogueConditions,
+  isGrouped,
+  statusCondition,
+} from '../catalogue-sql.ts';
+import { type AuctionFacetQuery, type AuctionListQuery, SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH } from '../store.ts';
 
 type Placeholder = string;
 
@@ -63,53 +71,95 @@ function quote(word: string): string {
 
 /** A listing with its cursor decoded (a bad cursor is refused before any I/O). */
 export interface ListingRequest extends Omit<AuctionListQuery, 'cursor'> {
-  /** The sort key and seq of the last item of the previous page, or null for the first page. */
-  after: [value: number, seq: number] | null;
+  /** The key of the last item of the previous page ([value, seq], or [group, end, seq] when grouped), or null. */
+  after: number[] | null;
+}
+
+/** One query of a listing: a plain sort is one; the grouped `ending_soon` one per group still to read. */
+export interface ListingStatement {
+  text: string;
+  values: unknown[];
+  /** The group it reads (index in ENDING_SOON_GROUPS), or -1 for a plain sort. */
+  group: number;
 }
 
 /**
- * The SQL of a listing, assembled only from the fixed fragments of `auctionListing` (the request picks
- * among them; every value is a parameter), or null when it can match nothing.
+ * The conditions every query of a listing or facet count shares (status, seller, search, catalogue
+ * filters), numbering parameters into `values`; null when the search can match nothing.
  */
-export function listingStatement(request: ListingRequest): { text: string; values: unknown[] } | null {
+function sharedConditions(
+  request: Omit<ListingRequest, 'after' | 'limit' | 'sort'>,
+  values: unknown[],
+): { where: string[]; p: SqlParams } | null {
   if (request.terms.length > SEARCH_MAX_TERMS)
     throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${request.terms.length}`);
-  const sort = auctionListing.sort[request.sort];
-  const values: unknown[] = [];
-  const param = (value: unknown) => `$${values.push(value)}`;
-  const where: string[] = [];
   let now: Placeholder | undefined;
-  if (request.status) where.push(auctionListing.status[request.status](() => (now ??= param(request.now))));
-  if (request.sellerId !== null) where.push(auctionListing.seller(param(request.sellerId)));
+  const p: SqlParams = {
+    param: (value) => `$${values.push(value)}`,
+    now: () => (now ??= `$${values.push(request.now)}`),
+  };
+  const where: string[] = [];
+  if (request.status) where.push(statusCondition(request.status, p.now));
+  if (request.sellerId !== null) where.push(`seller_id = ${p.param(request.sellerId)}`);
   if (request.terms.length > 0) {
     const query = searchQuery(request.terms);
     if (query === null) return null;
-    where.push(auctionListing.text(param(query)));
+    where.push(`auction_id IN (SELECT auction_id FROM auction_search WHERE words @@ ${p.param(query)}::tsquery)`);
   }
-  if (request.after !== null) {
-    const [value, seq] = request.after;
-    where.push(auctionListing.after(sort, param(value), param(seq)));
-  }
-  const limit = param(request.limit + 1);
-  const text =
-    `SELECT seq, ${sort.column} AS sort_value, state FROM auctions` +
-    (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-    ` ORDER BY ${sort.column} ${sort.direction}, seq ${sort.direction} LIMIT ${limit}`;
-  return { text, values };
+  if (request.filters) where.push(...catalogueConditions(request.filters, 'auction_id', p));
+  return { where, p };
+}
+
+/**
+ * The SQL of a listing's queries, in order, each taking at most `remaining()` rows: a plain sort is one
+ * query, the grouped `ending_soon` one per group from the cursor's on (the caller stops once it has a
+ * page). Null when it can match nothing.
+ */
+export function listingStatements(request: ListingRequest, remaining: () => number): (() => ListingStatement)[] | null {
+  if (sharedConditions(request, []) === null) return null;
+  const groups = isGrouped(request)
+    ? ENDING_SOON_GROUPS.map((g, index) => ({ index, order: g.order, status: g.status }))
+    : [{ index: -1, order: SORT_ORDERS[request.sort], status: null }];
+  const after = request.after;
+  return groups
+    .filter((g) => after === null || after.length === 2 || g.index >= after[0]!)
+    .map((group) => () => {
+      const values: unknown[] = [];
+      const { where, p } = sharedConditions(request, values)!;
+      if (group.status !== null) where.push(statusCondition(group.status, p.now));
+      if (after !== null && (after.length === 2 || group.index === after[0]))
+        where.push(afterCondition(group.order, p.param(after[after.length - 2]), p.param(after[after.length - 1])));
+      const { column, direction } = group.order;
+      const text =
+        `SELECT seq, ${column} AS sort_value, state FROM auctions` +
+        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+        ` ORDER BY ${column} ${direction}, seq ${direction} LIMIT ${p.param(remaining())}`;
+      return { text, values, group: group.index };
+    });
+}
+
+/** The facet queries over a listing's matches (see Store.auctionFacets), or null when it can match nothing. */
+export function facetConditions(request: AuctionFacetQuery): { where: string; values: unknown[] } | null {
+  const values: unknown[] = [];
+  const shared = sharedConditions(request, values);
+  if (shared === null) return null;
+  return { where: shared.where.length ? ` WHERE ${shared.where.join(' AND ')}` : '', values };
 }
 
 /** The listing's rows to a page: items (descriptions cut to `descriptionChars`), whether there is more, the last key. */
 export function listingPage(
   request: ListingRequest,
-  rows: readonly { seq: number; sort_value: number; state: string }[],
-): { items: Auction[]; more: boolean; last: [number, number] | null } {
+  rows: readonly { seq: number; sort_value: number; state: string; group: number }[],
+): { items: Auction[]; more: boolean; last: number[] | null } {
   const more = rows.length > request.limit;
   const page = more ? rows.slice(0, request.limit) : rows;
   const last = page[page.length - 1];
   const items = page.map((r) => JSON.parse(r.state) as Auction);
   const chars = request.descriptionChars;
   if (chars !== undefined) for (const a of items) a.item.description = startOf(a.item.description, chars);
-  return { items, more, last: last ? [last.sort_value, last.seq] : null };
+  const key =
+    last === undefined ? null : last.group >= 0 ? [last.group, last.sort_value, last.seq] : [last.sort_value, last.seq];
+  return { items, more, last: key };
 }
 
 /** The first `units` UTF-16 code units of `text`, one more where the cut would split a surrogate pair. */

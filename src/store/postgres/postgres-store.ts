@@ -1,16 +1,27 @@
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import type { Auction, Candidate } from '../../domain/index.ts';
-import { decodeCursor, encodeCursor, keysetPage } from '../cursor.ts';
+import { type Auction, type Candidate, endingSoonAt } from '../../domain/index.ts';
+import { decodeCursor, encodeCursor, keysetPage, listingCursor } from '../cursor.ts';
 import {
+  type AuctionFacetQuery,
+  type AuctionFacets,
   type AuctionListQuery,
+  FACETS_EXACT_MAX,
   type BidderActivity,
   type BidListQuery,
   type BidRecord,
   type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
+  type EndingSoonDelivery,
+  type EndingSoonNotice,
   type IdempotencyRecord,
+  type InventoryItemInput,
+  type InventoryItemRecord,
+  type InventoryLink,
+  type InventoryLinkSettlement,
+  type InventoryUpsertResult,
+  type NewInventoryLink,
   type LeaderboardRow,
   type LockedReads,
   type Page,
@@ -26,13 +37,22 @@ import {
   type UploadRecord,
   type UserEvent,
   type UserRecord,
+  type WatchInput,
   StoreBusyError,
   StoreUnavailableError,
 } from '../store.ts';
-import { type ListingRequest, listingPage, listingStatement, searchDocument } from './auction-listing.ts';
+import {
+  type ListingRequest,
+  facetConditions,
+  listingPage,
+  listingStatements,
+  searchDocument,
+} from './auction-listing.ts';
+import { attributeRows, catalogueColumns, facetSample, facetStatements, facetsOf } from '../catalogue-sql.ts';
 import { type PoolSettings, createPool } from './connection.ts';
+import { PostgresInventory } from './inventory.ts';
 import { migrate } from './migrate.ts';
-import { auctionColumns, PostgresWriter } from './postgres-writer.ts';
+import { attributeColumns, auctionColumns, columns, PostgresWriter } from './postgres-writer.ts';
 import { AttemptFailure, CONNECT_TIMEOUT, type RetryPolicy, RETRYABLE, failureCode, withRetry } from './retry.ts';
 import { type StatementName, sql } from './statements.ts';
 import { transaction } from './transaction.ts';
@@ -83,9 +103,10 @@ const INSERT_AUCTIONS_CHUNK = 1_000;
 
 /** One array per column of sql.insertAuctions, in its parameter order. */
 function insertAuctionsValues(auctions: readonly Auction[]): unknown[][] {
-  const values: unknown[][] = Array.from({ length: 13 }, () => new Array<unknown>(auctions.length));
+  const values: unknown[][] = Array.from({ length: 19 }, () => new Array<unknown>(auctions.length));
   auctions.forEach((auction, i) => {
     const c = auctionColumns(auction);
+    const k = catalogueColumns(auction);
     const row = [
       auction.id,
       auction.sellerId,
@@ -100,10 +121,16 @@ function insertAuctionsValues(auctions: readonly Auction[]): unknown[][] {
       auction.item.description,
       c.state,
       searchDocument(auction.item.name, auction.item.description),
+      k.category,
+      k.country,
+      k.cityKey,
+      k.currency,
+      k.buyNow,
+      k.bidCount,
     ];
     row.forEach((value, column) => (values[column]![i] = value));
   });
-  return values;
+  return [...values, ...columns(auctions.flatMap(attributeRows), attributeColumns, 5)];
 }
 
 /**
@@ -129,6 +156,7 @@ export class PostgresStore implements Store {
   /** Any number of nodes write. */
   readonly concurrentWriters = true;
   private readonly writer: PostgresWriter;
+  private readonly inventory: PostgresInventory;
   private readonly retry: RetryPolicy;
   private readonly pingTimeoutMs: number;
   private readonly readBudgetMs: number;
@@ -148,6 +176,7 @@ export class PostgresStore implements Store {
     this.readMaxWaiting = options.readMaxWaiting ?? 64;
     this.readConnections = options.readConnections ?? 2;
     this.writer = new PostgresWriter(pool, this.retry);
+    this.inventory = new PostgresInventory(pool, this.retry);
     this.listingPool = createPool({
       ...options,
       max: this.readConnections,
@@ -287,8 +316,17 @@ export class PostgresStore implements Store {
       // Each chunk's columns are built just before it is sent (a retried attempt builds them again), so that a
       // bulk load holds one chunk's serialized states at a time, not all of them.
       for (let i = 0; i < auctions.length; i += INSERT_AUCTIONS_CHUNK) {
-        const values = insertAuctionsValues(auctions.slice(i, i + INSERT_AUCTIONS_CHUNK));
+        const chunk = auctions.slice(i, i + INSERT_AUCTIONS_CHUNK);
+        const values = insertAuctionsValues(chunk);
         await client.query({ name: 'insertAuctions', text: sql.insertAuctions, values });
+        // Every active auction's ending-soon moment enters the index with it (see Store's "Watchlist").
+        const active = chunk.filter((a) => a.lifecycle === 'active');
+        if (active.length > 0)
+          await client.query({
+            name: 'insertEndingSoonDue',
+            text: sql.insertEndingSoonDue,
+            values: [active.map((a) => a.id), active.map(endingSoonAt)],
+          });
       }
     });
   }
@@ -319,23 +357,82 @@ export class PostgresStore implements Store {
   async listAuctions(query: AuctionListQuery): Promise<Page<Auction>> {
     if (query.terms.length > SEARCH_MAX_TERMS)
       throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
-    const after = query.cursor === null ? null : (decodeCursor(query.sort, query.cursor, 2) as [number, number]);
-    if (query.sellerId !== null && !storable(query.sellerId)) return { items: [], nextCursor: null };
+    const { tag, length } = listingCursor(query);
+    const after = query.cursor === null ? null : decodeCursor(tag, query.cursor, length);
+    if (!this.storableQuery(query)) return { items: [], nextCursor: null };
     const { cursor: _cursor, ...rest } = query;
     const request: ListingRequest = { ...rest, after };
-    const statement = listingStatement(request);
-    if (statement === null) return { items: [], nextCursor: null };
+    const rows: { seq: number; sort_value: number; state: string; group: number }[] = [];
+    const statements = listingStatements(request, () => request.limit + 1 - rows.length);
+    if (statements === null) return { items: [], nextCursor: null };
+    const deadline = this.admitRead();
+    for (const next of statements) {
+      const statement = next();
+      const result = await this.withinBudget(
+        withRetry('listAuctions', { ...this.retry, deadline }, true, () => this.once(statement, this.listingPool)),
+      );
+      for (const row of result.rows as { seq: number; sort_value: number; state: string }[])
+        rows.push({ ...row, group: statement.group });
+      if (rows.length > request.limit) break;
+    }
+    const page = listingPage(request, rows);
+    return { items: page.items, nextCursor: page.more && page.last ? encodeCursor(tag, page.last) : null };
+  }
+
+  async auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets> {
+    const none = facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 });
+    if (!this.storableQuery(query)) return none;
+    const conditions = facetConditions(query);
+    if (conditions === null) return none;
+    const deadline = this.admitRead();
+    const { where, values } = conditions;
+    const q = facetStatements(where, 'auction_id');
+    const read = async <R>(text: string) =>
+      (
+        await this.withinBudget(
+          withRetry('auctionFacets', { ...this.retry, deadline }, true, () =>
+            this.once({ text, values }, this.listingPool),
+          ),
+        )
+      ).rows as R[];
+    let total = Number((await read<{ n: string }>(q.boundedCount))[0]!.n);
+    if (total > FACETS_EXACT_MAX) total = Number((await read<{ n: string }>(q.count))[0]!.n);
+    const sample = facetSample(total);
+    const sampled = sample === null ? where : `${where}${where ? ' AND' : ' WHERE'} ${sample.condition}`;
+    const [min, max, categories, attributes] = await Promise.all([
+      read<{ v: unknown }>(q.priceMin),
+      read<{ v: unknown }>(q.priceMax),
+      read<{ value: unknown; n: unknown }>(q.categories(sampled)),
+      read<{ key: unknown; value: unknown; n: unknown }>(q.attributes(sampled)),
+    ]);
+    return facetsOf({
+      total,
+      price: { min: min[0]?.v, max: max[0]?.v },
+      categories,
+      attributes,
+      scale: sample?.scale ?? 1,
+    });
+  }
+
+  /** PostgreSQL text cannot hold U+0000: a filter value with one matches nothing, as on SQLite. */
+  private storableQuery(query: AuctionFacetQuery): boolean {
+    const f = query.filters;
+    const texts = [
+      query.sellerId ?? '',
+      ...(f ? [...f.categories, ...f.currencies, ...f.countries, ...f.cities, f.bidderId ?? ''] : []),
+      ...(f?.attributes.flatMap((a) => [a.key, ...a.values]) ?? []),
+    ];
+    return texts.every(storable);
+  }
+
+  /** Admits one listing or facet read (refused when too many wait already) and returns its deadline. */
+  private admitRead(): number {
     if (this.closed) throw new StoreUnavailableError('the store is closed');
     const pool = this.listingPool;
     const allBusy = pool.idleCount === 0 && pool.totalCount >= this.readConnections;
     if (allBusy && pool.waitingCount >= this.readMaxWaiting)
       throw new StoreBusyError(`${pool.waitingCount} listings are waiting already`);
-    const deadline = performance.now() + this.readBudgetMs;
-    const rows = await this.withinBudget(
-      withRetry('listAuctions', { ...this.retry, deadline }, true, () => this.once(statement, this.listingPool)),
-    );
-    const page = listingPage(request, rows.rows as { seq: number; sort_value: number; state: string }[]);
-    return { items: page.items, nextCursor: page.more && page.last ? encodeCursor(query.sort, page.last) : null };
+    return performance.now() + this.readBudgetMs;
   }
 
   /** Answers within the read budget or refuses with StoreBusyError; a busy server's refusals become StoreBusyError too. */
@@ -527,6 +624,94 @@ export class PostgresStore implements Store {
 
   async dueAuctionIds(now: number, limit: number): Promise<string[]> {
     return (await this.run('dueAuctionIds', [now, limit])).rows.map((r) => r.auction_id as string);
+  }
+
+  watch(input: WatchInput): Promise<{ found: false } | { found: true; notification: UserEvent | null }> {
+    if (![input.userId, input.auctionId].every(storable)) return Promise.resolve({ found: false });
+    return this.writer.watch(input);
+  }
+
+  async unwatch(userId: string, auctionId: string): Promise<void> {
+    if ([userId, auctionId].every(storable)) await this.writer.unwatch(userId, auctionId);
+  }
+
+  async watcherCounts(auctionIds: readonly string[]): Promise<Map<string, number>> {
+    const keys = [...new Set(auctionIds)].filter(storable);
+    if (keys.length === 0) return new Map();
+    const rows = (await this.run('watcherCounts', [keys])).rows;
+    return new Map(rows.map((r) => [r.auction_id as string, r.watchers as number]));
+  }
+
+  async listWatchlist(userId: string, limit: number, cursor: string | null): Promise<Page<Auction>> {
+    const tag = `watchlist:${userId}`;
+    const [afterEnd, afterSeq] = cursor === null ? [Number.MIN_SAFE_INTEGER, 0] : decodeCursor(tag, cursor, 2);
+    if (!storable(userId)) return { items: [], nextCursor: null };
+    const rows = (await this.run('listWatchlist', [userId, afterEnd, afterSeq, limit + 1])).rows;
+    return keysetPage(
+      rows,
+      limit,
+      tag,
+      (row) => [row.end_date as number, row.seq as number],
+      (row) => JSON.parse(row.state as string) as Auction,
+    );
+  }
+
+  async nextEndingSoonTime(): Promise<number | null> {
+    const row = (await this.run('nextEndingSoonTime', [])).rows[0];
+    return row ? (row.due_at as number) : null;
+  }
+
+  async dueEndingSoon(now: number, limit: number): Promise<Auction[]> {
+    return (await this.run('dueEndingSoon', [now, limit])).rows.map((r) => JSON.parse(r.state as string) as Auction);
+  }
+
+  deliverEndingSoon(now: number, notices: readonly EndingSoonNotice[], limit: number): Promise<EndingSoonDelivery> {
+    if (notices.length === 0) return Promise.resolve({ notifications: [], settled: 0 });
+    return this.writer.deliverEndingSoon(now, notices, limit);
+  }
+
+  upsertInventoryItems(
+    sellerId: string,
+    items: readonly InventoryItemInput[],
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryUpsertResult[]> {
+    return this.inventory.upsertItems(sellerId, items, now, dueAt);
+  }
+
+  findInventoryItems(sellerId: string, externalIds: readonly string[]): Promise<Map<string, InventoryItemRecord>> {
+    return this.inventory.findItems(sellerId, externalIds.filter(storable));
+  }
+
+  listInventoryItems(sellerId: string, limit: number, cursor: string | null): Promise<Page<InventoryItemRecord>> {
+    return this.inventory.listItems(sellerId, limit, cursor);
+  }
+
+  async deleteInventoryItem(
+    sellerId: string,
+    externalId: string,
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryItemRecord | null> {
+    if (!storable(externalId)) return null;
+    return this.inventory.deleteItem(sellerId, externalId, now, dueAt);
+  }
+
+  async linkInventoryAuction(link: NewInventoryLink, dueAt: number): Promise<boolean> {
+    if (!storable(link.externalId)) return false;
+    return this.inventory.linkAuction(link, dueAt);
+  }
+
+  inventoryLinksOf(sellerId: string, externalIds: readonly string[]): Promise<InventoryLink[]> {
+    return this.inventory.linksOf(sellerId, externalIds.filter(storable));
+  }
+
+  claimInventoryLinks(now: number, leaseUntil: number, limit: number): Promise<InventoryLink[]> {
+    return this.inventory.claimLinks(now, leaseUntil, limit);
+  }
+
+  settleInventoryLinks(settled: readonly InventoryLinkSettlement[]): Promise<void> {
+    return this.inventory.settleLinks(settled);
   }
 
   /** A read, or a write that is harmless to repeat (a delete, an idempotent update): retried on any retryable failure. */

@@ -1,13 +1,19 @@
 import type pg from 'pg';
-import { type Auction, dueAt } from '../../domain/index.ts';
+import { type Auction, buyNowOffered, dueAt, endingSoonAt } from '../../domain/index.ts';
+import { type AttributeRow, attributeRows, catalogueColumns } from '../catalogue-sql.ts';
+import { searchDocument } from './auction-listing.ts';
 import { toCandidate } from '../rows.ts';
 import {
   type BidRecord,
   type CommitBatch,
   type CommitResult,
+  type EndingSoonDelivery,
+  type EndingSoonNotice,
   type IdempotencyRecord,
   IdempotencyKeyConflictError,
   type LockedReads,
+  type UserEvent,
+  type WatchInput,
   VersionConflictError,
 } from '../store.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -141,7 +147,22 @@ export class PostgresWriter {
     for (const { before, after } of batch.auctions)
       if (versions.get(after.id) !== before) throw new VersionConflictError(after.id);
 
-    // 3. Write: the stored rows of the bidders this batch touches, then everything in one statement.
+    // 3. Ending-soon moments an extension moved, and the bidders' ending_soon notices that are due (see
+    //    CommitBatch.endingSoon): written with the batch's notifications, whose seq bump stays last.
+    if (batch.endingSoonDue !== undefined && batch.endingSoonDue.length > 0)
+      await q('upsertEndingSoonDue', [
+        batch.endingSoonDue.map((d) => d.auctionId),
+        batch.endingSoonDue.map((d) => d.dueAt),
+      ]);
+    const endingSoon = (await endingSoonPast(client, batch.endingSoon ?? [])).map((n) => ({
+      userId: n.userId,
+      type: 'ending_soon',
+      data: n.data,
+      createdAt: n.createdAt,
+    }));
+    const notifications = endingSoon.length > 0 ? [...batch.notifications, ...endingSoon] : batch.notifications;
+
+    // 4. Write: the stored rows of the bidders this batch touches, then everything in one statement.
     const bidders = batch.bids.length > 0 ? await this.mergedBidders(client, batch.bids) : [];
     const written = await q<{ updated: number; keys: [string, string, string][]; seqs: (number | string)[] }>(
       'writeBatch',
@@ -151,7 +172,8 @@ export class PostgresWriter {
         ...columns(batch.auctions, auctionUpdateColumns, 8),
         ...columns(batch.events, eventColumns, 5),
         ...columns(batch.idempotency, idempotencyColumns, 8),
-        ...columns(batch.notifications, notificationColumns, 4),
+        ...columns(notifications, notificationColumns, 4),
+        ...columns(batch.auctions, auctionCountColumns, 2),
       ],
     );
     const { updated, keys, seqs } = written.rows[0]!;
@@ -169,9 +191,86 @@ export class PostgresWriter {
       // sequencer answers that command with the stored answer and decides the others again.
       if (duplicates.length > 0) throw new IdempotencyKeyConflictError(duplicates);
     }
+    const recatalogued = batch.auctions.filter((a) => a.catalogueChanged).map((a) => a.after);
+    if (recatalogued.length > 0) await reindexCatalogue(q, recatalogued);
     // Seqs are (old last seq) + 1..n in the batch's order.
     const notificationSeqs = seqs.map(Number);
-    return { notificationSeqs };
+    if (endingSoon.length === 0) return { notificationSeqs };
+    const own = batch.notifications.length;
+    return {
+      notificationSeqs: notificationSeqs.slice(0, own),
+      endingSoon: endingSoon.map((n, i) => ({ ...n, seq: notificationSeqs[own + i]! })),
+    };
+  }
+
+  /** Store.watch: the watch and its count, then ending_soon at once when the auction is past its moment. */
+  watch(input: WatchInput): Promise<{ found: false } | { found: true; notification: UserEvent | null }> {
+    return transaction(this.pool, 'watch', this.retry, async (client) => {
+      const q = statementOn(client);
+      const auction = (await q<AuctionWindow>('auctionWindow', [input.auctionId])).rows[0];
+      if (!auction) return { found: false as const };
+      await q('insertWatch', [input.userId, input.auctionId, input.at]);
+      const open = auction.lifecycle === 'active' && auction.start_date <= input.at && input.at < auction.end_date;
+      if (!open) return { found: true as const, notification: null };
+      const past = await endingSoonPast(client, [
+        { auctionId: input.auctionId, userId: input.userId, data: input.notice, createdAt: input.at },
+      ]);
+      const [notification] = await insertUserEvents(client, past);
+      return { found: true as const, notification: notification ?? null };
+    });
+  }
+
+  /** Store.unwatch: one statement (the watch, and the count only if there was one): harmless to repeat. */
+  async unwatch(userId: string, auctionId: string): Promise<void> {
+    await transaction(this.pool, 'unwatch', this.retry, (client) =>
+      client.query({ name: 'deleteWatch', text: sql.deleteWatch, values: [userId, auctionId] }),
+    );
+  }
+
+  /**
+   * Store.deliverEndingSoon: takes the due moments under their row locks (another node's are skipped), judges
+   * each on the auction's stored end, records the recipients and writes their notifications, then commits.
+   * A transaction that fails wrote nothing: its moments are still due and the next round delivers them.
+   */
+  deliverEndingSoon(now: number, notices: readonly EndingSoonNotice[], limit: number): Promise<EndingSoonDelivery> {
+    return transaction(this.pool, 'deliverEndingSoon', this.retry, async (client) => {
+      const q = statementOn(client);
+      const ids = notices.map((n) => n.auctionId);
+      const claimed = new Map(
+        (await q<AuctionWindow & { auction_id: string }>('claimEndingSoon', [ids, now])).rows.map((r) => [
+          r.auction_id,
+          r,
+        ]),
+      );
+      const finished: string[] = [];
+      const moved: { auctionId: string; dueAt: number }[] = [];
+      const sends: EndingSoonSend[] = [];
+      for (const { auctionId, data } of notices) {
+        const auction = claimed.get(auctionId);
+        if (!auction) continue;
+        if (auction.lifecycle !== 'active' || now >= auction.end_date) {
+          finished.push(auctionId);
+          continue;
+        }
+        const moment = endingSoonAt({ startDate: auction.start_date, endDate: auction.end_date });
+        if (moment > now) {
+          moved.push({ auctionId, dueAt: moment });
+          continue;
+        }
+        const budget = limit - sends.length;
+        if (budget <= 0) break;
+        const recipients = (await q<{ user_id: string }>('endingSoonRecipients', [auctionId, budget])).rows;
+        for (const { user_id: userId } of recipients) sends.push({ auctionId, userId, data, createdAt: now });
+        // A full budget may have left recipients out: the moment stays due, and they get it next round.
+        if (recipients.length === budget) break;
+        finished.push(auctionId);
+      }
+      if (finished.length > 0) await q('deleteEndingSoonDue', [finished]);
+      if (moved.length > 0) await q('upsertEndingSoonDue', [moved.map((m) => m.auctionId), moved.map((m) => m.dueAt)]);
+      // The moments are held FOR UPDATE: no watch or bid can record one of these pairs meanwhile.
+      const recorded = await recordSent(client, 'insertEndingSoonSent', sends);
+      return { notifications: await insertUserEvents(client, recorded), settled: finished.length + moved.length };
+    });
   }
 
   /**
@@ -269,8 +368,33 @@ export function auctionColumns(auction: Auction) {
   };
 }
 
+/** An item or catalogue change: columns, search words and attribute rows (see sql.reindexCatalogue). */
+async function reindexCatalogue(
+  q: (name: StatementName, values: unknown[]) => Promise<unknown>,
+  auctions: readonly Auction[],
+): Promise<void> {
+  const catalogue = (a: Auction) => {
+    const c = catalogueColumns(a);
+    return [
+      a.id,
+      c.category,
+      c.country,
+      c.cityKey,
+      a.item.name,
+      a.item.description,
+      searchDocument(a.item.name, a.item.description),
+    ];
+  };
+  await q('reindexCatalogue', columns(auctions, catalogue, 7));
+  await q('deleteAttributes', [auctions.map((a) => a.id)]);
+  const rows = auctions.flatMap(attributeRows);
+  if (rows.length > 0) await q('insertAttributes', columns(rows, attributeColumns, 5));
+}
+
+export const attributeColumns = (r: AttributeRow) => [r.auctionId, r.key, r.textValue, r.numValue, r.value];
+
 /** Rows to one array per column (`width` columns, also when there is no row), in the order of the statement's `unnest`. */
-function columns<T>(rows: readonly T[], pick: (row: T) => unknown[], width: number): unknown[][] {
+export function columns<T>(rows: readonly T[], pick: (row: T) => unknown[], width: number): unknown[][] {
   const picked = rows.map(pick);
   return Array.from({ length: width }, (_, i) => picked.map((r) => r[i]));
 }
@@ -300,6 +424,11 @@ const auctionUpdateColumns = ({ before, after }: CommitBatch['auctions'][number]
   const c = auctionColumns(after);
   return [after.id, before, c.lifecycle, c.endDate, c.dueAt, c.listPrice, c.version, c.state];
 };
+/** The bid path's catalogue columns, last in writeBatch's parameters ($43, $44). */
+const auctionCountColumns = ({ after }: CommitBatch['auctions'][number]) => [
+  buyNowOffered(after) ? 1 : 0,
+  after.bidCount,
+];
 const eventColumns = (e: CommitBatch['events'][number]) => [e.auctionId, e.version, e.type, e.data, e.createdAt];
 const idempotencyColumns = (r: IdempotencyRecord) => [
   r.bidderId,
@@ -315,3 +444,77 @@ const notificationColumns = (n: CommitBatch['notifications'][number]) => [n.user
 
 const keyOf = (...parts: string[]) => parts.join('\u0000');
 const keyFields = (r: IdempotencyRecord) => ({ bidderId: r.bidderId, auctionId: r.auctionId, key: r.key });
+
+// ---- the watchlist's and the ending-soon index's writes (run inside the callers' transactions) ----
+
+/** One named statement of statements.ts on the transaction's connection. */
+function statementOn(client: pg.PoolClient) {
+  return <R extends pg.QueryResultRow>(name: StatementName, values: unknown[]) =>
+    client.query<R>({ name, text: sql[name], values });
+}
+
+/** The columns "open" and the ending-soon window are judged on (null: the auction row is gone). */
+interface AuctionWindow {
+  lifecycle: string | null;
+  start_date: number;
+  end_date: number;
+}
+
+/** One ending_soon notification to write, once its (auction, user) pair is recorded as sent. */
+type EndingSoonSend = NonNullable<CommitBatch['endingSoon']>[number];
+
+/**
+ * The notices whose auction is past its ending-soon moment (no longer in the index; the moments still there
+ * are held FOR SHARE until commit) and whose user had none: recorded as sent here, to be written as
+ * notifications by the caller, last. One round trip (sql.sendEndingSoonPast).
+ */
+function endingSoonPast(client: pg.PoolClient, notices: readonly EndingSoonSend[]): Promise<EndingSoonSend[]> {
+  return recordSent(client, 'sendEndingSoonPast', notices);
+}
+
+/**
+ * Records (auction, user) pairs as sent with `statement` (insertEndingSoonSent, or sendEndingSoonPast);
+ * returns the sends whose pair it recorded, once each, in order.
+ */
+async function recordSent(
+  client: pg.PoolClient,
+  statement: 'insertEndingSoonSent' | 'sendEndingSoonPast',
+  sends: readonly EndingSoonSend[],
+): Promise<EndingSoonSend[]> {
+  if (sends.length === 0) return [];
+  const unique = new Map(sends.map((n) => [keyOf(n.auctionId, n.userId), n]));
+  const rows = [...unique.values()];
+  const recorded = await statementOn(client)<{ auction_id: string; user_id: string }>(statement, [
+    rows.map((n) => n.auctionId),
+    rows.map((n) => n.userId),
+    rows.map((n) => n.createdAt),
+  ]);
+  const fresh = new Set(recorded.rows.map((r) => keyOf(r.auction_id, r.user_id)));
+  return rows.filter((n) => fresh.has(keyOf(n.auctionId, n.userId)));
+}
+
+/** Writes ending_soon notifications, in order; the seq bump makes this the transaction's last statement. */
+async function insertUserEvents(client: pg.PoolClient, sends: readonly EndingSoonSend[]): Promise<UserEvent[]> {
+  if (sends.length === 0) return [];
+  const written = await statementOn(client)<{
+    seq: number | string;
+    user_id: string;
+    type: string;
+    data: string;
+    created_at: number;
+  }>('insertUserEvents', [
+    sends.map((n) => n.userId),
+    sends.map(() => 'ending_soon'),
+    sends.map((n) => n.data),
+    sends.map((n) => n.createdAt),
+  ]);
+  return written.rows
+    .map((r) => ({
+      seq: Number(r.seq),
+      userId: r.user_id,
+      type: r.type,
+      data: r.data,
+      createdAt: Number(r.created_at),
+    }))
+    .sort((a, b) => a.seq - b.seq);
+}

@@ -32,18 +32,26 @@ export const sql = {
   deleteUploads: 'DELETE FROM uploads WHERE name = ANY ($1::text[])',
 
   /**
-   * New auctions and their search words, one array per column (auctions $1–$12, each item's tsvector text,
-   * computed by auction-listing.ts, $13), in one statement. The rows are inserted in array order (ORDER BY
+   * New auctions, their search words and attribute rows, one array per column (auctions $1–$12 and their
+   * catalogue columns $14–$19, each item's tsvector text, computed by auction-listing.ts, $13, attribute
+   * rows $20–$24), in one statement. The rows are inserted in array order (ORDER BY
    * the ordinality), so `seq`, the listings' tie-break, follows it. The number of parameters does not grow
    * with the rows; the adapter still cuts big arrays into several statements (INSERT_AUCTIONS_CHUNK).
    */
   insertAuctions: `WITH
     new_auctions AS (
-      INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
-      SELECT auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state
-      FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::integer[], $10::text[], $11::text[], $12::text[])
-        WITH ORDINALITY AS a (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state, n)
-      ORDER BY n)
+      INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
+        category, country, city_key, currency, buy_now, bid_count)
+      SELECT auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
+        category, country, city_key, currency, buy_now, bid_count
+      FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::integer[], $10::text[], $11::text[], $12::text[],
+          $14::text[], $15::text[], $16::text[], $17::text[], $18::smallint[], $19::integer[])
+        WITH ORDINALITY AS a (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
+          category, country, city_key, currency, buy_now, bid_count, n)
+      ORDER BY n),
+    attributes AS (
+      INSERT INTO auction_attributes (auction_id, key, text_value, num_value, value)
+      SELECT * FROM unnest ($20::text[], $21::text[], $22::text[], $23::double precision[], $24::text[]))
     INSERT INTO auction_search (auction_id, words)
     SELECT auction_id, words::tsvector FROM unnest ($1::text[], $13::text[]) AS s (auction_id, words)`,
   loadAuctions: 'SELECT auction_id, state FROM auctions WHERE auction_id = ANY ($1::text[])',
@@ -85,9 +93,10 @@ export const sql = {
         last_bid_at = excluded.last_bid_at, own_best_version = excluded.own_best_version),
     updated AS (
       UPDATE auctions AS a SET lifecycle = u.lifecycle, end_date = u.end_date, due_at = u.due_at,
-        list_price = u.list_price, version = u.version, state = u.state
-      FROM unnest ($18::text[], $19::integer[], $20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::integer[], $25::text[])
-        AS u (auction_id, before, lifecycle, end_date, due_at, list_price, version, state)
+        list_price = u.list_price, version = u.version, state = u.state, buy_now = u.buy_now, bid_count = u.bid_count
+      FROM unnest ($18::text[], $19::integer[], $20::text[], $21::bigint[], $22::bigint[], $23::bigint[], $24::integer[], $25::text[],
+          $43::smallint[], $44::integer[])
+        AS u (auction_id, before, lifecycle, end_date, due_at, list_price, version, state, buy_now, bid_count)
       WHERE a.auction_id = u.auction_id AND a.version = u.before
       RETURNING 1),
     events AS (
@@ -110,6 +119,23 @@ export const sql = {
     SELECT (SELECT count(*) FROM updated)::integer AS updated,
       (SELECT COALESCE(json_agg(json_build_array(bidder_id, auction_id, key)), '[]') FROM keys) AS keys,
       (SELECT COALESCE(array_agg(seq ORDER BY seq), '{}') FROM notes) AS seqs`,
+  /**
+   * An item or catalogue change (never a bid's), after writeBatch in the same transaction: the auctions'
+   * catalogue and item columns and search words ($1–$7), then their attribute rows replaced (two
+   * statements: a DELETE and an INSERT of the same keys cannot share one).
+   */
+  reindexCatalogue: `WITH
+    changed AS (
+      UPDATE auctions AS a SET category = c.category, country = c.country, city_key = c.city_key,
+        item_name = c.item_name, item_description = c.item_description
+      FROM unnest ($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+        AS c (auction_id, category, country, city_key, item_name, item_description)
+      WHERE a.auction_id = c.auction_id)
+    UPDATE auction_search AS s SET words = c.words::tsvector
+    FROM unnest ($1::text[], $7::text[]) AS c (auction_id, words) WHERE s.auction_id = c.auction_id`,
+  deleteAttributes: 'DELETE FROM auction_attributes WHERE auction_id = ANY ($1::text[])',
+  insertAttributes: `INSERT INTO auction_attributes (auction_id, key, text_value, num_value, value)
+    SELECT * FROM unnest ($1::text[], $2::text[], $3::text[], $4::double precision[], $5::text[])`,
   /** The stored best of the bidders a batch's accepted bids touch (their auctions are locked). */
   findBidders: `SELECT b.* FROM auction_bidders b
     JOIN unnest ($1::text[], $2::text[]) AS k (auction_id, bidder_id) ON b.auction_id = k.auction_id AND b.bidder_id = k.bidder_id`,
@@ -147,6 +173,78 @@ export const sql = {
    */
   dueAuctionIds: `SELECT auction_id FROM auctions WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at, seq LIMIT $2
     FOR KEY SHARE SKIP LOCKED`,
+
+  // ---- the watchlist and the ending-soon notices (migration 006; postgres-writer.ts runs the writes) ----
+  /** What "open" and the ending-soon window are judged on: the stored columns, never a cached state. */
+  auctionWindow: 'SELECT lifecycle, start_date, end_date FROM auctions WHERE auction_id = $1',
+  /** The watch and, only when it is new, one more watcher (so that watching twice counts once). */
+  insertWatch: `WITH added AS (
+      INSERT INTO watchlist (user_id, auction_id, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING
+      RETURNING auction_id)
+    INSERT INTO auction_watch_counts (auction_id, watchers) SELECT auction_id, 1 FROM added
+    ON CONFLICT (auction_id) DO UPDATE SET watchers = auction_watch_counts.watchers + 1`,
+  deleteWatch: `WITH removed AS (DELETE FROM watchlist WHERE user_id = $1 AND auction_id = $2 RETURNING auction_id)
+    UPDATE auction_watch_counts AS c SET watchers = c.watchers - 1 FROM removed WHERE c.auction_id = removed.auction_id`,
+  watcherCounts:
+    'SELECT auction_id, watchers FROM auction_watch_counts WHERE auction_id = ANY ($1::text[]) AND watchers > 0',
+  /** One user's rows, sorted (a watchlist is one person's: small), joined to the auctions by their key. */
+  listWatchlist: `SELECT a.seq, a.end_date, a.state FROM watchlist w JOIN auctions a ON a.auction_id = w.auction_id
+    WHERE w.user_id = $1 AND (a.end_date > $2 OR (a.end_date = $2 AND a.seq > $3))
+    ORDER BY a.end_date, a.seq LIMIT $4`,
+  insertEndingSoonDue:
+    'INSERT INTO ending_soon_due (auction_id, due_at) SELECT * FROM unnest ($1::text[], $2::bigint[])',
+  upsertEndingSoonDue: `INSERT INTO ending_soon_due (auction_id, due_at) SELECT * FROM unnest ($1::text[], $2::bigint[])
+    ON CONFLICT (auction_id) DO UPDATE SET due_at = excluded.due_at`,
+  deleteEndingSoonDue: 'DELETE FROM ending_soon_due WHERE auction_id = ANY ($1::text[])',
+  /**
+   * ending_soon at once (a watch, a batch's bidders: (auction, user, time) arrays), in one round trip:
+   * records the pairs whose auction's moment is no longer in the index and who had none, returning them.
+   * The moments still there are held FOR SHARE until commit (in one order, as every locker here): a
+   * delivery (claimEndingSoon, SKIP LOCKED) cannot take one meanwhile, so it sees this transaction's watch
+   * or bid once it does. A moment a delivery is deleting is waited for, then found gone: send at once.
+   */
+  sendEndingSoonPast: `WITH pending AS MATERIALIZED (
+      SELECT auction_id FROM ending_soon_due WHERE auction_id = ANY ($1::text[])
+      ORDER BY auction_id COLLATE "C" FOR SHARE)
+    INSERT INTO ending_soon_sent (auction_id, user_id, sent_at)
+    SELECT c.auction_id, c.user_id, c.sent_at FROM unnest ($1::text[], $2::text[], $3::bigint[]) AS c (auction_id, user_id, sent_at)
+    WHERE NOT EXISTS (SELECT 1 FROM pending p WHERE p.auction_id = c.auction_id)
+    ON CONFLICT DO NOTHING
+    RETURNING auction_id, user_id`,
+  /** Both read the index ending_soon_due_by_time. */
+  nextEndingSoonTime: 'SELECT due_at FROM ending_soon_due ORDER BY due_at LIMIT 1',
+  dueEndingSoon: `SELECT a.state FROM ending_soon_due d JOIN auctions a ON a.auction_id = d.auction_id
+    WHERE d.due_at <= $1 ORDER BY d.due_at, d.auction_id LIMIT $2`,
+  /**
+   * Takes due moments for one delivery: SKIP LOCKED, so nodes whose closers wake together share them, and a
+   * moment a watch or a bid holds FOR SHARE right now waits for the next round. The auction's columns are
+   * read, not locked (a delivery never waits for the bid path).
+   */
+  claimEndingSoon: `SELECT d.auction_id, a.lifecycle, a.start_date, a.end_date FROM ending_soon_due d
+    LEFT JOIN auctions a ON a.auction_id = d.auction_id
+    WHERE d.auction_id = ANY ($1::text[]) AND d.due_at <= $2
+    ORDER BY d.auction_id COLLATE "C" FOR UPDATE OF d SKIP LOCKED`,
+  /** An auction's watchers and bidders who have not had ending_soon about it, at most $2, by id. */
+  endingSoonRecipients: `SELECT r.user_id FROM
+    (SELECT user_id FROM watchlist WHERE auction_id = $1
+     UNION SELECT bidder_id FROM auction_bidders WHERE auction_id = $1) AS r (user_id)
+    WHERE NOT EXISTS (SELECT 1 FROM ending_soon_sent s WHERE s.auction_id = $1 AND s.user_id = r.user_id)
+    ORDER BY r.user_id COLLATE "C" LIMIT $2`,
+  /** Returns the (auction, user) pairs recorded now: a pair not returned had it already. */
+  insertEndingSoonSent: `INSERT INTO ending_soon_sent (auction_id, user_id, sent_at)
+    SELECT * FROM unnest ($1::text[], $2::text[], $3::bigint[]) ON CONFLICT DO NOTHING
+    RETURNING auction_id, user_id`,
+  /**
+   * Notifications outside a batch (never empty): seqs drawn from user_event_seq as in writeBatch, so this
+   * must be the transaction's LAST statement (see migration 001).
+   */
+  insertUserEvents: `WITH bump AS (
+      UPDATE user_event_seq SET last_seq = last_seq + cardinality($1::text[])
+      RETURNING last_seq - cardinality($1::text[]) AS base)
+    INSERT INTO user_events (seq, user_id, type, data, created_at)
+    SELECT bump.base + e.n, e.user_id, e.type, e.data, e.created_at
+    FROM bump, unnest ($1::text[], $2::text[], $3::text[], $4::bigint[]) WITH ORDINALITY AS e (user_id, type, data, created_at, n)
+    RETURNING seq, user_id, type, data, created_at`,
 
   insertQaItem: `INSERT INTO qa_items (id, kind, auction_id, question_id, author_id, text, status, created_at, attempts, last_error, next_attempt_at, parked)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
@@ -188,35 +286,3 @@ export const sql = {
 } as const;
 
 export type StatementName = keyof typeof sql;
-
-type Placeholder = string;
-
-/**
- * Fixed fragments for `GET /auctions` (auction-listing.ts picks among them and numbers the parameters;
- * it never splices input). The status fragments read the indexes on (lifecycle, end_date) and the sorts
- * one index each, with `seq` as the keyset tie-break.
- */
-export const auctionListing = {
-  /** `now()` numbers the clock reading's parameter when (and only if) the fragment uses it. */
-  status: {
-    open: (now: () => Placeholder) => `lifecycle = 'active' AND start_date <= ${now()} AND end_date > ${now()}`,
-    scheduled: (now: () => Placeholder) => `lifecycle = 'active' AND start_date > ${now()} AND end_date > ${now()}`,
-    closed: (now: () => Placeholder) => `(lifecycle = 'closed' OR (lifecycle = 'active' AND end_date <= ${now()}))`,
-    cancelled: (_now: () => Placeholder) => "lifecycle = 'cancelled'",
-  },
-  seller: (sellerId: Placeholder) => `seller_id = ${sellerId}`,
-  /** The GIN index on auction_search answers whole words and prefixes (`:*`) of the tsquery. */
-  text: (query: Placeholder) =>
-    `auction_id IN (SELECT auction_id FROM auction_search WHERE words @@ ${query}::tsquery)`,
-  sort: {
-    ending_soon: { column: 'end_date', direction: 'ASC' },
-    newest: { column: 'created_at', direction: 'DESC' },
-    price_asc: { column: 'list_price', direction: 'ASC' },
-    price_desc: { column: 'list_price', direction: 'DESC' },
-  },
-  /** The keyset: strictly after the previous page's last (sort value, seq) in the sort's direction. */
-  after: (sort: { column: string; direction: 'ASC' | 'DESC' }, value: Placeholder, seq: Placeholder) => {
-    const cmp = sort.direction === 'ASC' ? '>' : '<';
-    return `(${sort.column} ${cmp} ${value} OR (${sort.column} = ${value} AND seq ${cmp} ${seq}))`;
-  },
-} as const;

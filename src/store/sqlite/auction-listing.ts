@@ -1,20 +1,42 @@
 import type Database from 'better-sqlite3';
 import type { Auction } from '../../domain/index.ts';
-import { type AuctionListQuery, SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH } from '../store.ts';
-import { auctionListing } from './statements.ts';
+import {
+  ENDING_SOON_GROUPS,
+  SORT_ORDERS,
+  afterCondition,
+  catalogueConditions,
+  facetSample,
+  facetStatements,
+  facetsOf,
+  isGrouped,
+  statusCondition,
+} from '../catalogue-sql.ts';
+import {
+  type AuctionFacetQuery,
+  type AuctionFacets,
+  type AuctionListQuery,
+  FACETS_EXACT_MAX,
+  SEARCH_MAX_TERMS,
+  SEARCH_PREFIX_MIN_LENGTH,
+} from '../store.ts';
 
 /** A listing as the reader thread receives it: the cursor is already decoded (a bad one never leaves the caller). */
 export interface ListingRequest extends Omit<AuctionListQuery, 'cursor'> {
-  /** The sort key and seq of the last item of the previous page, or null for the first page. */
-  after: [value: number, seq: number] | null;
+  /**
+   * The key of the last item of the previous page, or null for the first page: [sort value, seq], or for
+   * the grouped `ending_soon` (no status) [group, end, seq].
+   */
+  after: number[] | null;
 }
+
+export type FacetRequest = AuctionFacetQuery;
 
 export interface ListingResult {
   items: Auction[];
   /** Whether there is a next page. */
   more: boolean;
-  /** The sort key and seq of the last item (the next page's cursor), or null when there are none. */
-  last: [value: number, seq: number] | null;
+  /** The key of the last item (the next page's cursor), or null when there are none. */
+  last: number[] | null;
 }
 
 export interface ListingOptions {
@@ -81,44 +103,102 @@ export class AuctionListingReader {
   }
 
   list(request: ListingRequest): ListingResult {
-    if (request.terms.length > SEARCH_MAX_TERMS)
-      throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${request.terms.length}`);
-    const sort = auctionListing.sort[request.sort];
-    const where: string[] = [];
-    const params: Record<string, unknown> = { now: request.now, limit: request.limit + 1 };
-    if (request.status) where.push(auctionListing.status[request.status]);
-    if (request.sellerId !== null) {
-      where.push(auctionListing.seller);
-      params.sellerId = request.sellerId;
+    const base = this.conditions(request);
+    if (base === null) return { items: [], more: false, last: null };
+    const groups = isGrouped(request)
+      ? ENDING_SOON_GROUPS.map((g, i) => ({ index: i, order: g.order, status: g.status }))
+      : [{ index: -1, order: SORT_ORDERS[request.sort], status: null }];
+    const after = request.after;
+    const rows: { seq: number; sort_value: number; state: string; group: number }[] = [];
+    for (const group of groups) {
+      // The grouped cursor is [group, value, seq]: groups before it are done, its own resumes after the key.
+      if (after !== null && after.length === 3 && group.index < after[0]!) continue;
+      const { where, params, p } = base();
+      if (group.status !== null) where.push(statusCondition(group.status, p.now));
+      if (after !== null && (after.length === 2 || group.index === after[0]))
+        where.push(afterCondition(group.order, p.param(after[after.length - 2]), p.param(after[after.length - 1])));
+      params.limit = request.limit + 1 - rows.length;
+      const { column, direction } = group.order;
+      const text =
+        `SELECT seq, ${column} AS sort_value, state FROM auctions` +
+        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+        ` ORDER BY ${column} ${direction}, seq ${direction} LIMIT @limit`;
+      for (const row of this.statement(text).all(params) as { seq: number; sort_value: number; state: string }[])
+        rows.push({ ...row, group: group.index });
+      if (rows.length > request.limit) break;
     }
-    if (request.terms.length > 0) {
-      const match = this.matchExpression(request.terms);
-      if (match === null) return { items: [], more: false, last: null };
-      where.push(auctionListing.text);
-      params.match = match;
-    }
-    if (request.after !== null) {
-      const cmp = sort.direction === 'ASC' ? '>' : '<';
-      where.push(`(${sort.column} ${cmp} @cursorValue OR (${sort.column} = @cursorValue AND seq ${cmp} @cursorSeq))`);
-      [params.cursorValue, params.cursorSeq] = request.after;
-    }
-    const text =
-      `SELECT seq, ${sort.column} AS sort_value, state FROM auctions` +
-      (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-      ` ORDER BY ${sort.column} ${sort.direction}, seq ${sort.direction} LIMIT @limit`;
-    let statement = this.statements.get(text);
-    if (!statement) {
-      statement = this.db.prepare(text);
-      this.statements.set(text, statement);
-    }
-    const rows = statement.all(params) as { seq: number; sort_value: number; state: string }[];
     const more = rows.length > request.limit;
     const page = more ? rows.slice(0, request.limit) : rows;
     const last = page[page.length - 1];
     const items = page.map((r) => JSON.parse(r.state) as Auction);
     const chars = request.descriptionChars;
     if (chars !== undefined) for (const a of items) a.item.description = startOf(a.item.description, chars);
-    return { items, more, last: last ? [last.sort_value, last.seq] : null };
+    const key =
+      last === undefined
+        ? null
+        : last.group >= 0
+          ? [last.group, last.sort_value, last.seq]
+          : [last.sort_value, last.seq];
+    return { items, more, last: key };
+  }
+
+  /** The facet counts over what `list` would return (see Store.auctionFacets). */
+  facets(request: FacetRequest): AuctionFacets {
+    const base = this.conditions({ ...request, sort: 'newest' });
+    if (base === null) return facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 });
+    const { where, params } = base();
+    const text = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const q = facetStatements(text, 'id');
+    let total = (this.statement(q.boundedCount).get(params) as { n: number }).n;
+    if (total > FACETS_EXACT_MAX) total = (this.statement(q.count).get(params) as { n: number }).n;
+    const sample = facetSample(total);
+    const sampled = sample === null ? text : `${text}${text ? ' AND' : ' WHERE'} ${sample.condition}`;
+    return facetsOf({
+      total,
+      price: {
+        min: (this.statement(q.priceMin).get(params) as { v: unknown }).v,
+        max: (this.statement(q.priceMax).get(params) as { v: unknown }).v,
+      },
+      categories: this.statement(q.categories(sampled)).all(params) as { value: unknown; n: unknown }[],
+      attributes: this.statement(q.attributes(sampled)).all(params) as { key: unknown; value: unknown; n: unknown }[],
+      scale: sample?.scale ?? 1,
+    });
+  }
+
+  /**
+   * The conditions every query of a listing shares (status, seller, search, catalogue filters), as a
+   * factory of fresh (where, params) pairs; null when the search can match nothing.
+   */
+  private conditions(request: Omit<ListingRequest, 'after' | 'limit'>) {
+    if (request.terms.length > SEARCH_MAX_TERMS)
+      throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${request.terms.length}`);
+    let match: string | null = null;
+    if (request.terms.length > 0) {
+      match = this.matchExpression(request.terms);
+      if (match === null) return null;
+    }
+    return () => {
+      const where: string[] = [];
+      const params: Record<string, unknown> = { now: request.now };
+      const p = paramsOf(params);
+      if (request.status) where.push(statusCondition(request.status, p.now));
+      if (request.sellerId !== null) where.push(`seller_id = ${p.param(request.sellerId)}`);
+      if (match !== null)
+        where.push(`seq IN (SELECT rowid FROM auctions_fts WHERE auctions_fts MATCH ${p.param(match)})`);
+      if (request.filters) where.push(...catalogueConditions(request.filters, 'id', p));
+      return { where, params, p };
+    };
+  }
+
+  private statement(text: string): Database.Statement {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      // Bounded: texts differ only by the filters' shape (which filters, how many values), not by values.
+      if (this.statements.size >= 512) this.statements.clear();
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
   }
 
   /**
@@ -151,6 +231,19 @@ export class AuctionListingReader {
     const cap = this.prefixWordsMax + 1;
     return (this.countWordsWithPrefix.get({ from: word, to, cap }) as number) < cap;
   }
+}
+
+/** Named parameters `@p0`, `@p1`, … in `params`; the clock reading is `@now`. */
+function paramsOf(params: Record<string, unknown>) {
+  let n = 0;
+  return {
+    param(value: unknown): string {
+      const name = `p${n++}`;
+      params[name] = value;
+      return `@${name}`;
+    },
+    now: () => '@now',
+  };
 }
 
 /** The first `units` UTF-16 code units of `text`, one more where the cut would split a surrogate pair. */

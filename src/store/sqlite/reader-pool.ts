@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { StoreBusyError, StoreUnavailableError } from '../store.ts';
-import type { ListingOptions, ListingRequest, ListingResult } from './auction-listing.ts';
+import type { AuctionFacets } from '../store.ts';
+import type { FacetRequest, ListingOptions, ListingRequest, ListingResult } from './auction-listing.ts';
 import type { ReadRequest, ReaderMessage, ReaderThreadData } from './reader-thread.ts';
 
 export interface ReaderPoolOptions {
@@ -26,7 +27,7 @@ export interface ReaderPoolOptions {
 
 interface Job {
   request: ReadRequest;
-  resolve(result: ListingResult): void;
+  resolve(result: unknown): void;
   reject(error: Error): void;
   /** The budget's timer, once the clock runs. */
   timer?: NodeJS.Timeout;
@@ -72,14 +73,18 @@ export class ReaderPool {
   }
 
   listAuctions(request: ListingRequest): Promise<ListingResult> {
+    return this.submit({ id: this.nextId++, op: 'listAuctions', args: [request] }) as Promise<ListingResult>;
+  }
+
+  /** Facet counts: the same threads, budget and limits as listings. */
+  auctionFacets(request: FacetRequest): Promise<AuctionFacets> {
+    return this.submit({ id: this.nextId++, op: 'auctionFacets', args: [request] }) as Promise<AuctionFacets>;
+  }
+
+  private submit(request: ReadRequest): Promise<unknown> {
     if (this.closed) return Promise.reject(new StoreUnavailableError('the store is closed'));
-    return new Promise<ListingResult>((resolve, reject) => {
-      const job: Job = {
-        request: { id: this.nextId++, op: 'listAuctions', args: [request] },
-        resolve,
-        reject,
-        done: false,
-      };
+    return new Promise<unknown>((resolve, reject) => {
+      const job: Job = { request, resolve, reject, done: false };
       const free = this.readers.findIndex((reader) => reader === null || reader.job === null);
       if (free !== -1) return this.run(free, job);
       if (this.waiting.length >= this.maxWaiting)
@@ -119,7 +124,7 @@ export class ReaderPool {
     }, this.budgetMs);
   }
 
-  private settle(job: Job, outcome: Error | ListingResult): void {
+  private settle(job: Job, outcome: unknown): void {
     if (job.done) return;
     job.done = true;
     clearTimeout(job.timer);

@@ -4,8 +4,10 @@
  */
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { AuctionFacets } from '../store.ts';
 import {
   AuctionListingReader,
+  type FacetRequest,
   type ListingOptions,
   type ListingRequest,
   type ListingResult,
@@ -26,10 +28,13 @@ export interface ReaderThreadData {
   listing: ListingOptions;
 }
 
-export type ReadRequest = { id: number; op: 'listAuctions'; args: [ListingRequest] };
+export type ReadRequest =
+  | { id: number; op: 'listAuctions'; args: [ListingRequest] }
+  | { id: number; op: 'auctionFacets'; args: [FacetRequest] };
 
 export type ReadResponse =
-  { id: number; ok: true; result: ListingResult } | { id: number; ok: false; error: { name: string; message: string } };
+  | { id: number; ok: true; result: ListingResult | AuctionFacets }
+  | { id: number; ok: false; error: { name: string; message: string } };
 
 /** What a reader thread posts: `ready` once, when it can take requests, then one response per request. */
 export type ReaderMessage = { ready: true } | ReadResponse;
@@ -41,7 +46,8 @@ const reader = new AuctionListingReader(openReadOnlyConnection(data.filename), d
 port.on('message', (request: ReadRequest) => {
   let response: ReadResponse;
   try {
-    response = { id: request.id, ok: true, result: reader.list(...request.args) };
+    const result = request.op === 'listAuctions' ? reader.list(...request.args) : reader.facets(...request.args);
+    response = { id: request.id, ok: true, result };
   } catch (error) {
     const e = error as Error;
     response = { id: request.id, ok: false, error: { name: e.name, message: e.message } };

@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Auction, Candidate } from '../../domain/index.ts';
-import { decodeCursor, encodeCursor, keysetPage } from '../cursor.ts';
+import { decodeCursor, encodeCursor, keysetPage, listingCursor } from '../cursor.ts';
 import {
+  type AuctionFacetQuery,
+  type AuctionFacets,
   type AuctionListQuery,
   type BidderActivity,
   type BidListQuery,
@@ -11,7 +13,15 @@ import {
   type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
+  type EndingSoonDelivery,
+  type EndingSoonNotice,
   type IdempotencyRecord,
+  type InventoryItemInput,
+  type InventoryItemRecord,
+  type InventoryLink,
+  type InventoryLinkSettlement,
+  type InventoryUpsertResult,
+  type NewInventoryLink,
   type LeaderboardRow,
   type LockedReads,
   type Page,
@@ -27,6 +37,7 @@ import {
   type UploadRecord,
   type UserEvent,
   type UserRecord,
+  type WatchInput,
   StoreUnavailableError,
   VersionConflictError,
 } from '../store.ts';
@@ -34,6 +45,7 @@ import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { sql } from './statements.ts';
+import { SqliteInventoryReader } from './inventory.ts';
 import { WriterClient } from './writer-client.ts';
 import {
   type Row,
@@ -87,6 +99,7 @@ export class SqliteStore implements Store {
   private readonly statements: { [K in ReadStatement]: Database.Statement };
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
+  private readonly inventory: SqliteInventoryReader;
   private transactTurn: Promise<unknown> = Promise.resolve();
 
   constructor(options: SqliteStoreOptions) {
@@ -96,6 +109,7 @@ export class SqliteStore implements Store {
     this.statements = Object.fromEntries(
       readStatements.map((name) => [name, this.db.prepare(sql[name])]),
     ) as typeof this.statements;
+    this.inventory = new SqliteInventoryReader(this.db);
     this.writer = new WriterClient(options.filename);
     this.readers = new ReaderPool({
       filename: options.filename,
@@ -198,12 +212,14 @@ export class SqliteStore implements Store {
   async listAuctions(query: AuctionListQuery): Promise<Page<Auction>> {
     if (query.terms.length > SEARCH_MAX_TERMS)
       throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
-    const after = query.cursor === null ? null : (decodeCursor(query.sort, query.cursor, 2) as [number, number]);
-    const { status, sellerId, terms, sort, limit, now, descriptionChars } = query;
+    const { tag, length } = listingCursor(query);
+    const after = query.cursor === null ? null : decodeCursor(tag, query.cursor, length);
+    const { status, sellerId, terms, filters, sort, limit, now, descriptionChars } = query;
     const page = await this.readers.listAuctions({
       status,
       sellerId,
       terms,
+      filters,
       sort,
       limit,
       now,
@@ -212,8 +228,15 @@ export class SqliteStore implements Store {
     });
     return {
       items: page.items,
-      nextCursor: page.more && page.last ? encodeCursor(query.sort, page.last) : null,
+      nextCursor: page.more && page.last ? encodeCursor(tag, page.last) : null,
     };
+  }
+
+  auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets> {
+    if (query.terms.length > SEARCH_MAX_TERMS)
+      return Promise.reject(new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`));
+    const { status, sellerId, terms, filters, now } = query;
+    return this.readers.auctionFacets({ status, sellerId, terms, filters, now });
   }
 
   commitBatch(batch: CommitBatch): Promise<CommitResult> {
@@ -365,6 +388,98 @@ export class SqliteStore implements Store {
   async dueAuctionIds(now: number, limit: number): Promise<string[]> {
     return (this.statements.dueAuctionIds.all(now, limit) as { id: string }[]).map((r) => r.id);
   }
+
+  watch(input: WatchInput): Promise<{ found: false } | { found: true; notification: UserEvent | null }> {
+    return this.writer.call({ op: 'watch', args: [input] });
+  }
+
+  unwatch(userId: string, auctionId: string): Promise<void> {
+    return this.writer.call({ op: 'unwatch', args: [userId, auctionId] });
+  }
+
+  async watcherCounts(auctionIds: readonly string[]): Promise<Map<string, number>> {
+    if (auctionIds.length === 0) return new Map();
+    const rows = this.statements.watcherCounts.all(JSON.stringify(auctionIds)) as {
+      auction_id: string;
+      watchers: number;
+    }[];
+    return new Map(rows.map((r) => [r.auction_id, r.watchers]));
+  }
+
+  async listWatchlist(userId: string, limit: number, cursor: string | null): Promise<Page<Auction>> {
+    const tag = `watchlist:${userId}`;
+    const [afterEnd, afterSeq] = cursor === null ? [Number.MIN_SAFE_INTEGER, 0] : decodeCursor(tag, cursor, 2);
+    const rows = this.statements.listWatchlist.all({ userId, afterEnd, afterSeq, limit: limit + 1 }) as Row[];
+    return keysetPage(
+      rows,
+      limit,
+      tag,
+      (row) => [row.end_date as number, row.seq as number],
+      (row) => JSON.parse(row.state as string) as Auction,
+    );
+  }
+
+  async nextEndingSoonTime(): Promise<number | null> {
+    const row = this.statements.nextEndingSoonTime.get() as { due_at: number } | undefined;
+    return row ? row.due_at : null;
+  }
+
+  async dueEndingSoon(now: number, limit: number): Promise<Auction[]> {
+    return (this.statements.dueEndingSoon.all(now, limit) as { state: string }[]).map(
+      (r) => JSON.parse(r.state) as Auction,
+    );
+  }
+
+  deliverEndingSoon(now: number, notices: readonly EndingSoonNotice[], limit: number): Promise<EndingSoonDelivery> {
+    if (notices.length === 0) return Promise.resolve({ notifications: [], settled: 0 });
+    return this.writer.call({ op: 'deliverEndingSoon', args: [now, notices, limit] });
+  }
+
+  upsertInventoryItems(
+    sellerId: string,
+    items: readonly InventoryItemInput[],
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryUpsertResult[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return this.writer.call({ op: 'upsertInventoryItems', args: [sellerId, items, now, dueAt] });
+  }
+
+  async findInventoryItems(
+    sellerId: string,
+    externalIds: readonly string[],
+  ): Promise<Map<string, InventoryItemRecord>> {
+    return this.inventory.findItems(sellerId, externalIds);
+  }
+
+  async listInventoryItems(sellerId: string, limit: number, cursor: string | null): Promise<Page<InventoryItemRecord>> {
+    return this.inventory.listItems(sellerId, limit, cursor);
+  }
+
+  deleteInventoryItem(
+    sellerId: string,
+    externalId: string,
+    now: number,
+    dueAt: number,
+  ): Promise<InventoryItemRecord | null> {
+    return this.writer.call({ op: 'deleteInventoryItem', args: [sellerId, externalId, now, dueAt] });
+  }
+
+  linkInventoryAuction(link: NewInventoryLink, dueAt: number): Promise<boolean> {
+    return this.writer.call({ op: 'linkInventoryAuction', args: [link, dueAt] });
+  }
+
+  async inventoryLinksOf(sellerId: string, externalIds: readonly string[]): Promise<InventoryLink[]> {
+    return this.inventory.linksOf(sellerId, externalIds);
+  }
+
+  claimInventoryLinks(now: number, leaseUntil: number, limit: number): Promise<InventoryLink[]> {
+    return this.writer.call({ op: 'claimInventoryLinks', args: [now, leaseUntil, limit] });
+  }
+
+  async settleInventoryLinks(settled: readonly InventoryLinkSettlement[]): Promise<void> {
+    if (settled.length > 0) await this.writer.call({ op: 'settleInventoryLinks', args: [settled] });
+  }
 }
 
 const readStatements = [
@@ -394,5 +509,9 @@ const readStatements = [
   'listQuestionsPublic',
   'qaModerationQueue',
   'recentChatMessages',
+  'watcherCounts',
+  'listWatchlist',
+  'nextEndingSoonTime',
+  'dueEndingSoon',
 ] as const satisfies readonly (keyof typeof sql)[];
 type ReadStatement = (typeof readStatements)[number];

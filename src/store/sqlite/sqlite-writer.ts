@@ -1,15 +1,21 @@
 import type Database from 'better-sqlite3';
-import { type Auction, dueAt } from '../../domain/index.ts';
+import { type Auction, buyNowOffered, dueAt, endingSoonAt } from '../../domain/index.ts';
+import { attributeRows, catalogueColumns } from '../catalogue-sql.ts';
 import {
   type ChatMessageRecord,
   type CommitBatch,
   type CommitResult,
+  type EndingSoonDelivery,
+  type EndingSoonNotice,
   type QaItemRecord,
   type QaModerationFailure,
   type RetentionResult,
   type SessionRecord,
+  type Store,
   type UploadRecord,
+  type UserEvent,
   type UserRecord,
+  type WatchInput,
   IdempotencyKeyConflictError,
   VersionConflictError,
 } from '../store.ts';
@@ -34,6 +40,9 @@ export class SqliteWriter {
     | 'deleteUpload'
     | 'insertAuction'
     | 'updateAuction'
+    | 'updateAuctionCatalogue'
+    | 'deleteAttributes'
+    | 'insertAttribute'
     | 'insertBid'
     | 'upsertBidder'
     | 'insertEvent'
@@ -48,7 +57,12 @@ export class SqliteWriter {
     | 'deleteEndedChat',
     Database.Statement
   >;
+  /** The watchlist's and the ending-soon index's statements (see `watchStatements`). */
+  private readonly w: Record<(typeof watchStatements)[number], Database.Statement>;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
+  /** BEGIN IMMEDIATE (see `watch` and `deliverEndingSoon`). */
+  private readonly watchTransaction: (input: WatchInput) => WatchResult;
+  private readonly deliverTransaction: SqliteWriter['writeDelivery'];
   private readonly insertAuctionsTransaction: (auctions: readonly Auction[]) => void;
 
   constructor(private readonly db: Database.Database) {
@@ -64,6 +78,9 @@ export class SqliteWriter {
       deleteUpload: db.prepare(sql.deleteUpload),
       insertAuction: db.prepare(sql.insertAuction),
       updateAuction: db.prepare(sql.updateAuction),
+      updateAuctionCatalogue: db.prepare(sql.updateAuctionCatalogue),
+      deleteAttributes: db.prepare(sql.deleteAttributes),
+      insertAttribute: db.prepare(sql.insertAttribute),
       insertBid: db.prepare(sql.insertBid),
       upsertBidder: db.prepare(sql.upsertBidder),
       insertEvent: db.prepare(sql.insertEvent),
@@ -77,9 +94,20 @@ export class SqliteWriter {
       insertChatMessage: db.prepare(sql.insertChatMessage),
       deleteEndedChat: db.prepare(sql.deleteEndedChat),
     };
+    this.w = Object.fromEntries(watchStatements.map((name) => [name, db.prepare(sql[name])])) as typeof this.w;
+    this.w.endingSoonDueAt.pluck();
+    this.w.endingSoonRecipients.pluck();
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+    this.watchTransaction = db.transaction((input: WatchInput) => this.writeWatch(input)).immediate;
+    this.deliverTransaction = db.transaction((now: number, notices: readonly EndingSoonNotice[], limit: number) =>
+      this.writeDelivery(now, notices, limit),
+    ).immediate;
     this.insertAuctionsTransaction = db.transaction((auctions: readonly Auction[]) => {
-      for (const auction of auctions) this.s.insertAuction.run(auctionRow(auction));
+      for (const auction of auctions) {
+        this.s.insertAuction.run(auctionRow(auction));
+        if (auction.lifecycle === 'active') this.w.insertEndingSoonDue.run(auction.id, endingSoonAt(auction));
+        for (const row of attributeRows(auction)) this.s.insertAttribute.run(row);
+      }
     });
   }
 
@@ -171,6 +199,110 @@ export class SqliteWriter {
     return this.s.deleteEndedChat.run({ before, limit }).changes;
   }
 
+  /** The catalogue columns and attribute rows of a changed item (inside the batch's transaction). */
+  private reindexCatalogue(auction: Auction): void {
+    const { category, country, cityKey } = catalogueColumns(auction);
+    this.s.updateAuctionCatalogue.run({
+      id: auction.id,
+      category,
+      country,
+      cityKey,
+      itemName: auction.item.name,
+      itemDescription: auction.item.description,
+    });
+    this.s.deleteAttributes.run(auction.id);
+    for (const row of attributeRows(auction)) this.s.insertAttribute.run(row);
+  }
+
+  /**
+   * Store.watch: the watch, the count, and ending_soon at once when the auction is past its moment. BEGIN
+   * IMMEDIATE, as deliverEndingSoon: what it reads (the moment) is judged under the write lock.
+   */
+  watch(input: WatchInput): WatchResult {
+    return this.watchTransaction(input);
+  }
+
+  private writeWatch(input: WatchInput): WatchResult {
+    const w = this.w;
+    const auction = w.auctionWindow.get(input.auctionId) as AuctionWindow | undefined;
+    if (!auction) return { found: false as const };
+    if (w.insertWatch.run(input).changes === 1) w.addWatcher.run(input.auctionId);
+    const open = auction.lifecycle === 'active' && auction.start_date <= input.at && input.at < auction.end_date;
+    const notification = open
+      ? this.sendEndingSoonIfPast({
+          auctionId: input.auctionId,
+          userId: input.userId,
+          data: input.notice,
+          createdAt: input.at,
+        })
+      : null;
+    return { found: true as const, notification };
+  }
+
+  unwatch(userId: string, auctionId: string): void {
+    this.db.transaction(() => {
+      if (this.w.deleteWatch.run(userId, auctionId).changes === 1) this.w.removeWatcher.run(auctionId);
+    })();
+  }
+
+  /**
+   * Store.deliverEndingSoon. BEGIN IMMEDIATE: the write lock is taken before the moment is read, so no other
+   * writer (another store on the same file) can take the same moment before this transaction ends
+   * (PostgreSQL needs row locks for the same).
+   */
+  deliverEndingSoon(now: number, notices: readonly EndingSoonNotice[], limit: number): EndingSoonDelivery {
+    return this.deliverTransaction(now, notices, limit);
+  }
+
+  private writeDelivery(now: number, notices: readonly EndingSoonNotice[], limit: number): EndingSoonDelivery {
+    const w = this.w;
+    const notifications: UserEvent[] = [];
+    let settled = 0;
+    for (const { auctionId, data } of notices) {
+      const dueAt = w.endingSoonDueAt.get(auctionId) as number | undefined;
+      if (dueAt === undefined || dueAt > now) continue;
+      const auction = w.auctionWindow.get(auctionId) as AuctionWindow | undefined;
+      if (!auction || auction.lifecycle !== 'active' || now >= auction.end_date) {
+        w.deleteEndingSoonDue.run(auctionId);
+        settled++;
+        continue;
+      }
+      const moment = endingSoonAt({ startDate: auction.start_date, endDate: auction.end_date });
+      if (moment > now) {
+        w.upsertEndingSoonDue.run({ auctionId, dueAt: moment });
+        settled++;
+        continue;
+      }
+      const budget = limit - notifications.length;
+      if (budget <= 0) break;
+      const recipients = w.endingSoonRecipients.all({ auctionId, limit: budget }) as string[];
+      for (const userId of recipients) {
+        w.insertEndingSoonSent.run({ auctionId, userId, createdAt: now });
+        notifications.push(this.insertEndingSoon({ userId, data, createdAt: now }));
+      }
+      // A full budget may have left recipients out: the moment stays due, and they get it next call.
+      if (recipients.length === budget) break;
+      w.deleteEndingSoonDue.run(auctionId);
+      settled++;
+    }
+    return { notifications, settled };
+  }
+
+  /**
+   * ending_soon to one user about an auction past its moment (no longer in the index), unless they had it:
+   * the notification written, or null. Runs inside the caller's transaction.
+   */
+  private sendEndingSoonIfPast(notice: NonNullable<CommitBatch['endingSoon']>[number]): UserEvent | null {
+    if (this.w.endingSoonDueAt.get(notice.auctionId) !== undefined) return null;
+    if (this.w.insertEndingSoonSent.run(notice).changes === 0) return null;
+    return this.insertEndingSoon(notice);
+  }
+
+  private insertEndingSoon(n: { userId: string; data: string; createdAt: number }): UserEvent {
+    const row = { userId: n.userId, type: 'ending_soon', data: n.data, createdAt: n.createdAt };
+    return { seq: Number(this.s.insertUserEvent.run(row).lastInsertRowid), ...row };
+  }
+
   /** One durable transaction (WAL, synchronous=FULL) for the whole batch, or nothing at all. */
   commitBatch(batch: CommitBatch): CommitResult {
     return this.commitTransaction(batch);
@@ -185,9 +317,10 @@ export class SqliteWriter {
       s.insertBid.run(bid);
       if (bid.status === 'accepted') s.upsertBidder.run(bid);
     }
-    for (const { before, after } of batch.auctions) {
+    for (const { before, after, catalogueChanged } of batch.auctions) {
       const result = s.updateAuction.run({ ...auctionColumns(after), before });
       if (result.changes !== 1) throw new VersionConflictError(after.id);
+      if (catalogueChanged) this.reindexCatalogue(after);
     }
     for (const event of batch.events) s.insertEvent.run(event);
     for (const record of batch.idempotency) {
@@ -204,14 +337,50 @@ export class SqliteWriter {
       }
     }
     const notificationSeqs = batch.notifications.map((n) => Number(s.insertUserEvent.run(n).lastInsertRowid));
-    return { notificationSeqs };
+    for (const due of batch.endingSoonDue ?? []) this.w.upsertEndingSoonDue.run(due);
+    if (batch.endingSoon === undefined || batch.endingSoon.length === 0) return { notificationSeqs };
+    const endingSoon: UserEvent[] = [];
+    for (const notice of batch.endingSoon) {
+      const written = this.sendEndingSoonIfPast(notice);
+      if (written) endingSoon.push(written);
+    }
+    return { notificationSeqs, endingSoon };
   }
+}
+
+/** The statements of the watchlist and the ending-soon index (migration 008). */
+const watchStatements = [
+  'auctionWindow',
+  'insertWatch',
+  'deleteWatch',
+  'addWatcher',
+  'removeWatcher',
+  'insertEndingSoonDue',
+  'upsertEndingSoonDue',
+  'deleteEndingSoonDue',
+  'endingSoonDueAt',
+  'endingSoonRecipients',
+  'insertEndingSoonSent',
+] as const satisfies readonly (keyof typeof sql)[];
+
+type WatchResult = Awaited<ReturnType<Store['watch']>>;
+
+/** The columns "open" and the ending-soon window are judged on. */
+interface AuctionWindow {
+  lifecycle: string;
+  start_date: number;
+  end_date: number;
 }
 
 /** A new auction as the parameters of sql.insertAuction. */
 function auctionRow(auction: Auction) {
+  const { category, country, cityKey, currency } = catalogueColumns(auction);
   return {
     ...auctionColumns(auction),
+    category,
+    country,
+    cityKey,
+    currency,
     sellerId: auction.sellerId,
     startDate: auction.startDate,
     createdAt: auction.createdAt,
@@ -229,5 +398,7 @@ export function auctionColumns(auction: Auction) {
     listPrice: auction.currentPrice ?? auction.startingPrice,
     version: auction.version,
     state: JSON.stringify(auction),
+    buyNow: buyNowOffered(auction) ? 1 : 0,
+    bidCount: auction.bidCount,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Every SQL statement the SQLite adapter runs, one named constant per
- * operation. Listing queries are assembled only from the fixed fragments in
- * `auctionListing` below; no user string ever becomes SQL.
+ * operation. Listing queries are assembled in auction-listing.ts from the fixed
+ * fragments of ../catalogue-sql.ts; no user string ever becomes SQL.
  */
 export const sql = {
   ping: 'SELECT 1',
@@ -28,13 +28,22 @@ export const sql = {
     'SELECT name FROM uploads WHERE attached_at IS NULL AND created_at < ? ORDER BY created_at LIMIT ?',
   deleteUpload: 'DELETE FROM uploads WHERE name = ?',
 
-  insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state)
-    VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state)`,
+  insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
+      category, country, city_key, currency, buy_now, bid_count)
+    VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state,
+      @category, @country, @cityKey, @currency, @buyNow, @bidCount)`,
+  /** An item or catalogue change (never a bid's): the FTS triggers follow the item's columns. */
+  updateAuctionCatalogue: `UPDATE auctions SET category = @category, country = @country, city_key = @cityKey,
+    item_name = @itemName, item_description = @itemDescription WHERE id = @id`,
+  deleteAttributes: 'DELETE FROM auction_attributes WHERE auction_id = ?',
+  insertAttribute: `INSERT INTO auction_attributes (auction_id, key, text_value, num_value, value)
+    VALUES (@auctionId, @key, @textValue, @numValue, @value)`,
   loadAuction: 'SELECT state FROM auctions WHERE id = ?',
   auctionVersion: 'SELECT version FROM auctions WHERE id = ?',
   auctionVersions: 'SELECT id, version FROM auctions WHERE id IN (SELECT value FROM json_each(?))',
   /** Guarded by the version the new state was decided from. */
-  updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state
+  updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state,
+      buy_now = @buyNow, bid_count = @bidCount
     WHERE id = @id AND version = @before`,
 
   insertBid: `INSERT INTO bids (id, auction_id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
@@ -116,22 +125,37 @@ export const sql = {
       WHERE a.lifecycle <> 'active' AND a.end_date < @before LIMIT @limit)`,
   nextDueTime: 'SELECT due_at FROM auctions WHERE due_at IS NOT NULL ORDER BY due_at, seq LIMIT 1',
   dueAuctionIds: 'SELECT id FROM auctions WHERE due_at IS NOT NULL AND due_at <= ? ORDER BY due_at, seq LIMIT ?',
-} as const;
 
-/** Fixed fragments for `GET /auctions`; the adapter picks among them, never splices input. */
-export const auctionListing = {
-  status: {
-    open: "lifecycle = 'active' AND start_date <= @now AND end_date > @now",
-    scheduled: "lifecycle = 'active' AND start_date > @now AND end_date > @now",
-    closed: "(lifecycle = 'closed' OR (lifecycle = 'active' AND end_date <= @now))",
-    cancelled: "lifecycle = 'cancelled'",
-  },
-  seller: 'seller_id = @sellerId',
-  text: 'seq IN (SELECT rowid FROM auctions_fts WHERE auctions_fts MATCH @match)',
-  sort: {
-    ending_soon: { column: 'end_date', direction: 'ASC' },
-    newest: { column: 'created_at', direction: 'DESC' },
-    price_asc: { column: 'list_price', direction: 'ASC' },
-    price_desc: { column: 'list_price', direction: 'DESC' },
-  },
+  // ---- the watchlist and the ending-soon notices (migration 008) ----
+  /** What "open" and the ending-soon window are judged on: the stored columns, never a cached state. */
+  auctionWindow: 'SELECT lifecycle, start_date, end_date FROM auctions WHERE id = ?',
+  insertWatch:
+    'INSERT INTO watchlist (user_id, auction_id, created_at) VALUES (@userId, @auctionId, @at) ON CONFLICT DO NOTHING',
+  deleteWatch: 'DELETE FROM watchlist WHERE user_id = ? AND auction_id = ?',
+  addWatcher: `INSERT INTO auction_watch_counts (auction_id, watchers) VALUES (?, 1)
+    ON CONFLICT (auction_id) DO UPDATE SET watchers = watchers + 1`,
+  removeWatcher: 'UPDATE auction_watch_counts SET watchers = watchers - 1 WHERE auction_id = ?',
+  watcherCounts:
+    'SELECT auction_id, watchers FROM auction_watch_counts WHERE auction_id IN (SELECT value FROM json_each(?)) AND watchers > 0',
+  /** One user's rows, sorted (a watchlist is one person's: small), joined to the auctions by their key. */
+  listWatchlist: `SELECT a.seq, a.end_date, a.state FROM watchlist w JOIN auctions a ON a.id = w.auction_id
+    WHERE w.user_id = @userId AND (a.end_date > @afterEnd OR (a.end_date = @afterEnd AND a.seq > @afterSeq))
+    ORDER BY a.end_date, a.seq LIMIT @limit`,
+  insertEndingSoonDue: 'INSERT INTO ending_soon_due (auction_id, due_at) VALUES (?, ?)',
+  upsertEndingSoonDue: `INSERT INTO ending_soon_due (auction_id, due_at) VALUES (@auctionId, @dueAt)
+    ON CONFLICT (auction_id) DO UPDATE SET due_at = excluded.due_at`,
+  deleteEndingSoonDue: 'DELETE FROM ending_soon_due WHERE auction_id = ?',
+  endingSoonDueAt: 'SELECT due_at FROM ending_soon_due WHERE auction_id = ?',
+  nextEndingSoonTime: 'SELECT due_at FROM ending_soon_due ORDER BY due_at LIMIT 1',
+  dueEndingSoon: `SELECT a.state FROM ending_soon_due d JOIN auctions a ON a.id = d.auction_id
+    WHERE d.due_at <= ? ORDER BY d.due_at, d.auction_id LIMIT ?`,
+  /** An auction's watchers and bidders who have not had ending_soon about it, at most @limit, by id. */
+  endingSoonRecipients: `SELECT r.user_id FROM
+    (SELECT user_id FROM watchlist WHERE auction_id = @auctionId
+     UNION SELECT bidder_id AS user_id FROM auction_bidders WHERE auction_id = @auctionId) AS r
+    WHERE NOT EXISTS (SELECT 1 FROM ending_soon_sent s WHERE s.auction_id = @auctionId AND s.user_id = r.user_id)
+    ORDER BY r.user_id LIMIT @limit`,
+  /** changes = 0: that user had it already (the primary key), and nothing more is written for them. */
+  insertEndingSoonSent: `INSERT INTO ending_soon_sent (auction_id, user_id, sent_at) VALUES (@auctionId, @userId, @createdAt)
+    ON CONFLICT DO NOTHING`,
 } as const;

@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from './connection.ts';
+import { SqliteInventoryWriter } from './inventory.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
 
 export type WriteRequest =
@@ -24,6 +25,14 @@ export type WriteRequest =
   | { id: number; op: 'recordQaModerationFailure'; args: Parameters<SqliteWriter['recordQaModerationFailure']> }
   | { id: number; op: 'insertChatMessage'; args: Parameters<SqliteWriter['insertChatMessage']> }
   | { id: number; op: 'deleteEndedChat'; args: Parameters<SqliteWriter['deleteEndedChat']> }
+  | { id: number; op: 'watch'; args: Parameters<SqliteWriter['watch']> }
+  | { id: number; op: 'unwatch'; args: Parameters<SqliteWriter['unwatch']> }
+  | { id: number; op: 'deliverEndingSoon'; args: Parameters<SqliteWriter['deliverEndingSoon']> }
+  | { id: number; op: 'upsertInventoryItems'; args: Parameters<SqliteInventoryWriter['upsertItems']> }
+  | { id: number; op: 'deleteInventoryItem'; args: Parameters<SqliteInventoryWriter['deleteItem']> }
+  | { id: number; op: 'linkInventoryAuction'; args: Parameters<SqliteInventoryWriter['linkAuction']> }
+  | { id: number; op: 'claimInventoryLinks'; args: Parameters<SqliteInventoryWriter['claimLinks']> }
+  | { id: number; op: 'settleInventoryLinks'; args: Parameters<SqliteInventoryWriter['settleLinks']> }
   | { id: number; op: 'close'; args: [] };
 
 export type WriteResponse =
@@ -37,6 +46,7 @@ export type WriteResponse =
 const port = parentPort!;
 const db = openConnection((workerData as { filename: string }).filename);
 const writer = new SqliteWriter(db);
+const inventory = new SqliteInventoryWriter(db);
 
 port.on('message', (request: WriteRequest) => {
   let response: WriteResponse;
@@ -90,6 +100,30 @@ port.on('message', (request: WriteRequest) => {
         break;
       case 'deleteEndedChat':
         result = writer.deleteEndedChat(...request.args);
+        break;
+      case 'watch':
+        result = writer.watch(...request.args);
+        break;
+      case 'unwatch':
+        writer.unwatch(...request.args);
+        break;
+      case 'deliverEndingSoon':
+        result = writer.deliverEndingSoon(...request.args);
+        break;
+      case 'upsertInventoryItems':
+        result = inventory.upsertItems(...request.args);
+        break;
+      case 'deleteInventoryItem':
+        result = inventory.deleteItem(...request.args);
+        break;
+      case 'linkInventoryAuction':
+        result = inventory.linkAuction(...request.args);
+        break;
+      case 'claimInventoryLinks':
+        result = inventory.claimLinks(...request.args);
+        break;
+      case 'settleInventoryLinks':
+        inventory.settleLinks(...request.args);
         break;
       case 'close':
         db.close();

@@ -13,6 +13,7 @@ import { onNotification } from '../notifications.ts';
 import { auctionHref, loginHref } from '../router.ts';
 import { currentUser } from '../session.ts';
 import { useShared } from '../store.ts';
+import { setWatching, watchedIds } from '../watchlist.ts';
 
 const STANDING: Record<Standing, { label: string; tone: 'good' | 'warn' | 'info' | 'bad' }> = {
   leading: { label: 'Leading', tone: 'good' },
@@ -30,35 +31,54 @@ const WON: ReadonlySet<Standing> = new Set(['won', 'payment_due', 'offer_receive
 const NOT_WON: ReadonlySet<Standing> = new Set(['lost', 'payment_lapsed', 'cancelled']);
 
 /** In the order of the tab bar: with no tab in the URL, the page opens on the first one that has something. */
-const TABS = ['action', 'bids', 'selling', 'ended'] as const;
+const TABS = ['action', 'bids', 'watching', 'selling', 'ended'] as const;
 type Tab = (typeof TABS)[number];
 const isTab = (tab: string | null): tab is Tab => (TABS as readonly (string | null)[]).includes(tab);
 
 /**
- * My Gavel: what needs my action (payments, offers), my bids, my auctions, and what is over (won, not won,
- * my ended auctions). Refreshed by my notifications.
+ * My Gavel: what needs my action (payments, offers), my bids, the auctions I watch, my auctions, and what
+ * is over (won, not won, my ended auctions). Refreshed by my notifications.
  */
 export function AccountPage({ tab }: { tab: string | null }) {
   const user = useShared(currentUser);
   const [bids, setBids] = useState<MyBid[] | null>(null);
   const [selling, setSelling] = useState<Auction[] | null>(null);
+  const [watching, setWatchingList] = useState<Auction[] | null>(null);
+  const [watchingCursor, setWatchingCursor] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const now = useServerNow(1000);
   const tabBar = useRef<HTMLElement>(null);
 
   const load = useCallback(() => {
     if (!currentUser.get()) return;
-    Promise.all([api.myBids(), api.myAuctions()]).then(
-      ([b, s]) => {
+    Promise.all([api.myBids(), api.myAuctions(), api.watchlist()]).then(
+      ([b, s, w]) => {
         setBids(b.items);
         setSelling(s.items);
+        setWatchingList(w.items);
+        setWatchingCursor(w.nextCursor);
+        // The whole list is at hand: the auction pages' Watch buttons can use it.
+        if (w.nextCursor === null) watchedIds.set(new Set(w.items.map((a) => a.id)));
       },
       (e) => setError(e),
     );
   }, []);
+  const moreWatching = async () => {
+    if (!watchingCursor) return;
+    try {
+      const page = await api.watchlist(watchingCursor);
+      setWatchingList((current) => [
+        ...(current ?? []),
+        ...page.items.filter((a) => !(current ?? []).some((c) => c.id === a.id)),
+      ]);
+      setWatchingCursor(page.nextCursor);
+    } catch (e) {
+      setError(e);
+    }
+  };
   useEffect(load, [user?.id, load]);
   useEffect(() => onNotification(() => load()), [load]);
-  const loaded = bids !== null && selling !== null;
+  const loaded = bids !== null && selling !== null && watching !== null;
   // On a phone the tab bar scrolls sideways: the open tab (the last one, say) must not be out of sight.
   // Once the lists are in, since the open tab then depends on what they hold.
   useEffect(() => {
@@ -91,6 +111,7 @@ export function AccountPage({ tab }: { tab: string | null }) {
   const tabs: { id: Tab; label: string; count: number | null }[] = [
     { id: 'action', label: 'To do', count: loaded ? needsAction.length : null },
     { id: 'bids', label: 'My bids', count: bids?.length ?? null },
+    { id: 'watching', label: 'Watchlist', count: watching?.length ?? null },
     { id: 'selling', label: 'My auctions', count: selling?.length ?? null },
     { id: 'ended', label: 'Won & ended', count: loaded ? won.length + notWon.length + endedSelling.length : null },
   ];
@@ -121,6 +142,37 @@ export function AccountPage({ tab }: { tab: string | null }) {
         <p class="muted" aria-busy="true">
           Loading…
         </p>
+      ) : current === 'watching' ? (
+        watching.length === 0 ? (
+          <div class="empty">
+            <p>
+              You are not watching anything. Press Watch on an auction to follow it here; you hear when it ends soon.
+            </p>
+            <a class="button button--primary" href="#/">
+              Find something
+            </a>
+          </div>
+        ) : (
+          <>
+            <ul class="rows" aria-label="Watched auctions">
+              {watching.map((a) => (
+                <WatchedRow
+                  key={a.id}
+                  auction={a}
+                  now={now}
+                  onUnwatched={() => setWatchingList((current) => (current ?? []).filter((c) => c.id !== a.id))}
+                />
+              ))}
+            </ul>
+            {watchingCursor ? (
+              <div class="center">
+                <button type="button" class="button" onClick={() => void moreWatching()}>
+                  Show more
+                </button>
+              </div>
+            ) : null}
+          </>
+        )
       ) : current === 'ended' ? (
         <EndedView won={won} notWon={notWon} selling={endedSelling} now={now} onChange={load} />
       ) : current === 'action' ? (
@@ -275,6 +327,49 @@ function MyBidRow({ row, now, onChange }: { row: MyBid; now: number; onChange():
             </a>
           ) : null}
         </>
+      }
+    />
+  );
+}
+
+/** An auction I watch: its state and time left, and Unwatch. */
+function WatchedRow({ auction, now, onUnwatched }: { auction: Auction; now: number; onUnwatched(): void }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const unwatch = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await setWatching(auction.id, false);
+      onUnwatched();
+    } catch (e) {
+      setError(e);
+      setBusy(false);
+    }
+  };
+  return (
+    <AuctionRow
+      auction={auction}
+      meta={
+        <>
+          <StatusBadge auction={auction} status={displayStatus(auction, now)} />
+          <span>
+            {auction.bidCount} {auction.bidCount === 1 ? 'bid' : 'bids'}
+          </span>
+          <Countdown auction={auction} now={now} />
+        </>
+      }
+      more={<FormError error={error} />}
+      actions={
+        <button
+          type="button"
+          class="button"
+          disabled={busy}
+          aria-label={`Unwatch ${auction.item.name}`}
+          onClick={() => void unwatch()}
+        >
+          Unwatch
+        </button>
       }
     />
   );

@@ -5,7 +5,8 @@ import { type AuctionAction, SettlementButtons, useAuctionAction } from '../comp
 import { BidForm } from '../components/bid-form.tsx';
 import { Countdown } from '../components/countdown.tsx';
 import { FormError, errorMessage } from '../components/form-error.tsx';
-import { ItemImage } from '../components/item-image.tsx';
+import { ItemFacts } from '../components/item-facts.tsx';
+import { ItemGallery } from '../components/item-gallery.tsx';
 import { LiveStreamControl } from '../components/live-stream-control.tsx';
 import { LiveVideo } from '../components/live-video.tsx';
 import { QuestionsPanel } from '../components/questions-panel.tsx';
@@ -14,6 +15,8 @@ import { PublicName } from '../components/public-name.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { usePublicName } from '../components/use-display-name.ts';
 import { useServerNow } from '../components/use-now.ts';
+import { WatchButton } from '../components/watch-button.tsx';
+import { categoryLabel } from '../catalogue.ts';
 import { formatDateTime, formatTime } from '../format.ts';
 import { type ChatMessage, LiveRoom, type LiveStanding, type LiveState } from '../live-room.ts';
 import { formatMoney } from '../money.ts';
@@ -208,10 +211,15 @@ export function AuctionPage({ id }: { id: string }) {
     () =>
       onNotification((n) => {
         if (n.auctionId !== id) return;
+        // Watchers hear ending_soon too: it carries the auction, and says nothing about having bid.
+        if (n.type === 'ending_soon') {
+          if (n.auction) apply(n.auction);
+          return;
+        }
         hasBidRef.current = true;
         refreshMine();
       }),
-    [id, refreshMine],
+    [id, apply, refreshMine],
   );
 
   if (loadError) {
@@ -250,22 +258,44 @@ export function AuctionPage({ id }: { id: string }) {
   return (
     <main class="page" id="main">
       <nav class="breadcrumbs" aria-label="Breadcrumb">
-        <a href="#/">Auctions</a> <span aria-hidden="true">›</span> <span>{auction.item.name}</span>
+        <a href="#/">Auctions</a> <span aria-hidden="true">›</span>{' '}
+        {auction.category ? (
+          <>
+            <a href={`#/?category=${encodeURIComponent(auction.category)}`}>{categoryLabel(auction.category)}</a>{' '}
+            <span aria-hidden="true">›</span>{' '}
+          </>
+        ) : null}
+        <span>{auction.item.name}</span>
       </nav>
       <div class="auction-layout">
         <section class="auction-media" aria-labelledby="auction-title">
           {auction.liveStream && status !== 'closed' && status !== 'cancelled' ? (
             <LiveVideo playbackUrl={auction.liveStream.playbackUrl} />
           ) : (
-            <ItemImage auction={auction} size="large" />
+            <ItemGallery auction={auction} />
           )}
           <h1 id="auction-title" class="auction-title">
             {auction.item.name}
           </h1>
-          <Seller sellerId={auction.sellerId} isMe={isSeller} />
+          <div class="auction-subtitle">
+            <Seller sellerId={auction.sellerId} isMe={isSeller} />
+            <WatchButton
+              auction={auction}
+              onChange={(delta) => {
+                // At once, then the server's own count (others watch too).
+                if (auction.watcherCount !== undefined)
+                  apply({ ...auction, watcherCount: Math.max(0, auction.watcherCount + delta) });
+                api.auction(id).then(
+                  (r) => apply(r.auction),
+                  () => undefined,
+                );
+              }}
+            />
+          </div>
         </section>
         <section class="auction-about" aria-label="About this item">
           {auction.item.description ? <p class="description">{auction.item.description}</p> : null}
+          <ItemFacts auction={auction} />
           <Details auction={auction} />
         </section>
 
