@@ -139,6 +139,11 @@ describe('catalogue in Chromium', { skip: skip ?? false }, () => {
     await page.getByRole('textbox', { name: 'Year From' }).press('Enter');
     await page.waitForFunction(() => location.hash.includes('attr.year.min=2016'));
     assert.deepEqual(await cardTitles(page, 1), ['Toyota Camry']);
+    // The counts are in too: a reload would otherwise cut their requests short (net::ERR_ABORTED).
+    await page
+      .getByTestId('result-count')
+      .filter({ hasText: /^1 auction\b/ })
+      .waitFor();
     const filtered = page.url();
 
     // The URL is the search: a reload (or a shared link) shows the same list with the same filters on.
