@@ -50,6 +50,11 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
       'subscribers on one auction (--subscribers N, default 10,000; --transport sse, or ws: the live room) while bids come at --rates 50,200,1000 per second for --seconds S each: delay from 201 to every subscriber vs. a bare broadcaster of the same transport, final state, memory per connection',
     run: async (options) => (await import('./fan-out.ts')).fanOut(options),
   },
+  catalogue: {
+    describe:
+      '--auctions N auctions with category, attributes and location (default 1,000,000) bulk-loaded: p99 of listings with one filter, three filters and facets over HTTP vs. a 10,000-auction store, inventory import items/s (SQLite or PostgreSQL)',
+    run: async (options) => (await import('./catalogue.ts')).catalogue(options),
+  },
   'ten-million': {
     describe:
       '--auctions N open auctions (default 1,000,000; 10,000,000 takes ~35 min) bulk-loaded, --together M of them ending in one minute (default N/100, at most 100,000): load time, size, start-up, RSS, bid p50/p99 vs. 10,000 auctions, close lateness',
@@ -59,7 +64,7 @@ const scenarios: Record<string, { describe: string; run: (options: Options) => P
 
 function usage(): string {
   const lines = Object.entries(scenarios).map(([name, s]) => `  ${name.padEnd(14)} ${s.describe}`);
-  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N] [--auctions N]\n       npm run bench -- fan-out [--subscribers N] [--rates 50,200,1000] [--seconds S] [--transport sse|ws]\n       npm run bench -- ten-million [--auctions N] [--together M]\n\nscenarios:\n${lines.join('\n')}\n`;
+  return `usage: npm run bench -- <scenario> [--store sqlite|postgres] [--nodes N] [--auctions N]\n       npm run bench -- fan-out [--subscribers N] [--rates 50,200,1000] [--seconds S] [--transport sse|ws]\n       npm run bench -- ten-million [--auctions N] [--together M]\n       npm run bench -- catalogue [--auctions N] [--store sqlite|postgres]\n\nscenarios:\n${lines.join('\n')}\n`;
 }
 
 function parseOptions(): { name: string | undefined; options: Options } {
