@@ -385,7 +385,7 @@ export function catalogueContract(name: string, makeStore: () => Promise<StoreUn
       });
     });
 
-    test(`above ${FACETS_EXACT_MAX} matches: the total is exact and the counts are estimates within 5 %`, async () => {
+    test(`above ${FACETS_EXACT_MAX} matches: the total and the counts are estimates within 5 % (from a sample, even for blocks)`, async () => {
       await withBook(async (store) => {
         const n = 30_000;
         const auctions: Auction[] = [];
@@ -410,11 +410,11 @@ export function catalogueContract(name: string, makeStore: () => Promise<StoreUn
           filters: NO_FILTERS,
           now: T0,
         });
-        assert.equal(facets.total, n);
         const counts = Object.fromEntries(facets.categories.map((c) => [c.value, c.count]));
         const within = (actual: number | undefined, expected: number) =>
           assert.ok(actual !== undefined && Math.abs(actual - expected) <= 0.05 * expected, `${actual} vs ${expected}`);
         assert.equal(facets.exact, false);
+        within(facets.total, n);
         within(counts.vehicles, 15_000);
         within(counts.watches, 10_000);
         within(counts.art, 5_000);

@@ -31,7 +31,17 @@ export function catalogueColumns(auction: Auction) {
     currency: auction.currency,
     buyNow: buyNowOffered(auction) ? 1 : 0,
     bidCount: auction.bidCount,
+    sampleBucket: sampleBucket(auction.id),
   };
+}
+
+/** Facet samples are drawn by bucket: 0 … SAMPLE_BUCKETS - 1, from a hash of the id (FNV-1a). */
+export const SAMPLE_BUCKETS = 4_096;
+
+export function sampleBucket(id: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % SAMPLE_BUCKETS;
 }
 
 export interface AttributeRow {
@@ -83,6 +93,8 @@ export function catalogueConditions(filters: CatalogueFilters, idColumn: string,
     );
   for (const attribute of filters.attributes) {
     const key = p.param(attribute.key);
+    if (attribute.values.length === 0 && attribute.min === null && attribute.max === null)
+      where.push(`${idColumn} IN (SELECT auction_id FROM auction_attributes WHERE key = ${key})`);
     if (attribute.values.length > 0) {
       const numbers = attribute.values
         .filter((v) => NUMBER_TEXT.test(v))
@@ -162,39 +174,104 @@ export function afterCondition(order: SortOrder, value: string, seq: string): st
 }
 
 /**
- * Above FACETS_EXACT_MAX matches, the facet counts come from a deterministic sample of about
- * FACET_SAMPLE_TARGET of them (a hash of `seq` below a threshold, so the same query samples the same
- * auctions and insertion order does not bias it) and are scaled up.
+ * Above FACETS_EXACT_MAX matches, the facet counts come from a sample of about FACET_SAMPLE_TARGET of them,
+ * scaled up: the auctions whose `sample_bucket` (a hash of the id) is below a threshold, read through the
+ * bucket index. The same query samples the same auctions, and auctions inserted in blocks (an importer
+ * loading all cars first) are sampled evenly.
  */
 const FACET_SAMPLE_TARGET = 20_000;
-const SAMPLE_BUCKETS = 4_096;
 
 /** The sampling condition and its scale for `total` matches, or null when counts must be exact. */
 export function facetSample(total: number): { condition: string; scale: number } | null {
   if (total <= FACETS_EXACT_MAX) return null;
   const buckets = Math.max(1, Math.min(SAMPLE_BUCKETS, Math.ceil((SAMPLE_BUCKETS * FACET_SAMPLE_TARGET) / total)));
   if (buckets >= SAMPLE_BUCKETS) return null;
-  // Knuth's multiplicative hash; seq stays far below 2^32, so the product fits a signed 64-bit integer.
-  return { condition: `((seq * 2654435761) % ${SAMPLE_BUCKETS}) < ${buckets}`, scale: SAMPLE_BUCKETS / buckets };
+  return { condition: `sample_bucket < ${buckets}`, scale: SAMPLE_BUCKETS / buckets };
+}
+
+/**
+ * A sampled count estimates the total when it holds at least this many matches (relative standard error
+ * about 3 %); fewer, and the matches are counted exactly (there are then few enough to count quickly).
+ */
+export const SAMPLED_TOTAL_MIN = 1_000;
+
+/**
+ * How facets are counted once more than FACETS_EXACT_MAX match, from the counts the adapter reads:
+ * `sampleOf(rows)` first (a sample sized for all `rows` auctions); if its count `c` reaches
+ * SAMPLED_TOTAL_MIN the total is `c` scaled, else the exact count decides (`facetSample(total)`). This
+ * keeps a facet request from counting a million matches one by one.
+ */
+export function sampleOf(rows: number): { condition: string; scale: number } | null {
+  return facetSample(Math.max(rows, FACETS_EXACT_MAX + 1));
 }
 
 /** The facet queries over the matches of `where` (conditions on `auctions`). */
-export function facetStatements(where: string, idColumn: string) {
+export function facetStatements(where: string, idColumn: string, dialect: 'sqlite' | 'postgres') {
   return {
     /** How many match, counting no further than one past the exact limit. */
     boundedCount: `SELECT count(*) AS n FROM (SELECT 1 FROM auctions${where} LIMIT ${FACETS_EXACT_MAX + 1}) AS m`,
     count: `SELECT count(*) AS n FROM auctions${where}`,
     // Two statements, not one: each alone is a seek at one end of an index when there is no filter (a
     // query asking for both scans).
-    priceMin: `SELECT min(list_price) AS v FROM auctions${where}`,
-    priceMax: `SELECT max(list_price) AS v FROM auctions${where}`,
+    // With a filter, `+ 0` keeps the planner from walking the price index until a row matches (seconds
+    // for a rare filter on a million auctions): the matches come from the filter's index instead.
+    priceMin: `SELECT min(list_price${where ? ' + 0' : ''}) AS v FROM auctions${where}`,
+    priceMax: `SELECT max(list_price${where ? ' + 0' : ''}) AS v FROM auctions${where}`,
+    /** The size of the table, as the highest seq (a seek). */
+    rows: 'SELECT max(seq) AS n FROM auctions',
+    sampledCount: (sampleWhere: string) => `SELECT count(*) AS n FROM auctions${sampleWhere}`,
+    // SQLite: `+category` groups the matches as they come, never by walking the category index past
+    // non-matches to save a sort (PostgreSQL's planner weighs that with statistics).
     categories: (sampleWhere: string) =>
-      `SELECT category AS value, count(*) AS n FROM auctions${sampleWhere}${sampleWhere ? ' AND' : ' WHERE'} category IS NOT NULL GROUP BY category`,
+      `SELECT category AS value, count(*) AS n FROM auctions${sampleWhere}${sampleWhere ? ' AND' : ' WHERE'} category IS NOT NULL GROUP BY ${dialect === 'sqlite' ? '+category' : 'category'}`,
     attributes: (sampleWhere: string) =>
       // One value per key and typed value: strings ignoring case, numbers, booleans (a string's JSON starts
       // with a quote, so "TRUE" and true, both indexed as the text `true`, stay two values).
       `SELECT key, min(value) AS value, count(*) AS n FROM auction_attributes WHERE auction_id IN (SELECT ${idColumn} FROM auctions${sampleWhere}) GROUP BY key, text_value, num_value, substr(value, 1, 1) = '"'`,
   };
+}
+
+type Rows = readonly Record<string, unknown>[];
+
+/**
+ * Counts the facets of the matches of `where` with `read` (which runs one statement with the query's
+ * parameters): exact up to FACETS_EXACT_MAX matches; above, from a sample (see sampleOf).
+ */
+export async function countFacets(
+  where: string,
+  idColumn: string,
+  dialect: 'sqlite' | 'postgres',
+  read: (text: string) => Rows | Promise<Rows>,
+): Promise<AuctionFacets> {
+  const q = facetStatements(where, idColumn, dialect);
+  const count = async (text: string) => Number((await read(text))[0]?.n ?? 0);
+  const and = (condition: string) => `${where}${where ? ' AND' : ' WHERE'} ${condition}`;
+  let total = await count(q.boundedCount);
+  if (total === 0) return facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 });
+  let sample: { condition: string; scale: number } | null = null;
+  if (total > FACETS_EXACT_MAX) {
+    sample = sampleOf(await count(q.rows));
+    const sampled = sample === null ? 0 : await count(q.sampledCount(and(sample.condition)));
+    if (sample !== null && sampled >= SAMPLED_TOTAL_MIN) total = Math.round(sampled * sample.scale);
+    else {
+      total = await count(q.count);
+      sample = facetSample(total);
+    }
+  }
+  const sampleWhere = sample === null ? where : and(sample.condition);
+  const [min, max, categories, attributes] = await Promise.all([
+    read(q.priceMin),
+    read(q.priceMax),
+    read(q.categories(sampleWhere)),
+    read(q.attributes(sampleWhere)),
+  ]);
+  return facetsOf({
+    total,
+    price: { min: min[0]?.v, max: max[0]?.v },
+    categories: categories as { value: unknown; n: unknown }[],
+    attributes: attributes as { key: unknown; value: unknown; n: unknown }[],
+    scale: sample?.scale ?? 1,
+  });
 }
 
 /** The facets from the rows of the facet queries. */

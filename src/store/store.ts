@@ -494,7 +494,8 @@ export interface CatalogueFilters {
 /**
  * One attribute's filter. `values`: the attribute equals one of them: a string value ignoring case, a
  * number value when the filter value reads as that number, a boolean when it is `true` or `false`.
- * `min`/`max`: a number value within them (inclusive). Both may be given.
+ * `min`/`max`: a number value within them (inclusive). Both may be given; with neither, the auction has the
+ * attribute.
  */
 export interface AttributeFilter {
   key: string;

@@ -6,7 +6,6 @@ import {
   type AuctionFacetQuery,
   type AuctionFacets,
   type AuctionListQuery,
-  FACETS_EXACT_MAX,
   type BidderActivity,
   type BidListQuery,
   type BidRecord,
@@ -48,7 +47,7 @@ import {
   listingStatements,
   searchDocument,
 } from './auction-listing.ts';
-import { attributeRows, catalogueColumns, facetSample, facetStatements, facetsOf } from '../catalogue-sql.ts';
+import { attributeRows, catalogueColumns, countFacets, facetsOf } from '../catalogue-sql.ts';
 import { type PoolSettings, createPool } from './connection.ts';
 import { PostgresInventory } from './inventory.ts';
 import { migrate } from './migrate.ts';
@@ -130,7 +129,11 @@ function insertAuctionsValues(auctions: readonly Auction[]): unknown[][] {
     ];
     row.forEach((value, column) => (values[column]![i] = value));
   });
-  return [...values, ...columns(auctions.flatMap(attributeRows), attributeColumns, 5)];
+  return [
+    ...values,
+    ...columns(auctions.flatMap(attributeRows), attributeColumns, 5),
+    auctions.map((a) => catalogueColumns(a).sampleBucket),
+  ];
 }
 
 /**
@@ -386,32 +389,19 @@ export class PostgresStore implements Store {
     if (conditions === null) return none;
     const deadline = this.admitRead();
     const { where, values } = conditions;
-    const q = facetStatements(where, 'auction_id');
-    const read = async <R>(text: string) =>
-      (
-        await this.withinBudget(
-          withRetry('auctionFacets', { ...this.retry, deadline }, true, () =>
-            this.once({ text, values }, this.listingPool),
-          ),
-        )
-      ).rows as R[];
-    let total = Number((await read<{ n: string }>(q.boundedCount))[0]!.n);
-    if (total > FACETS_EXACT_MAX) total = Number((await read<{ n: string }>(q.count))[0]!.n);
-    const sample = facetSample(total);
-    const sampled = sample === null ? where : `${where}${where ? ' AND' : ' WHERE'} ${sample.condition}`;
-    const [min, max, categories, attributes] = await Promise.all([
-      read<{ v: unknown }>(q.priceMin),
-      read<{ v: unknown }>(q.priceMax),
-      read<{ value: unknown; n: unknown }>(q.categories(sampled)),
-      read<{ key: unknown; value: unknown; n: unknown }>(q.attributes(sampled)),
-    ]);
-    return facetsOf({
-      total,
-      price: { min: min[0]?.v, max: max[0]?.v },
-      categories,
-      attributes,
-      scale: sample?.scale ?? 1,
-    });
+    return countFacets(
+      where,
+      'auction_id',
+      'postgres',
+      async (text) =>
+        (
+          await this.withinBudget(
+            withRetry('auctionFacets', { ...this.retry, deadline }, true, () =>
+              this.once({ text, values }, this.listingPool),
+            ),
+          )
+        ).rows as Record<string, unknown>[],
+    );
   }
 
   /** PostgreSQL text cannot hold U+0000: a filter value with one matches nothing, as on SQLite. */

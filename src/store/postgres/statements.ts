@@ -33,7 +33,7 @@ export const sql = {
 
   /**
    * New auctions, their search words and attribute rows, one array per column (auctions $1–$12 and their
-   * catalogue columns $14–$19, each item's tsvector text, computed by auction-listing.ts, $13, attribute
+   * catalogue columns $14–$19 and $25, each item's tsvector text, computed by auction-listing.ts, $13, attribute
    * rows $20–$24), in one statement. The rows are inserted in array order (ORDER BY
    * the ordinality), so `seq`, the listings' tie-break, follows it. The number of parameters does not grow
    * with the rows; the adapter still cuts big arrays into several statements (INSERT_AUCTIONS_CHUNK).
@@ -41,13 +41,13 @@ export const sql = {
   insertAuctions: `WITH
     new_auctions AS (
       INSERT INTO auctions (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
-        category, country, city_key, currency, buy_now, bid_count)
+        category, country, city_key, currency, buy_now, bid_count, sample_bucket)
       SELECT auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
-        category, country, city_key, currency, buy_now, bid_count
+        category, country, city_key, currency, buy_now, bid_count, sample_bucket
       FROM unnest ($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[], $9::integer[], $10::text[], $11::text[], $12::text[],
-          $14::text[], $15::text[], $16::text[], $17::text[], $18::smallint[], $19::integer[])
+          $14::text[], $15::text[], $16::text[], $17::text[], $18::smallint[], $19::integer[], $25::smallint[])
         WITH ORDINALITY AS a (auction_id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
-          category, country, city_key, currency, buy_now, bid_count, n)
+          category, country, city_key, currency, buy_now, bid_count, sample_bucket, n)
       ORDER BY n),
     attributes AS (
       INSERT INTO auction_attributes (auction_id, key, text_value, num_value, value)

@@ -5,8 +5,7 @@ import {
   SORT_ORDERS,
   afterCondition,
   catalogueConditions,
-  facetSample,
-  facetStatements,
+  countFacets,
   facetsOf,
   isGrouped,
   statusCondition,
@@ -15,7 +14,6 @@ import {
   type AuctionFacetQuery,
   type AuctionFacets,
   type AuctionListQuery,
-  FACETS_EXACT_MAX,
   SEARCH_MAX_TERMS,
   SEARCH_PREFIX_MIN_LENGTH,
 } from '../store.ts';
@@ -47,6 +45,9 @@ export interface ListingOptions {
    */
   prefixWordsMax?: number;
 }
+
+/** A listing whose filters match at most this many auctions sorts them instead of walking a sort index. */
+const FEW_MATCHES = 2_000;
 
 /** Must be the tokenizer of `auctions_fts` (migrations 001, 002): terms are split as the index splits words. */
 export const SEARCH_TOKENIZER = 'unicode61 remove_diacritics 2';
@@ -109,11 +110,15 @@ export class AuctionListingReader {
       ? ENDING_SOON_GROUPS.map((g, i) => ({ index: i, order: g.order, status: g.status }))
       : [{ index: -1, order: SORT_ORDERS[request.sort], status: null }];
     const after = request.after;
+    const few = this.fewMatches(request);
     const rows: { seq: number; sort_value: number; state: string; group: number }[] = [];
     for (const group of groups) {
       // The grouped cursor is [group, value, seq]: groups before it are done, its own resumes after the key.
       if (after !== null && after.length === 3 && group.index < after[0]!) continue;
-      const { where, params, p } = base();
+      const { where: filters, params, p } = base();
+      // Few matches: read them through the filters' own indexes (the rowid IN list), then sort them. Else
+      // walking the sort's index in order finds a page quickly, and stops.
+      const where = few ? [`seq IN (SELECT seq FROM auctions WHERE ${filters.join(' AND ')})`] : filters;
       if (group.status !== null) where.push(statusCondition(group.status, p.now));
       if (after !== null && (after.length === 2 || group.index === after[0]))
         where.push(afterCondition(group.order, p.param(after[after.length - 2]), p.param(after[after.length - 1])));
@@ -122,7 +127,7 @@ export class AuctionListingReader {
       const text =
         `SELECT seq, ${column} AS sort_value, state FROM auctions` +
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ` ORDER BY ${column} ${direction}, seq ${direction} LIMIT @limit`;
+        ` ORDER BY ${few ? '+' : ''}${column} ${direction}, seq ${direction} LIMIT @limit`;
       for (const row of this.statement(text).all(params) as { seq: number; sort_value: number; state: string }[])
         rows.push({ ...row, group: group.index });
       if (rows.length > request.limit) break;
@@ -142,27 +147,32 @@ export class AuctionListingReader {
     return { items, more, last: key };
   }
 
+  /**
+   * Whether the listing's filters (catalogue, seller, search: not the status, which every auction has one
+   * of) match at most FEW_MATCHES auctions, counted through the filters' own indexes. SQLite plans without
+   * statistics: with an ORDER BY that an index can serve, it walks that index and tests every row, which
+   * for a rare filter (a country with one auction) reads a million rows to find none. Measured at 1,000,000
+   * auctions: 2–3.6 s for such a listing, against a few milliseconds through the filter's index.
+   */
+  private fewMatches(request: ListingRequest): boolean {
+    const unfiltered = this.conditions({ ...request, status: null });
+    if (unfiltered === null) return false;
+    const { where, params } = unfiltered();
+    if (where.length === 0) return false;
+    const count = this.statement(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM auctions WHERE ${where.join(' AND ')} LIMIT ${FEW_MATCHES + 1})`,
+    ).get(params) as { n: number };
+    return count.n <= FEW_MATCHES;
+  }
+
   /** The facet counts over what `list` would return (see Store.auctionFacets). */
-  facets(request: FacetRequest): AuctionFacets {
+  facets(request: FacetRequest): Promise<AuctionFacets> {
     const base = this.conditions({ ...request, sort: 'newest' });
-    if (base === null) return facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 });
+    if (base === null)
+      return Promise.resolve(facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 }));
     const { where, params } = base();
     const text = where.length ? ` WHERE ${where.join(' AND ')}` : '';
-    const q = facetStatements(text, 'id');
-    let total = (this.statement(q.boundedCount).get(params) as { n: number }).n;
-    if (total > FACETS_EXACT_MAX) total = (this.statement(q.count).get(params) as { n: number }).n;
-    const sample = facetSample(total);
-    const sampled = sample === null ? text : `${text}${text ? ' AND' : ' WHERE'} ${sample.condition}`;
-    return facetsOf({
-      total,
-      price: {
-        min: (this.statement(q.priceMin).get(params) as { v: unknown }).v,
-        max: (this.statement(q.priceMax).get(params) as { v: unknown }).v,
-      },
-      categories: this.statement(q.categories(sampled)).all(params) as { value: unknown; n: unknown }[],
-      attributes: this.statement(q.attributes(sampled)).all(params) as { key: unknown; value: unknown; n: unknown }[],
-      scale: sample?.scale ?? 1,
-    });
+    return countFacets(text, 'id', 'sqlite', (sql) => this.statement(sql).all(params) as Record<string, unknown>[]);
   }
 
   /**

@@ -43,10 +43,11 @@ const port = parentPort!;
 const data = workerData as ReaderThreadData;
 const reader = new AuctionListingReader(openReadOnlyConnection(data.filename), data.listing);
 
-port.on('message', (request: ReadRequest) => {
+port.on('message', async (request: ReadRequest) => {
   let response: ReadResponse;
   try {
-    const result = request.op === 'listAuctions' ? reader.list(...request.args) : reader.facets(...request.args);
+    // facets() reads synchronously too: its promise settles before the next message is taken.
+    const result = request.op === 'listAuctions' ? reader.list(...request.args) : await reader.facets(...request.args);
     response = { id: request.id, ok: true, result };
   } catch (error) {
     const e = error as Error;

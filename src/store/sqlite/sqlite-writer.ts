@@ -374,13 +374,14 @@ interface AuctionWindow {
 
 /** A new auction as the parameters of sql.insertAuction. */
 function auctionRow(auction: Auction) {
-  const { category, country, cityKey, currency } = catalogueColumns(auction);
+  const { category, country, cityKey, currency, sampleBucket } = catalogueColumns(auction);
   return {
     ...auctionColumns(auction),
     category,
     country,
     cityKey,
     currency,
+    sampleBucket,
     sellerId: auction.sellerId,
     startDate: auction.startDate,
     createdAt: auction.createdAt,

@@ -29,9 +29,9 @@ export const sql = {
   deleteUpload: 'DELETE FROM uploads WHERE name = ?',
 
   insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
-      category, country, city_key, currency, buy_now, bid_count)
+      category, country, city_key, currency, buy_now, bid_count, sample_bucket)
     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state,
-      @category, @country, @cityKey, @currency, @buyNow, @bidCount)`,
+      @category, @country, @cityKey, @currency, @buyNow, @bidCount, @sampleBucket)`,
   /** An item or catalogue change (never a bid's): the FTS triggers follow the item's columns. */
   updateAuctionCatalogue: `UPDATE auctions SET category = @category, country = @country, city_key = @cityKey,
     item_name = @itemName, item_description = @itemDescription WHERE id = @id`,
