@@ -46,9 +46,6 @@ export interface ListingOptions {
   prefixWordsMax?: number;
 }
 
-/** A listing whose filters match at most this many auctions sorts them instead of walking a sort index. */
-const FEW_MATCHES = 2_000;
-
 /** Must be the tokenizer of `auctions_fts` (migrations 001, 002): terms are split as the index splits words. */
 export const SEARCH_TOKENIZER = 'unicode61 remove_diacritics 2';
 /** The prefix lengths `auctions_fts` keeps an index for (migration 002). */
@@ -110,15 +107,11 @@ export class AuctionListingReader {
       ? ENDING_SOON_GROUPS.map((g, i) => ({ index: i, order: g.order, status: g.status }))
       : [{ index: -1, order: SORT_ORDERS[request.sort], status: null }];
     const after = request.after;
-    const few = this.fewMatches(request);
     const rows: { seq: number; sort_value: number; state: string; group: number }[] = [];
     for (const group of groups) {
       // The grouped cursor is [group, value, seq]: groups before it are done, its own resumes after the key.
       if (after !== null && after.length === 3 && group.index < after[0]!) continue;
-      const { where: filters, params, p } = base();
-      // Few matches: read them through the filters' own indexes (the rowid IN list), then sort them. Else
-      // walking the sort's index in order finds a page quickly, and stops.
-      const where = few ? [`seq IN (SELECT seq FROM auctions WHERE ${filters.join(' AND ')})`] : filters;
+      const { where, params, p } = base();
       if (group.status !== null) where.push(statusCondition(group.status, p.now));
       if (after !== null && (after.length === 2 || group.index === after[0]))
         where.push(afterCondition(group.order, p.param(after[after.length - 2]), p.param(after[after.length - 1])));
@@ -127,7 +120,7 @@ export class AuctionListingReader {
       const text =
         `SELECT seq, ${column} AS sort_value, state FROM auctions` +
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ` ORDER BY ${few ? '+' : ''}${column} ${direction}, seq ${direction} LIMIT @limit`;
+        ` ORDER BY ${column} ${direction}, seq ${direction} LIMIT @limit`;
       for (const row of this.statement(text).all(params) as { seq: number; sort_value: number; state: string }[])
         rows.push({ ...row, group: group.index });
       if (rows.length > request.limit) break;
@@ -145,24 +138,6 @@ export class AuctionListingReader {
           ? [last.group, last.sort_value, last.seq]
           : [last.sort_value, last.seq];
     return { items, more, last: key };
-  }
-
-  /**
-   * Whether the listing's filters (catalogue, seller, search: not the status, which every auction has one
-   * of) match at most FEW_MATCHES auctions, counted through the filters' own indexes. SQLite plans without
-   * statistics: with an ORDER BY that an index can serve, it walks that index and tests every row, which
-   * for a rare filter (a country with one auction) reads a million rows to find none. Measured at 1,000,000
-   * auctions: 2–3.6 s for such a listing, against a few milliseconds through the filter's index.
-   */
-  private fewMatches(request: ListingRequest): boolean {
-    const unfiltered = this.conditions({ ...request, status: null });
-    if (unfiltered === null) return false;
-    const { where, params } = unfiltered();
-    if (where.length === 0) return false;
-    const count = this.statement(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM auctions WHERE ${where.join(' AND ')} LIMIT ${FEW_MATCHES + 1})`,
-    ).get(params) as { n: number };
-    return count.n <= FEW_MATCHES;
   }
 
   /** The facet counts over what `list` would return (see Store.auctionFacets). */
