@@ -63,7 +63,12 @@ export function newer(current: Auction | null, incoming: Auction): Auction {
       reservePrice: incoming.reservePrice ?? current.reservePrice,
       watcherCount: incoming.watcherCount ?? current.watcherCount,
     };
-  if (incoming.watcherCount !== undefined && Date.parse(incoming.serverTime) > Date.parse(current.serverTime))
+  // An older view still brings a count when there is none yet: the page's read can be answered before the
+  // live stream's snapshot and arrive after it.
+  if (
+    incoming.watcherCount !== undefined &&
+    (current.watcherCount === undefined || Date.parse(incoming.serverTime) > Date.parse(current.serverTime))
+  )
     return { ...current, watcherCount: incoming.watcherCount };
   return current;
 }
