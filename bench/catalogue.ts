@@ -57,6 +57,7 @@ import http from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { serverRss } from './ten-million.ts';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { type Auction, closeIfDue, newAuction } from '../src/domain/index.ts';
@@ -206,6 +207,8 @@ interface Measured {
   seeded: Seeded;
   startupSeconds: number;
   closerSeconds: number;
+  /** The catalogue index's load, from when the closer was done, and the server's RSS then. */
+  index: { auctions: number; seconds: number; rssBytes: number };
   bids: { accepted: number; rejected: number; failed: number };
   healthz: PhaseSummary;
   filters: PhaseSummary;
@@ -308,7 +311,10 @@ export async function catalogue(options: {
     dbBytes: big.seeded.dbBytes,
     startupSeconds: big.startupSeconds,
     closerSeconds: big.closerSeconds,
+    catalogueIndexSeconds: big.index.seconds,
+    rssBytes: big.index.rssBytes,
     baseline: {
+      rssBytes: baseline.index.rssBytes,
       auctions: baseline.auctions,
       filterP99Ms: baseline.filters.p99Ms,
       comboP99Ms: baseline.combos.p99Ms,
@@ -378,6 +384,10 @@ async function measuredRun(store: StoreKind, auctions: number, big: boolean): Pr
     try {
       const closerSeconds = await waitForCloser(place);
       log(`${label}: the ${seeded.overdue} overdue auctions closed ${closerSeconds} s after start-up`);
+      const index = await waitForCatalogueIndex(client);
+      log(
+        `${label}: catalogue index of ${index.auctions} auctions loaded ${index.seconds} s after that; RSS ${round(index.rssBytes / 2 ** 20, 0)} MiB`,
+      );
       const bids = await placeBids(client, seeded.sample);
       log(`${label}: set-up bids ${JSON.stringify(bids)}`);
       const healthz = await phase(
@@ -400,6 +410,7 @@ async function measuredRun(store: StoreKind, auctions: number, big: boolean): Pr
         seeded,
         startupSeconds,
         closerSeconds,
+        index,
         bids,
         healthz,
         filters,
@@ -613,6 +624,27 @@ async function seed(place: Place, count: number): Promise<Seeded> {
 }
 
 /** Seconds from now until no auction is left active past its end (the closer's start-up round). */
+/**
+ * Waits until the server's catalogue index is loaded (its gauge appears in /metrics; listings are answered
+ * by SQL until then, which is not what this measures).
+ */
+async function waitForCatalogueIndex(client: Client): Promise<{ auctions: number; seconds: number; rssBytes: number }> {
+  const started = performance.now();
+  for (;;) {
+    const metrics = await client.request('GET', '/metrics');
+    // -1 until loaded.
+    const match = /^gavel_catalogue_index_auctions (\d+)$/m.exec(metrics.text);
+    if (match)
+      return {
+        auctions: Number(match[1]),
+        seconds: round((performance.now() - started) / 1000, 2),
+        rssBytes: serverRss(),
+      };
+    if (performance.now() - started > 900_000) throw new Error('the catalogue index did not load within 15 minutes');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
 async function waitForCloser(place: Place): Promise<number> {
   const started = performance.now();
   const overdue: () => Promise<number> =

@@ -440,7 +440,7 @@ async function seed(databaseFile: string, count: number, together: number): Prom
 }
 
 /** VmRSS of the one server process this run has running (a child of this process running src/main.ts). */
-function serverRss(): number {
+export function serverRss(): number {
   const found: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;

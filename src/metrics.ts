@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per app (no global singleton), so tests can build many apps in one process. */
-export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
+export function createMetrics(options: { defaultMetrics?: boolean; catalogueIndexSize?: () => number | null } = {}) {
   const registry = new Registry();
   if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'gavel_' });
   return {
@@ -52,6 +52,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}) {
       help: 'Auctions closed, by result',
       labelNames: ['result'] as const,
       registers: [registry],
+    }),
+    catalogueIndexAuctions: new Gauge({
+      name: 'gavel_catalogue_index_auctions',
+      help: 'Auctions in the in-memory catalogue index; -1 until it is loaded (listings use SQL meanwhile) or without one',
+      registers: [registry],
+      collect() {
+        this.set(options.catalogueIndexSize?.() ?? -1);
+      },
     }),
     sseConnections: new Gauge({
       name: 'gavel_sse_connections',

@@ -26,8 +26,8 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
   const redisUrl = config.bus === 'memory' ? null : config.bus;
   const store =
     config.store === 'sqlite'
-      ? new SqliteStore({ filename: config.databaseFile })
-      : await PostgresStore.open({ url: config.store });
+      ? new SqliteStore({ filename: config.databaseFile, catalogueIndex: config.catalogueIndex === 'on' })
+      : await PostgresStore.open({ url: config.store, catalogueIndex: config.catalogueIndex === 'on' });
   const gavel = await buildApp({
     store,
     bus: redisUrl === null ? new MemoryBus(logger) : new RedisBus({ url: redisUrl, logger }),
@@ -42,7 +42,7 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
           }),
     clock: new SystemClock(),
     logger,
-    metrics: createMetrics(),
+    metrics: createMetrics({ catalogueIndexSize: () => store.catalogueIndex().auctions }),
     groupCommit: config.groupCommit === 'on',
     sessionTtlMs: config.sessionTtlHours * 3600 * 1000,
     heartbeatMs: config.heartbeatMs,

@@ -387,6 +387,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     }
   });
   app.addHook('onReady', async () => {
+    // In the background: listings are answered by SQL until the index is loaded.
+    store.catalogueIndex(true);
     await fanout?.start();
     await closer.start();
     retention.start();

@@ -68,7 +68,7 @@ export interface SqlParams {
 }
 
 /** A filter value that reads as a number (`2019`, `-1.5`, `1e3`) matches that number too. */
-const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+export const NUMBER_TEXT = /^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
  * The conditions (ANDed) of the catalogue filters on the `auctions` table, whose id column is `idColumn`.
@@ -182,11 +182,11 @@ export function afterCondition(order: SortOrder, value: string, seq: string): st
 const FACET_SAMPLE_TARGET = 20_000;
 
 /** The sampling condition and its scale for `total` matches, or null when counts must be exact. */
-export function facetSample(total: number): { condition: string; scale: number } | null {
+export function facetSample(total: number): { condition: string; buckets: number; scale: number } | null {
   if (total <= FACETS_EXACT_MAX) return null;
   const buckets = Math.max(1, Math.min(SAMPLE_BUCKETS, Math.ceil((SAMPLE_BUCKETS * FACET_SAMPLE_TARGET) / total)));
   if (buckets >= SAMPLE_BUCKETS) return null;
-  return { condition: `sample_bucket < ${buckets}`, scale: SAMPLE_BUCKETS / buckets };
+  return { condition: `sample_bucket < ${buckets}`, buckets, scale: SAMPLE_BUCKETS / buckets };
 }
 
 /**

@@ -169,3 +169,9 @@ export function toInventoryLink(row: Row): InventoryLink {
     createdAt: row.created_at as number,
   };
 }
+
+/** The first `units` UTF-16 code units of `text`, one more where the cut would split a surrogate pair. */
+export function startOf(text: string, units: number): string {
+  if (text.length <= units) return text;
+  return text.slice(0, /[\ud800-\udbff]/.test(text[units - 1] ?? '') ? units + 1 : units);
+}

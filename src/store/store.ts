@@ -73,6 +73,13 @@ export interface Store {
    * StoreBusyError like a listing when overloaded.
    */
   auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets>;
+  /**
+   * The in-memory catalogue index that answers listings and facets without search terms (see
+   * indexed-catalogue.ts), if the adapter keeps one: `load` starts its full load in the background unless
+   * it is loaded or loading (the first listing would); `auctions` is how many it holds once loaded, else
+   * null (also without an index). Answers are the same with or without it; only their cost differs.
+   */
+  catalogueIndex(load?: boolean): { auctions: number | null };
 
   /**
    * Writes a whole batch of decided commands in one durable transaction, after checking that every

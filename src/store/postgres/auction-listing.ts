@@ -1,4 +1,5 @@
 import type { Auction } from '../../domain/index.ts';
+import { startOf } from '../rows.ts';
 import {
   ENDING_SOON_GROUPS,
   SORT_ORDERS,
@@ -160,10 +161,4 @@ export function listingPage(
   const key =
     last === undefined ? null : last.group >= 0 ? [last.group, last.sort_value, last.seq] : [last.sort_value, last.seq];
   return { items, more, last: key };
-}
-
-/** The first `units` UTF-16 code units of `text`, one more where the cut would split a surrogate pair. */
-function startOf(text: string, units: number): string {
-  if (text.length <= units) return text;
-  return text.slice(0, /[\ud800-\udbff]/.test(text[units - 1] ?? '') ? units + 1 : units);
 }

@@ -1,3 +1,5 @@
+import { IndexedCatalogue } from '../indexed-catalogue.ts';
+import { PostgresCatalogueSource } from './catalogue-source.ts';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
 import { type Auction, type Candidate, endingSoonAt } from '../../domain/index.ts';
@@ -90,6 +92,11 @@ export interface PostgresStoreOptions extends PoolSettings {
   readBudgetMs?: number;
   /** Listings that may wait for a listing connection; more are refused at once (503). Default 64. */
   readMaxWaiting?: number;
+  /**
+   * Answer listings and facets without search terms from the in-memory catalogue index
+   * (indexed-catalogue.ts; ~230 bytes per auction, on every node). Default true; false: SQL only.
+   */
+  catalogueIndex?: boolean;
 }
 
 /**
@@ -168,6 +175,7 @@ export class PostgresStore implements Store {
   /** Listings and searches only (see `readConnections`). */
   private readonly listingPool: pg.Pool;
   private closed = false;
+  private readonly catalogue: IndexedCatalogue | null;
 
   private constructor(
     readonly pool: pg.Pool,
@@ -186,6 +194,14 @@ export class PostgresStore implements Store {
       connectionTimeoutMs: this.readBudgetMs,
       statementTimeoutMs: this.readBudgetMs,
     });
+    this.catalogue =
+      (options.catalogueIndex ?? true)
+        ? new IndexedCatalogue(
+            new PostgresCatalogueSource((text, values) =>
+              withRetry('catalogueIndex', this.retry, true, () => this.once({ text, values })),
+            ),
+          )
+        : null;
   }
 
   /** Connects (and migrates, unless `migrate: false`). Fails with StoreUnavailableError when the server is unreachable. */
@@ -365,6 +381,12 @@ export class PostgresStore implements Store {
     if (!this.storableQuery(query)) return { items: [], nextCursor: null };
     const { cursor: _cursor, ...rest } = query;
     const request: ListingRequest = { ...rest, after };
+    const indexed = await this.catalogue?.list(request);
+    if (indexed)
+      return {
+        items: indexed.items,
+        nextCursor: indexed.more && indexed.last ? encodeCursor(tag, indexed.last) : null,
+      };
     const rows: { seq: number; sort_value: number; state: string; group: number }[] = [];
     const statements = listingStatements(request, () => request.limit + 1 - rows.length);
     if (statements === null) return { items: [], nextCursor: null };
@@ -382,9 +404,16 @@ export class PostgresStore implements Store {
     return { items: page.items, nextCursor: page.more && page.last ? encodeCursor(tag, page.last) : null };
   }
 
+  catalogueIndex(load = false): { auctions: number | null } {
+    if (load) this.catalogue?.startLoading();
+    return { auctions: this.catalogue?.size ?? null };
+  }
+
   async auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets> {
     const none = facetsOf({ total: 0, price: undefined, categories: [], attributes: [], scale: 1 });
     if (!this.storableQuery(query)) return none;
+    const indexed = await this.catalogue?.facets(query);
+    if (indexed) return indexed;
     const conditions = facetConditions(query);
     if (conditions === null) return none;
     const deadline = this.admitRead();

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Auction } from '../../domain/index.ts';
+import { startOf } from '../rows.ts';
 import {
   ENDING_SOON_GROUPS,
   SORT_ORDERS,
@@ -229,12 +230,6 @@ function paramsOf(params: Record<string, unknown>) {
     },
     now: () => '@now',
   };
-}
-
-/** The first `units` UTF-16 code units of `text`, one more where the cut would split a surrogate pair. */
-function startOf(text: string, units: number): string {
-  if (text.length <= units) return text;
-  return text.slice(0, /[\ud800-\udbff]/.test(text[units - 1] ?? '') ? units + 1 : units);
 }
 
 /**

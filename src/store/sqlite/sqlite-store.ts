@@ -44,6 +44,8 @@ import {
 import { openConnection } from './connection.ts';
 import { migrate } from './migrate.ts';
 import { ReaderPool } from './reader-pool.ts';
+import { IndexedCatalogue } from '../indexed-catalogue.ts';
+import { SqliteCatalogueSource } from './catalogue-source.ts';
 import { sql } from './statements.ts';
 import { SqliteInventoryReader } from './inventory.ts';
 import { WriterClient } from './writer-client.ts';
@@ -74,6 +76,11 @@ export interface SqliteStoreOptions {
   readMaxWaiting?: number;
   /** A search prefix of 4+ characters that more indexed words start with matches the whole word only. Default 5,000. */
   searchPrefixWordsMax?: number;
+  /**
+   * Answer listings and facets without search terms from the in-memory catalogue index
+   * (indexed-catalogue.ts; ~230 bytes per auction). Default true; false answers everything with SQL.
+   */
+  catalogueIndex?: boolean;
 }
 
 /**
@@ -101,6 +108,7 @@ export class SqliteStore implements Store {
   private readonly readers: ReaderPool;
   private readonly inventory: SqliteInventoryReader;
   private transactTurn: Promise<unknown> = Promise.resolve();
+  private readonly catalogue: IndexedCatalogue | null;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(dirname(options.filename), { recursive: true });
@@ -118,6 +126,7 @@ export class SqliteStore implements Store {
       maxWaiting: options.readMaxWaiting,
       listing: { prefixWordsMax: options.searchPrefixWordsMax },
     });
+    this.catalogue = (options.catalogueIndex ?? true) ? new IndexedCatalogue(new SqliteCatalogueSource(this.db)) : null;
   }
 
   async ping(): Promise<void> {
@@ -215,27 +224,25 @@ export class SqliteStore implements Store {
     const { tag, length } = listingCursor(query);
     const after = query.cursor === null ? null : decodeCursor(tag, query.cursor, length);
     const { status, sellerId, terms, filters, sort, limit, now, descriptionChars } = query;
-    const page = await this.readers.listAuctions({
-      status,
-      sellerId,
-      terms,
-      filters,
-      sort,
-      limit,
-      now,
-      descriptionChars,
-      after,
-    });
+    const request = { status, sellerId, terms, filters, sort, limit, now, descriptionChars, after };
+    const page = (await this.catalogue?.list(request)) ?? (await this.readers.listAuctions(request));
     return {
       items: page.items,
       nextCursor: page.more && page.last ? encodeCursor(tag, page.last) : null,
     };
   }
 
-  auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets> {
+  catalogueIndex(load = false): { auctions: number | null } {
+    if (load) this.catalogue?.startLoading();
+    return { auctions: this.catalogue?.size ?? null };
+  }
+
+  async auctionFacets(query: AuctionFacetQuery): Promise<AuctionFacets> {
     if (query.terms.length > SEARCH_MAX_TERMS)
-      return Promise.reject(new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`));
+      throw new RangeError(`at most ${SEARCH_MAX_TERMS} search terms, got ${query.terms.length}`);
     const { status, sellerId, terms, filters, now } = query;
+    const indexed = await this.catalogue?.facets({ status, sellerId, terms, filters, now });
+    if (indexed) return indexed;
     return this.readers.auctionFacets({ status, sellerId, terms, filters, now });
   }
 

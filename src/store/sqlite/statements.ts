@@ -29,9 +29,9 @@ export const sql = {
   deleteUpload: 'DELETE FROM uploads WHERE name = ?',
 
   insertAuction: `INSERT INTO auctions (id, seller_id, lifecycle, start_date, end_date, due_at, list_price, created_at, version, item_name, item_description, state,
-      category, country, city_key, currency, buy_now, bid_count, sample_bucket)
+      category, country, city_key, currency, buy_now, bid_count, sample_bucket, change_seq)
     VALUES (@id, @sellerId, @lifecycle, @startDate, @endDate, @dueAt, @listPrice, @createdAt, @version, @itemName, @itemDescription, @state,
-      @category, @country, @cityKey, @currency, @buyNow, @bidCount, @sampleBucket)`,
+      @category, @country, @cityKey, @currency, @buyNow, @bidCount, @sampleBucket, (SELECT coalesce(max(change_seq), 0) + 1 FROM auctions))`,
   /** An item or catalogue change (never a bid's): the FTS triggers follow the item's columns. */
   updateAuctionCatalogue: `UPDATE auctions SET category = @category, country = @country, city_key = @cityKey,
     item_name = @itemName, item_description = @itemDescription WHERE id = @id`,
@@ -43,7 +43,7 @@ export const sql = {
   auctionVersions: 'SELECT id, version FROM auctions WHERE id IN (SELECT value FROM json_each(?))',
   /** Guarded by the version the new state was decided from. */
   updateAuction: `UPDATE auctions SET lifecycle = @lifecycle, end_date = @endDate, due_at = @dueAt, list_price = @listPrice, version = @version, state = @state,
-      buy_now = @buyNow, bid_count = @bidCount
+      buy_now = @buyNow, bid_count = @bidCount, change_seq = (SELECT coalesce(max(change_seq), 0) + 1 FROM auctions)
     WHERE id = @id AND version = @before`,
 
   insertBid: `INSERT INTO bids (id, auction_id, bidder_id, amount, kind, max_amount, status, reason, created_at, auction_version)
