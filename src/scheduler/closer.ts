@@ -70,10 +70,16 @@ export class Closer {
   }
 
   /** Closes everything overdue (auctions that ended while the server was down), then arms the timer. */
+  /**
+   * Subscribes to due-time hints and starts the first round, without waiting for it: a node that was down
+   * while many auctions ended has a backlog of closes (50,000 took 6 s), which must not hold start-up
+   * (fastify fails a start whose onReady takes 10 s). Meanwhile the rules refuse bids at or after an
+   * auction's end, and reads derive the status from the clock.
+   */
   async start(): Promise<void> {
     this.stopped = false;
     this.unsubscribe = this.sequencer.onDueTime((endDate) => this.hint(endDate));
-    await this.tick();
+    void this.tick();
   }
 
   async stop(): Promise<void> {
