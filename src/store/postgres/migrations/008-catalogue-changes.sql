@@ -14,3 +14,6 @@ $$;
 CREATE TRIGGER auctions_record_change BEFORE INSERT OR UPDATE ON auctions
   FOR EACH ROW EXECUTE FUNCTION auctions_record_change();
 CREATE INDEX auctions_by_change ON auctions (change_xid);
+-- The index reads auctions by seq: its full load in seq order, a page's states by seq (SQLite's seq is the
+-- rowid, indexed by nature).
+CREATE UNIQUE INDEX auctions_by_seq ON auctions (seq);
