@@ -6,9 +6,10 @@
  * Each auction gets its picture from scripts/demo-images/ (rendered from the
  * SVGs there by scripts/demo-images/render.ts), uploaded like the web app does.
  *
- * Knobs: PORT (default 3000), GAVEL_DATA_DIR (default a fresh temp dir).
+ * Knobs: PORT (default 3000), GAVEL_DATA_DIR (default a fresh temporary directory, removed when the demo
+ * ends).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
@@ -17,8 +18,21 @@ import { loadConfig } from '../src/config.ts';
 import { startServer } from '../src/server.ts';
 
 const dataDir = process.env.GAVEL_DATA_DIR || mkdtempSync(join(tmpdir(), 'gavel-demo-'));
+if (!process.env.GAVEL_DATA_DIR) {
+  // The demo's own data goes with it. 'exit' runs however the process ends, except when a signal that
+  // nothing handles kills it: the server ends through process.exit() after SIGINT or SIGTERM (graceful
+  // shutdown), a failure ends the process, and the signals below are handled. A directory the user
+  // named is theirs, and kept.
+  process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+}
+const exitOnSignal = (signal: NodeJS.Signals) => process.exit(signal === 'SIGINT' ? 130 : 143);
+// Until the server takes SIGINT and SIGTERM over, they end the demo at once, through process.exit().
+process.once('SIGINT', exitOnSignal).once('SIGTERM', exitOnSignal);
+// The terminal closing: no graceful shutdown is waited for (nobody is watching), but the data goes.
+process.once('SIGHUP', () => process.exit(129));
 const config = loadConfig({ ...process.env, GAVEL_DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL || 'warn' });
 const { url } = await startServer(config);
+process.off('SIGINT', exitOnSignal).off('SIGTERM', exitOnSignal);
 const api = `${url}/api/v1`;
 const PASSWORD = 'demo-password';
 

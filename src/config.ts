@@ -95,6 +95,29 @@ const schema = z.object({
   ),
   /** `GAVEL_MODERATORS`: comma-separated usernames who may read the moderation queue and decide its items. */
   moderators: commaList,
+  /**
+   * `GAVEL_WEBHOOK_ALLOW_PRIVATE`, default false: `true` lets webhooks reach loopback, private and link-local
+   * addresses (tests, private networks). Off, such URLs are refused at registration and at each delivery.
+   */
+  webhookAllowPrivate: z.enum(['true', 'false']).default('false'),
+  /**
+   * `GAVEL_PUBLIC_URL`, default `http://<HOST>:<PORT>`: where people reach the service; every link in a mail
+   * starts with it (never with a request's Host header, which a client chooses).
+   */
+  publicUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /**
+   * `GAVEL_SMTP_URL`: `smtp://user:pass@host:port` (`smtps://` for TLS) where mail is sent. Unset: each mail
+   * is written as an `.eml` file under `GAVEL_DATA_DIR/mail/` (a laptop needs no mail server).
+   */
+  smtpUrl: z.url({ protocol: /^smtps?$/ }).optional(),
+  /** `GAVEL_MAIL_FROM`, default `Gavel <no-reply@<public host>>`: the From of every mail. */
+  mailFrom: z.string().min(3).max(200).optional(),
+  /** `GAVEL_WEBHOOK_RETRY_HOURS`, default 24: how long a failing webhook delivery is retried before it is `failed`. */
+  webhookRetryHours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 30)
+    .default(24),
   /** `GAVEL_LIMIT_*`: each limit of the contract (see docs/operations.md for the names and defaults). */
   limits: z.object({
     loginFailuresPerUsername: positiveInt.default(DEFAULT_LIMITS.loginFailuresPerUsername),
@@ -130,6 +153,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.GAVEL_TRUST_PROXY || undefined,
     moderationUrl: env.GAVEL_MODERATION_URL || undefined,
     moderators: env.GAVEL_MODERATORS || undefined,
+    webhookAllowPrivate: env.GAVEL_WEBHOOK_ALLOW_PRIVATE || undefined,
+    publicUrl: env.GAVEL_PUBLIC_URL || undefined,
+    smtpUrl: env.GAVEL_SMTP_URL || undefined,
+    mailFrom: env.GAVEL_MAIL_FROM || undefined,
+    webhookRetryHours: env.GAVEL_WEBHOOK_RETRY_HOURS || undefined,
     allowedOrigins: env.GAVEL_ALLOWED_ORIGINS || undefined,
     liveVideoSources: env.GAVEL_LIVE_VIDEO_SOURCES || undefined,
     limits: {

@@ -42,6 +42,24 @@ export function createMetrics(options: { defaultMetrics?: boolean; catalogueInde
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1],
       registers: [registry],
     }),
+    mails: new Counter({
+      name: 'gavel_mails_total',
+      help: 'Mail sending attempts, by kind and outcome (sent, retry, failed)',
+      labelNames: ['kind', 'outcome'] as const,
+      registers: [registry],
+    }),
+    webhookDeliveries: new Counter({
+      name: 'gavel_webhook_deliveries_total',
+      help: 'Webhook delivery attempts, by outcome (delivered, retry, failed)',
+      labelNames: ['outcome'] as const,
+      registers: [registry],
+    }),
+    webhookDeliveryDuration: new Histogram({
+      name: 'gavel_webhook_delivery_seconds',
+      help: 'Time from sending a webhook delivery to its answer (or its failure)',
+      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: [registry],
+    }),
     batchRetries: new Counter({
       name: 'gavel_batch_retries_total',
       help: 'Batches decided again after a version conflict (another writer committed first)',

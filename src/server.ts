@@ -8,9 +8,10 @@ import { SystemClock } from './clock.ts';
 import type { Config } from './config.ts';
 import { type GavelApp, buildApp } from './http/index.ts';
 import { createMetrics } from './metrics.ts';
+import { fileTransport, smtpTransport } from './email/transport.ts';
 import { HttpModerator } from './moderation/index.ts';
 import { PostgresStore } from './store/postgres/index.ts';
-import { SqliteStore } from './store/sqlite/index.ts';
+import { DatabaseLock, SqliteStore } from './store/sqlite/index.ts';
 
 /** After SIGTERM, connections still open this long are cut (ms). */
 const SHUTDOWN_CUT_CONNECTIONS_MS = 7000;
@@ -24,6 +25,9 @@ const SHUTDOWN_EXIT_MS = 9500;
 export async function startServer(config: Config): Promise<GavelApp & { url: string }> {
   const logger = pino({ level: config.logLevel });
   const redisUrl = config.bus === 'memory' ? null : config.bus;
+  // One server per embedded database, held for the process's life: a second server on the same data
+  // directory, or a `gavel restore` into it, is refused instead of corrupting what this one serves.
+  const lock = config.store === 'sqlite' ? DatabaseLock.acquire(config.databaseFile) : null;
   const store =
     config.store === 'sqlite'
       ? new SqliteStore({ filename: config.databaseFile, catalogueIndex: config.catalogueIndex === 'on' })
@@ -56,8 +60,23 @@ export async function startServer(config: Config): Promise<GavelApp & { url: str
     moderators: config.moderators,
     allowedOrigins: config.allowedOrigins,
     liveVideoSources: config.liveVideoSources.length > 0 ? config.liveVideoSources : undefined,
+    mail: {
+      publicUrl:
+        config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+      transport:
+        config.smtpUrl === undefined
+          ? fileTransport(join(config.dataDir, 'mail'), logger)
+          : smtpTransport(config.smtpUrl),
+      ...(config.mailFrom === undefined ? {} : { from: config.mailFrom }),
+    },
+    webhooks: {
+      allowPrivate: config.webhookAllowPrivate === 'true',
+      retryForMs: config.webhookRetryHours * 3_600_000,
+    },
   });
   const { app } = gavel;
+  // After the app's own onClose hooks: the store is closed by then.
+  app.addHook('onClose', async () => lock?.release());
   await app.listen({ port: config.port, host: config.host });
   logger.info(
     {

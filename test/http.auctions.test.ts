@@ -11,6 +11,7 @@ import {
   startTestApp,
 } from './support/harness.ts';
 import { ISO_MS, expectProblem } from './support/problem.ts';
+import { type ApiClient, apiClient, expectApiProblem, expectStatus } from './support/api-client.ts';
 import { countRows } from './support/store-probe.ts';
 
 const HOUR = 3600_000;
@@ -29,10 +30,15 @@ describe('auctions over HTTP', () => {
   let testApp: TestApp;
   let seller: TestUser;
   let other: TestUser;
+  /** The seller's client and an anonymous one, typed by the API document. */
+  let sellerApi: ApiClient;
+  let anonymousApi: ApiClient;
   before(async () => {
     testApp = await startTestApp();
     seller = await createUser(testApp.app, 'seller');
     other = await createUser(testApp.app, 'other');
+    sellerApi = apiClient(testApp.app, { token: seller.token });
+    anonymousApi = apiClient(testApp.app);
   });
   after(async () => {
     await testApp.dispose();
@@ -58,9 +64,10 @@ describe('auctions over HTTP', () => {
     test('201 { auction } with the contract defaults filled in', async () => {
       const before = Date.now();
       const endDate = iso(Date.now() + 2 * HOUR);
-      const res = await post({ item: { name: 'Leica M6' }, startingPrice: 10_000, endDate });
-      assert.equal(res.statusCode, 201, res.body);
-      const body = res.json() as { auction: AuctionBody };
+      const answer = await sellerApi.POST('/api/v1/auctions', {
+        body: { item: { name: 'Leica M6' }, startingPrice: 10_000, endDate },
+      });
+      const body = expectStatus(answer, 201);
       assert.deepEqual(Object.keys(body), ['auction']);
       const a = body.auction;
       assert.equal(typeof a.id, 'string');
@@ -74,8 +81,8 @@ describe('auctions over HTTP', () => {
       assert.equal(a.minIncrement, 1);
       assert.deepEqual(a.softClose, { windowSeconds: 30, extendSeconds: 30 });
       assert.equal(a.status, 'open');
-      assert.match(a.startDate as string, ISO_MS);
-      const start = Date.parse(a.startDate as string);
+      assert.match(a.startDate, ISO_MS);
+      const start = Date.parse(a.startDate);
       assert.ok(start >= before - 1000 && start <= Date.now() + 1000, `startDate ≈ now, got ${a.startDate}`);
       assert.equal(a.endDate, endDate);
       assert.equal(a.originalEndDate, endDate);
@@ -87,7 +94,7 @@ describe('auctions over HTTP', () => {
       assert.equal(a.outcome, null);
       assert.equal(a.hasReserve, false);
       assert.equal(a.buyNowPrice, null);
-      assert.match(a.createdAt as string, ISO_MS);
+      assert.match(a.createdAt, ISO_MS);
       assert.match(a.serverTime, ISO_MS);
     });
 
@@ -119,18 +126,19 @@ describe('auctions over HTTP', () => {
     test('keeps every optional field it is given; softClose null is a hard close', async () => {
       const startDate = iso(Date.now() - 60_000);
       const endDate = iso(Date.now() + 3 * HOUR);
-      const res = await post({
-        item: { name: 'Hasselblad 500C', description: 'With A12 back', imageUrl: 'https://example.com/h.jpg' },
-        startingPrice: 50_000,
-        currency: 'EUR',
-        startDate,
-        endDate,
-        minIncrement: 500,
-        buyNowPrice: 250_000,
-        softClose: null,
+      const answer = await sellerApi.POST('/api/v1/auctions', {
+        body: {
+          item: { name: 'Hasselblad 500C', description: 'With A12 back', imageUrl: 'https://example.com/h.jpg' },
+          startingPrice: 50_000,
+          currency: 'EUR',
+          startDate,
+          endDate,
+          minIncrement: 500,
+          buyNowPrice: 250_000,
+          softClose: null,
+        },
       });
-      assert.equal(res.statusCode, 201, res.body);
-      const a = (res.json() as { auction: AuctionBody }).auction;
+      const a = expectStatus(answer, 201).auction;
       assert.deepEqual(a.item, {
         name: 'Hasselblad 500C',
         description: 'With A12 back',
@@ -160,11 +168,18 @@ describe('auctions over HTTP', () => {
     });
 
     test('status is scheduled while startDate is in the future', async () => {
-      const res = await post(validBody({ startDate: iso(Date.now() + HOUR), endDate: iso(Date.now() + 2 * HOUR) }));
-      assert.equal(res.statusCode, 201, res.body);
-      const created = (res.json() as { auction: AuctionBody }).auction;
+      const answer = await sellerApi.POST('/api/v1/auctions', {
+        body: {
+          item: { name: 'Leica M6', description: 'Boxed, 1986' },
+          startingPrice: 10_000,
+          startDate: iso(Date.now() + HOUR),
+          endDate: iso(Date.now() + 2 * HOUR),
+        },
+      });
+      const created = expectStatus(answer, 201).auction;
       assert.equal(created.status, 'scheduled');
-      assert.equal(((await get(created.id)).json() as { auction: AuctionBody }).auction.status, 'scheduled');
+      const read = await anonymousApi.GET('/api/v1/auctions/{id}', { params: { path: { id: created.id } } });
+      assert.equal(expectStatus(read, 200).auction.status, 'scheduled');
     });
 
     const now = () => Date.now();
@@ -308,9 +323,10 @@ describe('auctions over HTTP', () => {
   describe('GET /api/v1/auctions/:id', () => {
     test('200 { auction } with serverTime', async () => {
       const created = await createAuction(testApp.app, seller);
-      const res = await get(created.id);
-      assert.equal(res.statusCode, 200);
-      const body = res.json() as { auction: AuctionBody };
+      const body = expectStatus(
+        await anonymousApi.GET('/api/v1/auctions/{id}', { params: { path: { id: created.id } } }),
+        200,
+      );
       assert.deepEqual(Object.keys(body), ['auction']);
       assert.equal(body.auction.id, created.id);
       assert.match(body.auction.serverTime, ISO_MS);
@@ -320,6 +336,9 @@ describe('auctions over HTTP', () => {
     test('404 AUCTION_NOT_FOUND for an unknown id', async () => {
       for (const id of ['does-not-exist', '00000000-0000-0000-0000-000000000000', 'x', '🦄', "1' OR '1'='1"]) {
         expectProblem(await get(id), 'AUCTION_NOT_FOUND');
+        // The typed client encodes the id itself, and reads the problem as the document types it.
+        const answer = await anonymousApi.GET('/api/v1/auctions/{id}', { params: { path: { id } } });
+        assert.equal(expectApiProblem(answer, 'AUCTION_NOT_FOUND').detail, 'No such auction');
       }
     });
   });

@@ -14,6 +14,7 @@ import {
   startTestApp,
 } from './support/harness.ts';
 import { ISO_MS, type ProblemBody, expectProblem } from './support/problem.ts';
+import { type ApiClient, apiClient, expectApiProblem, expectStatus } from './support/api-client.ts';
 import { countRows } from './support/store-probe.ts';
 
 const HOUR = 3600_000;
@@ -29,19 +30,15 @@ interface LeaderboardBody {
 type RejectionBody = ProblemBody & { bid: BidBody; auction: AuctionBody };
 
 let userSeq = 0;
-/** Signs up a user with a display name and logs them in. */
+/** Signs up a user with a display name and logs them in (through the typed client). */
 async function createNamedUser(app: FastifyInstance, displayName: string): Promise<TestUser> {
   const username = `named_${process.pid}_${++userSeq}`;
   const password = 'correct horse battery';
-  const created = await app.inject({
-    method: 'POST',
-    url: '/api/v1/users',
-    payload: { username, password, displayName },
-  });
-  assert.equal(created.statusCode, 201, created.body);
-  const session = await app.inject({ method: 'POST', url: '/api/v1/sessions', payload: { username, password } });
-  const body = session.json() as { token: string; user: { id: string } };
-  return { id: body.user.id, username, token: body.token, auth: { authorization: `Bearer ${body.token}` } };
+  const api = apiClient(app);
+  const created = expectStatus(await api.POST('/api/v1/users', { body: { username, password, displayName } }), 201);
+  assert.equal(created.user.displayName, displayName);
+  const session = expectStatus(await api.POST('/api/v1/sessions', { body: { username, password } }), 201);
+  return { id: session.user.id, username, token: session.token, auth: { authorization: `Bearer ${session.token}` } };
 }
 
 describe('bids over HTTP', () => {
@@ -77,12 +74,19 @@ describe('bids over HTTP', () => {
       headers: { ...(user ? user.auth : {}), ...headers, 'content-type': 'application/json' },
       payload: JSON.stringify(payload),
     });
+  /** A user's client (anonymous for null), typed by the API document. */
+  const as = (user: TestUser | null): ApiClient => apiClient(testApp.app, user ? { token: user.token } : {});
+  /** Places a bid through the typed client. */
+  const place = (auctionId: string, user: TestUser, amount: number, idempotencyKey?: string) =>
+    as(user).POST('/api/v1/auctions/{id}/bids', {
+      params: {
+        path: { id: auctionId },
+        header: idempotencyKey === undefined ? undefined : { 'idempotency-key': idempotencyKey },
+      },
+      body: { amount },
+    });
   const read = async (auctionId: string) =>
-    (
-      (await testApp.app.inject({ method: 'GET', url: `/api/v1/auctions/${auctionId}` })).json() as {
-        auction: AuctionBody;
-      }
-    ).auction;
+    expectStatus(await as(null).GET('/api/v1/auctions/{id}', { params: { path: { id: auctionId } } }), 200).auction;
   const history = async (auctionId: string, query = '') => {
     const res = await testApp.app.inject({ method: 'GET', url: `/api/v1/auctions/${auctionId}/bids${query}` });
     assert.equal(res.statusCode, 200, res.body);
@@ -100,6 +104,32 @@ describe('bids over HTTP', () => {
       cursor = page.nextCursor;
     } while (cursor !== null);
     return null;
+  };
+  /** Asserts a refused bid (typed): problem+json with the stored rejected bid and the current auction. */
+  const expectRefused = async (
+    answer: Awaited<ReturnType<typeof place>>,
+    code: 'BID_TOO_LOW' | 'SELF_BIDDING' | 'AUCTION_NOT_STARTED' | 'AUCTION_CLOSED',
+    bidder: TestUser,
+    amount: number,
+  ) => {
+    const problem = expectApiProblem(answer, code);
+    // The document types the refusals of this operation (409) with the stored `bid` and the current `auction`.
+    assert.ok(problem.code === code && problem.status === 409);
+    const { bid: refused, auction } = problem;
+    assert.equal(refused.status, 'rejected');
+    assert.equal(refused.reason, code);
+    assert.equal(refused.bidderId, bidder.id);
+    assert.equal(refused.amount, amount);
+    assert.match(refused.createdAt, ISO_MS);
+    assert.equal(auction.id, refused.auctionId);
+    assert.match(auction.serverTime, ISO_MS);
+    const stored = await storedBid(refused.auctionId, refused.id);
+    assert.deepEqual(
+      stored && { status: stored.status, reason: stored.reason, amount: stored.amount },
+      { status: 'rejected', reason: code, amount },
+      'the rejected bid is stored',
+    );
+    return { bid: refused, auction };
   };
   /** Asserts a 409 rejection: problem+json with the stored rejected bid and the current auction. */
   const expectRejected = async (
@@ -128,11 +158,10 @@ describe('bids over HTTP', () => {
   describe('POST /api/v1/auctions/:id/bids', () => {
     test('an accepted bid is 201 { bid, auction } with the auction as it is right after the bid', async () => {
       const auction = await auctionFor({ minIncrement: 100 });
-      const res = await bid(auction.id, alice, { amount: 1500 });
-      assert.equal(res.statusCode, 201, res.body);
-      assert.match(String(res.headers['content-type']), /^application\/json/);
-      assert.equal(res.headers['idempotent-replayed'], undefined);
-      const body = res.json() as { bid: BidBody; auction: AuctionBody };
+      const answer = await place(auction.id, alice, 1500);
+      const body = expectStatus(answer, 201);
+      assert.match(answer.response.headers.get('content-type') ?? '', /^application\/json/);
+      assert.equal(answer.response.headers.get('idempotent-replayed'), null);
       assert.deepEqual(Object.keys(body).sort(), ['auction', 'bid']);
       const b = body.bid;
       assert.equal(typeof b.id, 'string');
@@ -160,42 +189,36 @@ describe('bids over HTTP', () => {
 
     test('BID_TOO_LOW below startingPrice before the first bid, then below currentPrice + minIncrement', async () => {
       const auction = await auctionFor({ startingPrice: 1000, minIncrement: 100 });
-      const first = await expectRejected(await bid(auction.id, alice, { amount: 999 }), 'BID_TOO_LOW', alice, 999);
+      const first = await expectRefused(await place(auction.id, alice, 999), 'BID_TOO_LOW', alice, 999);
       assert.equal(first.auction.version, 1, 'a rejected bid does not change the auction');
       assert.equal(first.auction.currentPrice, null);
       assert.equal(first.auction.minNextBid, 1000);
-      assert.equal((await bid(auction.id, alice, { amount: 1000 })).statusCode, 201, 'startingPrice itself is enough');
-      const second = await expectRejected(await bid(auction.id, bob, { amount: 1099 }), 'BID_TOO_LOW', bob, 1099);
+      assert.equal((await place(auction.id, alice, 1000)).response.status, 201, 'startingPrice itself is enough');
+      const second = await expectRefused(await place(auction.id, bob, 1099), 'BID_TOO_LOW', bob, 1099);
       assert.equal(second.auction.currentPrice, 1000);
       assert.equal(second.auction.minNextBid, 1100);
       assert.equal(second.auction.version, 2);
-      await expectRejected(await bid(auction.id, bob, { amount: 1000 }), 'BID_TOO_LOW', bob, 1000);
-      const ok = await bid(auction.id, bob, { amount: 1100 });
-      assert.equal(ok.statusCode, 201, ok.body);
-      assert.equal((ok.json() as { auction: AuctionBody }).auction.minNextBid, 1200);
+      await expectRefused(await place(auction.id, bob, 1000), 'BID_TOO_LOW', bob, 1000);
+      const ok = expectStatus(await place(auction.id, bob, 1100), 201);
+      assert.equal(ok.auction.minNextBid, 1200);
     });
 
     test('with the default minIncrement of 1 a bid must simply be higher', async () => {
       const auction = await auctionFor({ startingPrice: 500 });
-      assert.equal((await bid(auction.id, alice, { amount: 700 })).statusCode, 201);
-      await expectRejected(await bid(auction.id, bob, { amount: 700 }), 'BID_TOO_LOW', bob, 700);
-      assert.equal((await bid(auction.id, bob, { amount: 701 })).statusCode, 201);
+      assert.equal((await place(auction.id, alice, 700)).response.status, 201);
+      await expectRefused(await place(auction.id, bob, 700), 'BID_TOO_LOW', bob, 700);
+      assert.equal((await place(auction.id, bob, 701)).response.status, 201);
     });
 
     test('SELF_BIDDING when the seller bids on their own auction', async () => {
       const auction = await auctionFor();
-      const body = await expectRejected(await bid(auction.id, seller, { amount: 5000 }), 'SELF_BIDDING', seller, 5000);
+      const body = await expectRefused(await place(auction.id, seller, 5000), 'SELF_BIDDING', seller, 5000);
       assert.equal(body.auction.bidCount, 0);
     });
 
     test('AUCTION_NOT_STARTED before startDate', async () => {
       const auction = await auctionFor({ startDate: iso(clock.now() + HOUR), endDate: iso(clock.now() + 2 * HOUR) });
-      const body = await expectRejected(
-        await bid(auction.id, alice, { amount: 5000 }),
-        'AUCTION_NOT_STARTED',
-        alice,
-        5000,
-      );
+      const body = await expectRefused(await place(auction.id, alice, 5000), 'AUCTION_NOT_STARTED', alice, 5000);
       assert.equal(body.auction.status, 'scheduled');
     });
 
@@ -203,25 +226,25 @@ describe('bids over HTTP', () => {
       const atEnd = await auctionFor({ endDate: iso(clock.now() + 1000) });
       const pastEnd = await auctionFor({ endDate: iso(clock.now() + 1000) });
       clock.advance(1000);
-      const body = await expectRejected(await bid(atEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
+      const body = await expectRefused(await place(atEnd.id, alice, 5000), 'AUCTION_CLOSED', alice, 5000);
       assert.equal(body.auction.status, 'closed');
       clock.advance(60_000);
-      await expectRejected(await bid(pastEnd.id, alice, { amount: 5000 }), 'AUCTION_CLOSED', alice, 5000);
+      await expectRefused(await place(pastEnd.id, alice, 5000), 'AUCTION_CLOSED', alice, 5000);
       assert.equal((await read(pastEnd.id)).status, 'closed');
     });
 
     test('when several reasons apply the contract order decides', async () => {
       const notStarted = await auctionFor({ startDate: iso(clock.now() + HOUR), endDate: iso(clock.now() + 2 * HOUR) });
-      await expectRejected(await bid(notStarted.id, seller, { amount: 1 }), 'AUCTION_NOT_STARTED', seller, 1);
-      await expectRejected(await bid(notStarted.id, seller, { amount: 5000 }), 'AUCTION_NOT_STARTED', seller, 5000);
-      await expectRejected(await bid(notStarted.id, alice, { amount: 1 }), 'AUCTION_NOT_STARTED', alice, 1);
+      await expectRefused(await place(notStarted.id, seller, 1), 'AUCTION_NOT_STARTED', seller, 1);
+      await expectRefused(await place(notStarted.id, seller, 5000), 'AUCTION_NOT_STARTED', seller, 5000);
+      await expectRefused(await place(notStarted.id, alice, 1), 'AUCTION_NOT_STARTED', alice, 1);
 
       const ending = await auctionFor({ endDate: iso(clock.now() + 1000) });
       const open = await auctionFor();
-      await expectRejected(await bid(open.id, seller, { amount: 1 }), 'SELF_BIDDING', seller, 1);
+      await expectRefused(await place(open.id, seller, 1), 'SELF_BIDDING', seller, 1);
       clock.advance(2000);
-      await expectRejected(await bid(ending.id, seller, { amount: 1 }), 'AUCTION_CLOSED', seller, 1);
-      await expectRejected(await bid(ending.id, alice, { amount: 1 }), 'AUCTION_CLOSED', alice, 1);
+      await expectRefused(await place(ending.id, seller, 1), 'AUCTION_CLOSED', seller, 1);
+      await expectRefused(await place(ending.id, alice, 1), 'AUCTION_CLOSED', alice, 1);
     });
 
     test('soft close: a late accepted bid extends endDate in the same version; a rejected one never does', async () => {
@@ -230,11 +253,9 @@ describe('bids over HTTP', () => {
         softClose: { windowSeconds: 30, extendSeconds: 45 },
       });
       clock.advance(50_000); // 10 s before the end: inside the window.
-      const low = await expectRejected(await bid(auction.id, alice, { amount: 1 }), 'BID_TOO_LOW', alice, 1);
+      const low = await expectRefused(await place(auction.id, alice, 1), 'BID_TOO_LOW', alice, 1);
       assert.equal(low.auction.endDate, auction.endDate);
-      const res = await bid(auction.id, alice, { amount: 2000 });
-      assert.equal(res.statusCode, 201, res.body);
-      const after = (res.json() as { auction: AuctionBody }).auction;
+      const after = expectStatus(await place(auction.id, alice, 2000), 201).auction;
       assert.equal(after.endDate, iso(clock.now() + 45_000));
       assert.equal(after.originalEndDate, auction.endDate);
       assert.equal(after.version, 2, 'the bid and its extension are one state change');
@@ -299,9 +320,8 @@ describe('bids over HTTP', () => {
 
     test('the largest amount, 1,000,000,000,000, is accepted', async () => {
       const auction = await auctionFor();
-      const res = await bid(auction.id, alice, { amount: 1_000_000_000_000 });
-      assert.equal(res.statusCode, 201, res.body);
-      assert.equal((res.json() as { auction: AuctionBody }).auction.currentPrice, 1_000_000_000_000);
+      const accepted = expectStatus(await place(auction.id, alice, 1_000_000_000_000), 201);
+      assert.equal(accepted.auction.currentPrice, 1_000_000_000_000);
     });
   });
 

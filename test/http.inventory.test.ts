@@ -619,7 +619,7 @@ describe('two nodes sharing PostgreSQL', async () => {
 });
 
 describe('the API document', () => {
-  test('every inventory operation is documented under the inventory tag', async () => {
+  test('every inventory operation is documented under the Inventory tag', async () => {
     const doc = (await t.app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json() as {
       paths: Record<string, Record<string, { tags?: string[] }>>;
     };
@@ -635,6 +635,6 @@ describe('the API document', () => {
       'POST /api/v1/inventory/sync',
       'PUT /api/v1/inventory/items/{externalId}',
     ]);
-    assert.ok(operations.every(([, tags]) => (tags as string[]).includes('inventory')));
+    assert.ok(operations.every(([, tags]) => (tags as string[]).includes('Inventory')));
   });
 });

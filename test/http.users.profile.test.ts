@@ -47,7 +47,12 @@ describe('GET /api/v1/users/:id (public profile)', () => {
     const body = res.json() as { user: PublicUser };
     assert.deepEqual(Object.keys(body), ['user']);
     assert.deepEqual(Object.keys(body.user).sort(), ['createdAt', 'displayName', 'id', 'tag']);
-    const { username, ...rest } = created;
+    const { username, email, emailVerified, ...rest } = created as WireUser & {
+      email: unknown;
+      emailVerified: unknown;
+    };
+    assert.equal(email, null);
+    assert.equal(emailVerified, false);
     assert.deepEqual({ ...body.user, tag: undefined }, { ...rest, tag: undefined });
     assert.equal(body.user.displayName, 'Ada L.');
     assert.match(body.user.tag, /^[0-9A-HJKMNP-TV-Z]{6}$/);

@@ -41,14 +41,24 @@ describe('users and sessions over HTTP', () => {
     testApp.app.inject({ method: 'GET', url: '/api/v1/me', headers });
 
   describe('POST /api/v1/users (sign-up)', () => {
-    test('answers 201 { user } with exactly id, username, displayName, createdAt and never the password', async () => {
+    test('answers 201 { user } with exactly id, username, displayName, createdAt, email, emailVerified and never the password', async () => {
       const username = uniqueName();
       const res = await signUp({ username, password: PASSWORD });
       assert.equal(res.statusCode, 201, res.body);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       const body = res.json() as { user: WireUser };
       assert.deepEqual(Object.keys(body), ['user']);
-      assert.deepEqual(Object.keys(body.user).sort(), ['createdAt', 'displayName', 'id', 'username']);
+      assert.deepEqual(Object.keys(body.user).sort(), [
+        'createdAt',
+        'displayName',
+        'email',
+        'emailVerified',
+        'id',
+        'username',
+      ]);
+      // No address until one is verified (docs/email.md); only the user ever sees it.
+      assert.equal((body.user as unknown as { email: unknown }).email, null);
+      assert.equal((body.user as unknown as { emailVerified: unknown }).emailVerified, false);
       assert.equal(body.user.username, username);
       assert.equal(body.user.displayName, username, 'displayName defaults to the username');
       assert.equal(typeof body.user.id, 'string');
@@ -233,7 +243,17 @@ describe('users and sessions over HTTP', () => {
       assert.deepEqual(Object.keys(body), ['user']);
       assert.equal(body.user.id, user.id);
       assert.equal(body.user.username, user.username);
-      assert.deepEqual(Object.keys(body.user).sort(), ['createdAt', 'displayName', 'id', 'username']);
+      assert.deepEqual(Object.keys(body.user).sort(), [
+        'createdAt',
+        'displayName',
+        'email',
+        'emailVerified',
+        'id',
+        'username',
+      ]);
+      // No address until one is verified (docs/email.md); only the user ever sees it.
+      assert.equal((body.user as unknown as { email: unknown }).email, null);
+      assert.equal((body.user as unknown as { emailVerified: unknown }).emailVerified, false);
     });
 
     test('401 UNAUTHENTICATED without a token or with a garbage one', async () => {

@@ -34,6 +34,21 @@ test('GET / serves the app with a strict CSP and the usual security headers', as
   assert.doesNotMatch(res.body.replace('<script type="module" src="/assets/app.js"></script>', ''), /<script/);
 });
 
+test('the paths mailed links open serve the same page, with no Referer to give their token away', async () => {
+  const page = await app.app.inject({ url: '/' });
+  for (const url of ['/verify-email?token=abc_123', '/reset-password?token=abc_123', '/reset-password']) {
+    const res = await app.app.inject({ url });
+    assert.equal(res.statusCode, 200, url);
+    assert.match(String(res.headers['content-type']), /^text\/html/);
+    assert.equal(res.body, page.body, url);
+    assert.equal(res.headers['content-security-policy'], page.headers['content-security-policy']);
+    assert.equal(res.headers['referrer-policy'], 'no-referrer', url);
+    assert.equal(res.headers['cache-control'], 'no-store', url);
+  }
+  // Every other answer too: a link followed from any page sends no Referer.
+  assert.equal(page.headers['referrer-policy'], 'no-referrer');
+});
+
 test('the app bundle and stylesheet are served', async () => {
   const js = await app.app.inject({ url: '/assets/app.js' });
   assert.equal(js.statusCode, 200);

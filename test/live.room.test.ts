@@ -71,6 +71,19 @@ describe('live room (WebSocket)', () => {
     });
   });
 
+  test('a plain GET (no Upgrade) is 404 NOT_FOUND and never uses up a stream slot', async () => {
+    const auction = await createAuction(t.app, seller);
+    // More than the 50 streams an address may hold: none of these holds one.
+    for (let i = 0; i < 60; i++) {
+      const res = await fetch(`${base}/api/v1/auctions/${auction.id}/live`);
+      assert.equal(res.status, 404, `request ${i}`);
+      assert.match(String(res.headers.get('content-type')), /^application\/problem\+json/);
+      assert.equal(((await res.json()) as { code: string }).code, 'NOT_FOUND');
+    }
+    const watcher = await connect(auction.id);
+    assert.equal((await watcher.waitFor('snapshot', () => true)).type, 'snapshot');
+  });
+
   test('a socket signed in by the session cookie from another origin is refused with 403; a bearer one is not', async () => {
     const auction = await createAuction(t.app, seller);
     const cookie = `gavel_session=${alice.token}`;
@@ -457,7 +470,7 @@ describe('live video on an auction', () => {
 });
 
 describe('live room at shutdown', () => {
-  test('every socket is closed with 1001, and a client that stopped reading does not hold the shutdown', async () => {
+  test('every socket is closed with 1012 (service restart), and a client that stopped reading does not hold the shutdown', async () => {
     const t = await startTestApp({ listen: true });
     let disposed = false;
     try {
@@ -476,7 +489,7 @@ describe('live room at shutdown', () => {
       const took = Date.now() - started;
       assert.ok(took < 10_000, `shutdown took ${took} ms`);
       await brisk.waitFor('close', () => false, 5_000).catch(() => undefined);
-      assert.equal(brisk.closed?.code, 1001);
+      assert.deepEqual(brisk.closed, { code: 1012, reason: 'service restart' });
       stalled.socket.terminate();
     } finally {
       if (!disposed) await t.dispose();

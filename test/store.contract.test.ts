@@ -6,6 +6,8 @@ import { type StoreUnderTest, storeContract } from './store.contract.ts';
 import { inventoryContract } from './store.contract-inventory.ts';
 import { watchlistContract } from './store.contract-watchlist.ts';
 import { catalogueContract } from './store.contract-catalogue.ts';
+import { webhookContract } from './store.contract-webhooks.ts';
+import { emailContract } from './store.contract-email.ts';
 import { tempDir } from './support/harness.ts';
 import { TEST_PG_URL, createTestDatabase, serviceUnavailable } from './support/services.ts';
 
@@ -103,5 +105,7 @@ for (const name of requested) {
     catalogueContract(`${name} (SQL, no catalogue index)`, () => factory({ catalogueIndex: false }));
     watchlistContract(name, () => factory());
     inventoryContract(name, () => factory());
+    webhookContract(name, () => factory());
+    emailContract(name, () => factory());
   } else describe(`Store contract: ${name}`, () => test(`skipped: ${reason}`, (t) => t.skip(reason)));
 }

@@ -99,6 +99,9 @@ function userRecord(id: string, overrides: Partial<UserRecord> = {}): UserRecord
     displayName: `Display ${id}`,
     passwordHash: `scrypt$salt$${id}`,
     createdAt: T0 - HOUR,
+    email: null,
+    mailOff: [],
+    mailKey: null,
     ...overrides,
   };
 }

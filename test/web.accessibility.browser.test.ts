@@ -139,12 +139,28 @@ describe('web app accessibility (axe-core in Chromium)', { skip: skip ?? false }
         await page.goto(`${base}/#/account/ended`);
         await page.locator('.rows, .empty').first().waitFor();
         await check('my gavel, won & ended');
+        await page.goto(`${base}/#/account/email`);
+        await page.getByRole('checkbox', { name: /I am outbid/ }).waitFor();
+        await check('my gavel, e-mail');
         await page.getByRole('link', { name: 'Moderation' }).click();
         await page.locator('.row', { hasText: 'Is the fabric original?' }).waitFor();
         await check('moderation');
         await page.goto(`${base}/#/login`);
         await page.getByRole('button', { name: 'Log in' }).waitFor();
         await check('log in');
+        await page.goto(`${base}/#/forgot-password`);
+        await page.getByRole('button', { name: 'Send me a link' }).waitFor();
+        await check('forgot your password');
+        // The pages mailed links open, here with a token that does not work: the problem is shown.
+        await page.goto(`${base}/verify-email?token=not-a-token`);
+        await page.getByRole('alert').first().waitFor();
+        await check('confirm e-mail (a link that does not work)');
+        await page.goto(`${base}/reset-password?token=not-a-token`);
+        await page.getByLabel('New password', { exact: true }).fill('a new password 1');
+        await page.getByLabel('Confirm new password').fill('a new password 1');
+        await page.getByRole('button', { name: 'Set new password' }).click();
+        await page.getByRole('alert').first().waitFor();
+        await check('choose a new password (a link that does not work)');
         assert.deepEqual(found, []);
       } finally {
         await context.close();

@@ -133,6 +133,9 @@ test('routes: hash routes, with encoded ids and queries', () => {
   assert.deepEqual(parseRoute('#/login?next=%23%2Fsell'), { name: 'login', next: '#/sell' });
   assert.deepEqual(parseRoute('#/account/selling'), { name: 'account', tab: 'selling' });
   assert.deepEqual(parseRoute('#/moderation'), { name: 'moderation' });
+  assert.deepEqual(parseRoute('#/forgot-password'), { name: 'forgot_password' });
+  assert.deepEqual(parseRoute('#/verify-email'), { name: 'verify_email' });
+  assert.deepEqual(parseRoute('#/reset-password'), { name: 'reset_password' });
   assert.equal(parseRoute('#/nope/x/y').name, 'not_found');
 });
 

@@ -1,9 +1,10 @@
 import { type Auction, type BidFacts, type Candidate, catalogueDiffers, isoTime } from '../domain/index.ts';
-import type { CommitBatch, IdempotencyRecord, StoredEvent } from '../store/index.ts';
+import type { CommitBatch, IdempotencyRecord, StoredEvent, WebhookEvent } from '../store/index.ts';
 import { type CommandHandler, handlers } from './command-handlers.ts';
 import type { EngineCommand } from './commands.ts';
 import { endingSoonOfBatch } from './ending-soon.ts';
 import { type Notification, notificationsFor } from './notifications.ts';
+import { webhookEventsOf } from './webhook-events.ts';
 
 /** A batch of commands decided against a set of auction states: what to store, and what to answer. */
 export interface BatchDecision {
@@ -13,6 +14,8 @@ export interface BatchDecision {
   events: StoredEvent[];
   idempotency: IdempotencyRecord[];
   notifications: CommitBatch['notifications'];
+  /** What the batch reports to the sellers' webhooks (written to the outbox with it). */
+  webhookEvents: WebhookEvent[];
   /** Bidders' ending_soon candidates and moved ending-soon moments (see endingSoonOfBatch). */
   endingSoon: Pick<CommitBatch, 'endingSoon' | 'endingSoonDue'>;
   /** One answer per command, in the order of `commands`. */
@@ -47,6 +50,7 @@ export function decideBatch(
     events: [],
     idempotency: [],
     notifications: [],
+    webhookEvents: [],
     endingSoon: {},
     answers: [],
     bidOutcomes: [],
@@ -63,6 +67,7 @@ export function decideBatch(
     const result = handler.decide(entry.after, command, { now, candidates: candidates.get(command.auctionId) ?? [] });
     if (result.state !== entry.after) {
       for (const n of notificationsFor(entry.after, result.state, result.actorId)) notes.push(n);
+      for (const w of webhookEventsOf(entry.after, result.state, result.events, now)) decision.webhookEvents.push(w);
       entry.after = result.state;
     }
     decision.bids.push(...result.bids);
@@ -124,6 +129,7 @@ export function commitBatchOf(decision: BatchDecision): CommitBatch {
     notifications: decision.notifications,
     unchanged,
     ...decision.endingSoon,
+    ...(decision.webhookEvents.length > 0 ? { webhookEvents: decision.webhookEvents } : {}),
   };
 }
 

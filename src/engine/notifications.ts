@@ -25,6 +25,8 @@ export interface Notification {
     /** Payment or offer: the amount and deadline that concern the recipient. */
     price?: number | null;
     deadline?: number | null;
+    /** `auction_closed`: how it ended (`sold` is also a `sold` mail to the seller). */
+    result?: string;
   };
 }
 
@@ -68,7 +70,7 @@ export function notificationsFor(before: Auction, after: Auction, actorId: strin
   }
 
   if (before.lifecycle === 'active' && after.lifecycle === 'closed') {
-    push(out, base, after.sellerId, 'auction_closed');
+    push(out, base, after.sellerId, 'auction_closed', { result: after.outcome?.result ?? 'no_bids' });
     const s = after.settlement;
     if (s && s.state === 'awaiting_payment')
       push(out, base, s.buyerId, 'won', { price: s.price, deadline: s.deadline });

@@ -1,10 +1,11 @@
-import cookie from '@fastify/cookie';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import helmet from '@fastify/helmet';
 import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
-import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { z } from 'zod';
@@ -17,7 +18,7 @@ import { ModerationQueue, type ModerationQueueOptions, type Moderator } from '..
 import { Closer, InventoryPropagation, type InventoryPropagationOptions, Retention } from '../scheduler/index.ts';
 import type { QaItemRecord, Store } from '../store/index.ts';
 import { toError } from '../error-catalogue.ts';
-import { Authenticator, SESSION_COOKIE } from './auth.ts';
+import { Authenticator } from './auth.ts';
 import type { RouteContext } from './context.ts';
 import {
   BODY_TIMEOUT_MS,
@@ -35,6 +36,7 @@ import {
   trustedProxies,
 } from './limits/index.ts';
 import { DEFAULT_SCRYPT_COST, PasswordThread, PasswordWork, type ScryptCost } from './passwords.ts';
+import { apiDocumentSchema, openApiOptions } from './openapi.ts';
 import { errorHandler, sendProblem } from './problem.ts';
 import { auctionActionRoutes } from './routes/auction-actions.ts';
 import { auctionEditRoutes } from './routes/auction-edit.ts';
@@ -44,12 +46,20 @@ import { bidRoutes } from './routes/bids.ts';
 import { eventRoutes } from './routes/events.ts';
 import { meRoutes } from './routes/me.ts';
 import { operationRoutes } from './routes/operations.ts';
-import { LIVE_MAX_FRAME_BYTES, closeGoingAway } from '../realtime/live-room/room-wire.ts';
+import { LIVE_MAX_FRAME_BYTES, closeRoomSocket } from '../realtime/live-room/room-wire.ts';
 import { liveRoutes } from './routes/live.ts';
 import { moderationRoutes, questionRoutes, questionView } from './routes/questions.ts';
 import { uploadRoutes } from './routes/uploads.ts';
 import { userRoutes } from './routes/users.ts';
 import { watchlistRoutes } from './routes/watchlist.ts';
+import { webhookRoutes } from './routes/webhooks.ts';
+import { emailRoutes } from './routes/email.ts';
+import { MailDispatcher, type MailDispatcherOptions } from '../email/mail-dispatcher.ts';
+import { type MailTransport, fileTransport } from '../email/transport.ts';
+import { WebhookDispatcher, type WebhookDispatcherOptions } from '../webhooks/dispatcher.ts';
+import { type Resolver, systemResolver } from '../webhooks/url-policy.ts';
+import { webhookEventId } from '../engine/webhook-events.ts';
+import { auctionView } from '../domain/index.ts';
 import { webRoutes } from './routes/web.ts';
 
 export interface AppDependencies {
@@ -104,6 +114,23 @@ export interface AppDependencies {
   inventory?: Pick<InventoryPropagationOptions, 'graceMs' | 'sweepIntervalMs' | 'leaseMs' | 'orphanAfterMs'>;
   /** The moderation queue's timing (tests shorten it): see ModerationQueueOptions. */
   moderationQueue?: Pick<ModerationQueueOptions, 'retryBaseMs' | 'pollMs' | 'leaseMs' | 'maxAttempts'>;
+  /**
+   * Webhook delivery: whether URLs may reach loopback, private and link-local addresses
+   * (`GAVEL_WEBHOOK_ALLOW_PRIVATE`, default false), how host names are resolved (tests give their own),
+   * and the timing (tests shorten it): see WebhookDispatcherOptions.
+   */
+  /**
+   * Mail: where it goes (default: `.eml` files in `<data dir>/mail`, beside the uploads directory), the
+   * public URL its links start with (`GAVEL_PUBLIC_URL`), and the timing (tests shorten it).
+   */
+  mail?: { transport?: MailTransport; publicUrl?: string } & Pick<
+    MailDispatcherOptions,
+    'pollMs' | 'leaseMs' | 'retryBaseMs' | 'retryMaxMs' | 'retryForMs' | 'from'
+  >;
+  webhooks?: { allowPrivate?: boolean; resolve?: Resolver } & Pick<
+    WebhookDispatcherOptions,
+    'pollMs' | 'timeoutMs' | 'leaseMs' | 'retryBaseMs' | 'retryMaxMs' | 'retryForMs' | 'maxInFlight'
+  >;
 }
 
 export interface GavelApp {
@@ -118,6 +145,10 @@ export interface GavelApp {
   inventory: InventoryPropagation;
   /** The fan-out workers, when there are some. */
   fanout?: FanoutPool;
+  /** Sends the webhook outbox. */
+  webhooks: WebhookDispatcher;
+  /** Sends the mail outbox. */
+  mail: MailDispatcher;
 }
 
 /**
@@ -149,6 +180,50 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     ...deps.moderationQueue,
     // A published question (or its answer) is announced in the auction's live room.
     onPublished: (item) => void announceQuestion(item),
+    publicationOf: async (item) => {
+      const auction = await sequencer.getAuction(item.auctionId);
+      if (!auction) return {};
+      const now = clock.now();
+      const question = questionView(
+        { question: { ...item, status: 'published' }, answer: null },
+        null,
+        auction.sellerId,
+      );
+      const publicAuction = auctionView(auction, now, null);
+      return {
+        webhook: {
+          eventId: webhookEventId(auction.id, item.id, 'question.published'),
+          auctionId: auction.id,
+          sellerId: auction.sellerId,
+          version: auction.version,
+          type: 'question.published',
+          data: JSON.stringify({ auction: publicAuction, question }),
+          createdAt: now,
+        },
+        mail: {
+          userId: auction.sellerId,
+          kind: 'question',
+          auctionId: auction.id,
+          toAddress: null,
+          data: JSON.stringify({ type: 'question', auctionId: auction.id, itemName: auction.item.name, question }),
+          createdAt: now,
+        },
+      };
+    },
+  });
+  const { allowPrivate = false, resolve = systemResolver, ...webhookTiming } = deps.webhooks ?? {};
+  const webhookUrlPolicy = { allowPrivate, resolve };
+  const webhooks = new WebhookDispatcher({ store, clock, logger, metrics, policy: webhookUrlPolicy, ...webhookTiming });
+  const { transport, publicUrl = 'http://127.0.0.1:3000', ...mailTiming } = deps.mail ?? {};
+  const mail = new MailDispatcher({
+    store,
+    clock,
+    logger,
+    metrics,
+    publicUrl,
+    transport:
+      transport ?? fileTransport(join(dirname(deps.uploadsDir ?? join(tmpdir(), 'gavel', 'uploads')), 'mail'), logger),
+    ...mailTiming,
   });
   const fanout =
     (deps.fanoutWorkers ?? 0) > 0
@@ -286,6 +361,9 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     rooms,
     rateCounter,
     inventory,
+    webhooks,
+    webhookUrlPolicy,
+    mail,
   };
 
   // JSON only: any other body type is 415 UNSUPPORTED_MEDIA_TYPE, as the contract says.
@@ -301,33 +379,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   // The usual security headers on every answer (nosniff, frame denial, referrer policy, …). The CSP is set
   // per page instead: the app's page gets a strict one (routes/web.ts), uploads a sandbox, /docs its own.
   await app.register(helmet, { contentSecurityPolicy: false, hsts: false });
-  // Session cookies for the browser UI (auth.ts). `hook: false`: cookies are parsed only when the
-  // Authenticator needs them (no bearer header), so the bid path of API clients never parses any.
-  await app.register(cookie, { hook: false });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Gavel API',
-        version: '1.0.0',
-        description:
-          'Real-time auctions. Money is integer minor units; times are ISO 8601 UTC. Errors are RFC 9457 problem documents with a stable `code`.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'The token from POST /api/v1/sessions' },
-          sessionCookie: {
-            type: 'apiKey',
-            in: 'cookie',
-            name: SESSION_COOKIE,
-            description:
-              'Set by POST /api/v1/sessions (HttpOnly, SameSite=Strict). Changes (POST, PUT, PATCH, DELETE) must come from the same origin: 403 CROSS_SITE_REQUEST otherwise',
-          },
-        },
-      },
-    },
-    transform: jsonSchemaTransform,
-  });
+  // The API document (openapi.ts): named schemas, operation ids, tags, the errors each operation may answer.
+  await app.register(swagger, openApiOptions());
   await app.register(swaggerUi, {
     routePrefix: '/docs',
     // The documentation page runs the swagger-ui bundle served from our own origin: nothing else may load,
@@ -335,7 +388,7 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     staticCSP:
       "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
   });
-  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/api/v1/openapi.json', { schema: apiDocumentSchema }, async () => app.swagger());
 
   // No silent filters: a query parameter an API endpoint does not know is refused (400 VALIDATION_FAILED,
   // naming it), so that a typo or an unsupported filter never answers as if it were not there.
@@ -367,6 +420,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
   bidRoutes(app, ctx);
   meRoutes(app, ctx);
   watchlistRoutes(app, ctx);
+  webhookRoutes(app, ctx);
+  emailRoutes(app, ctx);
   eventRoutes(app, ctx);
   operationRoutes(app, ctx);
   webRoutes(app, { videoSources: deps.liveVideoSources });
@@ -394,6 +449,8 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     retention.start();
     inventory.start();
     moderation.start();
+    webhooks.start();
+    mail.start();
   });
   app.addHook('preClose', async () => {
     closing = true;
@@ -402,11 +459,13 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await retention.stop();
     await inventory.stop();
     await moderation.stop();
+    await webhooks.stop();
+    await mail.stop();
     await sequencer.stop();
     await hub.closeAll();
     rooms.close();
     // Sockets the hub does not serve yet (still opening) go too.
-    for (const client of app.websocketServer.clients) closeGoingAway(client);
+    for (const client of app.websocketServer.clients) closeRoomSocket(client, 'shutdown');
   });
   app.addHook('onClose', async () => {
     streams.stop();
@@ -416,5 +475,5 @@ export async function buildApp(deps: AppDependencies): Promise<GavelApp> {
     await passwordThread.close();
   });
 
-  return { app, sequencer, closer, retention, hub, rooms, moderation, inventory, fanout };
+  return { app, sequencer, closer, retention, hub, rooms, moderation, inventory, fanout, webhooks, mail };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { parseCookie, stringifySetCookie } from 'cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
 import { LruCache } from '../engine/index.ts';
@@ -221,7 +222,7 @@ function credentialOf(request: FastifyRequest): Credential | null {
   const header = request.headers.authorization;
   if (typeof header === 'string' && BEARER_SCHEME.test(header))
     return { kind: 'bearer', token: BEARER.exec(header)?.[1] ?? null };
-  return cookieCredential(request.headers.cookie, (text) => request.server.parseCookie(text));
+  return cookieCredential(request.headers.cookie, parseCookie);
 }
 
 /**
@@ -282,15 +283,21 @@ function sameHost(origin: string, host: string | undefined): boolean {
  * drops a Secure cookie set over plain http, which would break local use).
  */
 export function setSessionCookie(reply: FastifyReply, token: string, lifetimeMs: number): void {
-  reply.setCookie(SESSION_COOKIE, token, {
-    ...cookieAttributes(reply.request),
-    maxAge: Math.max(1, Math.ceil(lifetimeMs / 1000)),
-  });
+  reply.header(
+    'set-cookie',
+    stringifySetCookie(SESSION_COOKIE, token, {
+      ...cookieAttributes(reply.request),
+      maxAge: Math.max(1, Math.ceil(lifetimeMs / 1000)),
+    }),
+  );
 }
 
-/** Tells the browser to drop the session cookie (log-out). */
+/** Tells the browser to drop the session cookie (log-out): expired, with the attributes it was set with. */
 export function clearSessionCookie(reply: FastifyReply): void {
-  reply.clearCookie(SESSION_COOKIE, cookieAttributes(reply.request));
+  reply.header(
+    'set-cookie',
+    stringifySetCookie(SESSION_COOKIE, '', { ...cookieAttributes(reply.request), maxAge: 0, expires: new Date(0) }),
+  );
 }
 
 function cookieAttributes(request: FastifyRequest) {

@@ -6,6 +6,9 @@ import type { InventoryPropagation } from '../scheduler/index.ts';
 import type { ModerationQueue } from '../moderation/index.ts';
 import type { LiveRooms, StreamHub } from '../realtime/index.ts';
 import type { Store } from '../store/index.ts';
+import type { WebhookDispatcher } from '../webhooks/dispatcher.ts';
+import type { MailDispatcher } from '../email/mail-dispatcher.ts';
+import type { UrlPolicy } from '../webhooks/url-policy.ts';
 import type { Authenticator } from './auth.ts';
 import type { LimitSettings, LoginThrottle, RateCounter, StreamLimiter, routeRateLimits } from './limits/index.ts';
 import type { PasswordThread, PasswordWork, ScryptCost } from './passwords.ts';
@@ -39,4 +42,10 @@ export interface RouteContext {
   rateCounter: RateCounter;
   /** Brings inventory items' changes to the auctions that sell them (Inventory sync). */
   inventory: InventoryPropagation;
+  /** Sends the mail outbox (this node's share of it). */
+  mail: MailDispatcher;
+  /** Sends the webhook outbox (this node's share of it). */
+  webhooks: WebhookDispatcher;
+  /** Where webhooks may point (checked at registration, and again by the dispatcher at each delivery). */
+  webhookUrlPolicy: UrlPolicy;
 }

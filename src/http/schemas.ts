@@ -13,6 +13,17 @@ import {
 import { SEARCH_MAX_TERMS, SEARCH_PREFIX_MIN_LENGTH } from '../store/store.ts';
 import { isCommonPassword } from './common-passwords.ts';
 import { isCurrency } from '../domain/currencies.ts';
+import {
+  auctionExample,
+  bidExample,
+  leaderboardEntryExample,
+  myBidExample,
+  newAuctionExample,
+  problemExample,
+  publicUserExample,
+  questionExample,
+  userExample,
+} from './schema-examples.ts';
 
 /** Stored upload names are ours alone (a UUIDv7 and the checked kind): nothing the client sent reaches a path. */
 export const UPLOAD_NAME = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.(jpg|png|webp)$/;
@@ -21,6 +32,9 @@ const UPLOAD_URL = new RegExp(`^/uploads/${UPLOAD_NAME.source.slice(1)}`);
 /**
  * Request and response schemas. They validate input and, through
  * fastify-type-provider-zod, are the OpenAPI document: one source of truth.
+ * A schema given an `id` (`.meta({ id })`) is a named component of the
+ * document (see openapi.ts), which the typed client (src/client) names too:
+ * renaming one is a change of the API.
  */
 
 export const amount = z
@@ -102,33 +116,56 @@ export const displayName = z
 
 // ---------- users and sessions ----------
 
-export const createUserBody = z.strictObject({
-  username: z.string().regex(/^[a-z0-9_]{3,32}$/, 'lowercase letters, digits and _, 3–32 characters'),
-  password: z
-    .string()
-    .min(8)
-    .max(128)
-    .refine(hasVisibleCharacter, 'must not be only whitespace')
-    // The first guesses of any attacker; the message does not repeat the password.
-    .refine((p) => !isCommonPassword(p), 'is one of the most common breached passwords; choose another')
-    .describe('8–128 characters, not only whitespace, not one of the 10,000 most common breached passwords'),
-  displayName: displayName.optional(),
-});
+export const createUserBody = z
+  .strictObject({
+    username: z.string().regex(/^[a-z0-9_]{3,32}$/, 'lowercase letters, digits and _, 3–32 characters'),
+    password: z
+      .string()
+      .min(8)
+      .max(128)
+      .refine(hasVisibleCharacter, 'must not be only whitespace')
+      // The first guesses of any attacker; the message does not repeat the password.
+      .refine((p) => !isCommonPassword(p), 'is one of the most common breached passwords; choose another')
+      .describe('8–128 characters, not only whitespace, not one of the 10,000 most common breached passwords'),
+    displayName: displayName.optional(),
+  })
+  .meta({ id: 'SignUp', examples: [{ username: 'alice', password: 'correct horse battery', displayName: 'Alice' }] });
 
-export const createSessionBody = z.strictObject({
-  username: z.string().max(64),
-  password: z.string().max(256),
-});
+export const createSessionBody = z
+  .strictObject({
+    username: z.string().max(64),
+    password: z.string().max(256),
+  })
+  .meta({ id: 'LogIn', examples: [{ username: 'alice', password: 'correct horse battery' }] });
 
 /** The signed-in user's own view (sign-up, log-in, `GET /me`): the only one that carries the username. */
-export const user = z.object({ id: z.string(), username: z.string(), displayName: z.string(), createdAt: isoOut });
+export const user = z
+  .object({
+    id: z.string(),
+    username: z.string(),
+    displayName: z.string(),
+    createdAt: isoOut,
+    email: z.string().nullable().describe('The verified e-mail address (only its owner ever sees it), or null'),
+    emailVerified: z.boolean().describe('Whether `email` is a verified address (notifications go to it)'),
+  })
+  .meta({
+    id: 'User',
+    description: 'The signed-in user’s own view: the only one with the login username',
+    examples: [userExample],
+  });
 
 const publicTag = z
   .string()
   .describe('Short stable public discriminator derived from the user id (6 Crockford base32 characters)');
 
 /** Anyone's view of a user (`GET /users/:id`): never the username, which is a login name. */
-export const publicUser = z.object({ id: z.string(), displayName: z.string(), tag: publicTag, createdAt: isoOut });
+export const publicUser = z
+  .object({ id: z.string(), displayName: z.string(), tag: publicTag, createdAt: isoOut })
+  .meta({
+    id: 'PublicUser',
+    description: 'Anyone’s view of a user: never the username, which is a login name',
+    examples: [publicUserExample],
+  });
 
 export const userParams = z.object({ id });
 
@@ -140,12 +177,14 @@ const softClose = z.strictObject({
 });
 
 /** The seller's live video: an HLS playlist URL that browsers fetch themselves (Gavel never fetches it). */
-export const liveStreamBody = z.strictObject({
-  playbackUrl: z
-    .url({ protocol: /^https?$/ })
-    .max(2048)
-    .describe('HLS playlist, e.g. https://video.example/live/index.m3u8'),
-});
+export const liveStreamBody = z
+  .strictObject({
+    playbackUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(2048)
+      .describe('HLS playlist, e.g. https://video.example/live/index.m3u8'),
+  })
+  .meta({ id: 'LiveStream', examples: [{ playbackUrl: 'https://video.example/live/index.m3u8' }] });
 
 /** A picture of an item: an http(s) URL, or the url of a picture uploaded with POST /api/v1/uploads. */
 export const imageUrl = z.union([
@@ -289,94 +328,103 @@ const createAuctionFields = z.strictObject({
     .describe('The seller’s live video (HLS playlist); the seller may set or remove it later'),
 });
 
-export const createAuctionBody = createAuctionFields.superRefine((body, ctx) => {
-  // Exactly one source of the item: given here, or an inventory item that brings its catalogue along.
-  if ((body.item === undefined) === (body.itemExternalId === undefined))
-    ctx.addIssue({
-      code: 'custom',
-      path: body.item === undefined ? ['item'] : ['itemExternalId'],
-      message: 'give exactly one of item and itemExternalId',
-    });
-  if (body.itemExternalId !== undefined)
-    for (const field of ['category', 'attributes', 'location'] as const)
-      if (body[field] !== undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: [field],
-          message: `comes from the inventory item: leave it out with itemExternalId`,
-        });
-});
+export const createAuctionBody = createAuctionFields
+  .superRefine((body, ctx) => {
+    // Exactly one source of the item: given here, or an inventory item that brings its catalogue along.
+    if ((body.item === undefined) === (body.itemExternalId === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: body.item === undefined ? ['item'] : ['itemExternalId'],
+        message: 'give exactly one of item and itemExternalId',
+      });
+    if (body.itemExternalId !== undefined)
+      for (const field of ['category', 'attributes', 'location'] as const)
+        if (body[field] !== undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: `comes from the inventory item: leave it out with itemExternalId`,
+          });
+  })
+  .meta({ id: 'NewAuction', examples: [newAuctionExample] });
 
 export const auctionStatus = z.enum(['scheduled', 'open', 'closed', 'cancelled']);
 
-export const auction = z.object({
-  id: z.string(),
-  sellerId: z.string(),
-  item: z.object({
-    name: z.string(),
-    description: z.string(),
-    imageUrl: z.string().nullable().describe('The cover picture (the first of `images`)'),
-    images: z.array(z.string()),
-  }),
-  category: z.string().nullable(),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  location: z.object({ country: z.string(), region: z.string().nullable(), city: z.string().nullable() }).nullable(),
-  itemExternalId: z.string().nullable().optional().describe('Only in the seller’s view: the inventory item it sells'),
-  watcherCount: z
-    .number()
-    .int()
-    .optional()
-    .describe(
-      'How many users watch the auction. Present in reads (GET one, lists, the watchlist); left out of events, because watching is not a state change',
-    ),
-  currency: z.string(),
-  startingPrice: z.number().int(),
-  minIncrement: z.number().int(),
-  incrementTable: z.enum(['standard']).nullable(),
-  proxyBidding: z.boolean(),
-  hasReserve: z.boolean(),
-  reserveMet: z.boolean(),
-  reservePrice: z.number().int().nullable().optional().describe('Only in the seller’s view'),
-  buyNowPrice: z.number().int().nullable(),
-  buyNowAvailable: z.boolean(),
-  startDate: isoOut,
-  endDate: isoOut,
-  originalEndDate: isoOut,
-  maxEndDate: isoOut.nullable(),
-  softClose: z.object({ windowSeconds: z.number().int(), extendSeconds: z.number().int() }).nullable(),
-  status: auctionStatus,
-  currentPrice: z.number().int().nullable(),
-  highestBid: z
-    .object({ id: z.string(), bidderId: z.string(), amount: z.number().int(), createdAt: isoOut })
-    .nullable(),
-  bidCount: z.number().int(),
-  minNextBid: z.number().int(),
-  version: z.number().int(),
-  outcome: z
-    .object({
-      result: z.enum(['sold', 'no_bids', 'reserve_not_met']),
-      winnerId: z.string().nullable(),
-      finalPrice: z.number().int().nullable(),
-    })
-    .nullable(),
-  closedAt: isoOut.nullable(),
-  paymentWindowSeconds: z.number().int(),
-  offerWindowSeconds: z.number().int(),
-  settlement: z
-    .object({
-      state: z.enum(['awaiting_payment', 'offer_pending', 'paid', 'unsold']),
-      buyerId: z.string().nullable().describe('Who must pay or answer the offer now'),
-      price: z.number().int().nullable().describe('Hidden (null) from others during a second-chance offer'),
-      deadline: isoOut.nullable(),
-      round: z.number().int().describe('0 = the winner, 1… = second-chance offers'),
-      paidAt: isoOut.nullable(),
-    })
-    .nullable()
-    .describe('After a sold close: payment window and second-chance offers'),
-  liveStream: z.object({ playbackUrl: z.string() }).nullable().describe('The seller’s live video (HLS)'),
-  createdAt: isoOut,
-  serverTime: isoOut,
-});
+export const auction = z
+  .object({
+    id: z.string(),
+    sellerId: z.string(),
+    item: z.object({
+      name: z.string(),
+      description: z.string(),
+      imageUrl: z.string().nullable().describe('The cover picture (the first of `images`)'),
+      images: z.array(z.string()),
+    }),
+    category: z.string().nullable(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    location: z.object({ country: z.string(), region: z.string().nullable(), city: z.string().nullable() }).nullable(),
+    itemExternalId: z.string().nullable().optional().describe('Only in the seller’s view: the inventory item it sells'),
+    watcherCount: z
+      .number()
+      .int()
+      .optional()
+      .describe(
+        'How many users watch the auction. Present in reads (GET one, lists, the watchlist); left out of events, because watching is not a state change',
+      ),
+    currency: z.string(),
+    startingPrice: z.number().int(),
+    minIncrement: z.number().int(),
+    incrementTable: z.enum(['standard']).nullable(),
+    proxyBidding: z.boolean(),
+    hasReserve: z.boolean(),
+    reserveMet: z.boolean(),
+    reservePrice: z.number().int().nullable().optional().describe('Only in the seller’s view'),
+    buyNowPrice: z.number().int().nullable(),
+    buyNowAvailable: z.boolean(),
+    startDate: isoOut,
+    endDate: isoOut,
+    originalEndDate: isoOut,
+    maxEndDate: isoOut.nullable(),
+    softClose: z.object({ windowSeconds: z.number().int(), extendSeconds: z.number().int() }).nullable(),
+    status: auctionStatus,
+    currentPrice: z.number().int().nullable(),
+    highestBid: z
+      .object({ id: z.string(), bidderId: z.string(), amount: z.number().int(), createdAt: isoOut })
+      .nullable(),
+    bidCount: z.number().int(),
+    minNextBid: z.number().int(),
+    version: z.number().int(),
+    outcome: z
+      .object({
+        result: z.enum(['sold', 'no_bids', 'reserve_not_met']),
+        winnerId: z.string().nullable(),
+        finalPrice: z.number().int().nullable(),
+      })
+      .nullable(),
+    closedAt: isoOut.nullable(),
+    paymentWindowSeconds: z.number().int(),
+    offerWindowSeconds: z.number().int(),
+    settlement: z
+      .object({
+        state: z.enum(['awaiting_payment', 'offer_pending', 'paid', 'unsold']),
+        buyerId: z.string().nullable().describe('Who must pay or answer the offer now'),
+        price: z.number().int().nullable().describe('Hidden (null) from others during a second-chance offer'),
+        deadline: isoOut.nullable(),
+        round: z.number().int().describe('0 = the winner, 1… = second-chance offers'),
+        paidAt: isoOut.nullable(),
+      })
+      .nullable()
+      .describe('After a sold close: payment window and second-chance offers'),
+    liveStream: z.object({ playbackUrl: z.string() }).nullable().describe('The seller’s live video (HLS)'),
+    createdAt: isoOut,
+    serverTime: isoOut,
+  })
+  .meta({
+    id: 'Auction',
+    description:
+      'An auction as one viewer sees it at `serverTime`: the seller also sees `reservePrice` and `itemExternalId`',
+    examples: [auctionExample],
+  });
 
 export const auctionParams = z.object({ id });
 
@@ -493,7 +541,7 @@ const listAuctionsShape: Record<string, unknown> = listAuctionsQuery.shape;
 
 // ---------- bids ----------
 
-export const placeBidBody = z.strictObject({ amount });
+export const placeBidBody = z.strictObject({ amount }).meta({ id: 'PlaceBid', examples: [{ amount: 12100 }] });
 
 export const bidReason = z.enum([
   'BID_TOO_LOW',
@@ -503,18 +551,24 @@ export const bidReason = z.enum([
   'SELF_BIDDING',
 ]);
 
-export const bid = z.object({
-  id: z.string(),
-  auctionId: z.string(),
-  bidderId: z.string(),
-  amount: z.number().int(),
-  kind: z.enum(['bid', 'proxy', 'buy_now']).describe('proxy: placed by the engine up to the bidder’s maximum'),
-  maxAmount: z.number().int().nullable().optional().describe('Only in your own bids: the maximum you submitted'),
-  status: z.enum(['accepted', 'rejected']),
-  reason: bidReason.nullable(),
-  createdAt: isoOut,
-  auctionVersion: z.number().int(),
-});
+export const bid = z
+  .object({
+    id: z.string(),
+    auctionId: z.string(),
+    bidderId: z.string(),
+    amount: z.number().int(),
+    kind: z.enum(['bid', 'proxy', 'buy_now']).describe('proxy: placed by the engine up to the bidder’s maximum'),
+    maxAmount: z.number().int().nullable().optional().describe('Only in your own bids: the maximum you submitted'),
+    status: z.enum(['accepted', 'rejected']),
+    reason: bidReason.nullable(),
+    createdAt: isoOut,
+    auctionVersion: z.number().int(),
+  })
+  .meta({
+    id: 'Bid',
+    description: 'A bid, accepted or rejected (rejected bids are stored too, with their reason)',
+    examples: [bidExample],
+  });
 
 export const listBidsQuery = z.object({
   limit: queryInteger({ min: 1, max: 100, default: 50 }),
@@ -526,32 +580,29 @@ export const leaderboardQuery = z.object({
   limit: queryInteger({ min: 1, max: 20, default: 3 }),
 });
 
-export const leaderboardEntry = z.object({
-  bidderId: z.string(),
-  displayName: z.string(),
-  bidderTag: publicTag,
-  amount: z.number().int(),
-  bidAt: isoOut,
-});
+export const leaderboardEntry = z
+  .object({
+    bidderId: z.string(),
+    displayName: z.string(),
+    bidderTag: publicTag,
+    amount: z.number().int(),
+    bidAt: isoOut,
+  })
+  .meta({ id: 'LeaderboardEntry', examples: [leaderboardEntryExample] });
 
-export const standing = z.enum([
-  'leading',
-  'outbid',
-  'payment_due',
-  'offer_received',
-  'won',
-  'payment_lapsed',
-  'lost',
-  'cancelled',
-]);
+export const standing = z
+  .enum(['leading', 'outbid', 'payment_due', 'offer_received', 'won', 'payment_lapsed', 'lost', 'cancelled'])
+  .meta({ id: 'Standing', description: 'Where a bidder stands on one auction, from their own point of view' });
 
-export const myBid = z.object({
-  auction,
-  highestBid: z.number().int().describe('Your highest accepted (visible) bid'),
-  maximum: z.number().int().nullable().describe('Your highest maximum (proxy bidding)'),
-  standing,
-  lastBidAt: isoOut,
-});
+export const myBid = z
+  .object({
+    auction,
+    highestBid: z.number().int().describe('Your highest accepted (visible) bid'),
+    maximum: z.number().int().nullable().describe('Your highest maximum (proxy bidding)'),
+    standing,
+    lastBidAt: isoOut,
+  })
+  .meta({ id: 'MyBid', examples: [myBidExample] });
 
 export const pageQuery = z.object({
   limit: queryInteger({ min: 1, max: 100, default: 20 }),
@@ -569,49 +620,196 @@ export const qaText = z
   .refine((s) => !TEXT_CONTROLS.test(s), 'must not contain control characters other than tab and line breaks')
   .describe('1–2,000 characters; e-mail addresses, phone and card numbers are replaced by [removed]');
 
-export const qaTextBody = z.strictObject({ text: qaText });
+export const qaTextBody = z
+  .strictObject({ text: qaText })
+  .meta({ id: 'QuestionText', examples: [{ text: 'Does the light meter work?' }] });
 
 export const qaStatus = z.enum(['published', 'pending_review', 'rejected']);
 
-export const question = z.object({
-  id: z.string(),
-  auctionId: z.string(),
-  askerId: z.string(),
-  text: z.string(),
-  status: qaStatus,
-  answer: z.object({ id: z.string(), text: z.string(), status: qaStatus, answeredAt: isoOut }).nullable(),
-  createdAt: isoOut,
-});
+export const question = z
+  .object({
+    id: z.string(),
+    auctionId: z.string(),
+    askerId: z.string(),
+    text: z.string(),
+    status: qaStatus,
+    answer: z.object({ id: z.string(), text: z.string(), status: qaStatus, answeredAt: isoOut }).nullable(),
+    createdAt: isoOut,
+  })
+  .meta({ id: 'Question', examples: [questionExample] });
 
 export const questionParams = z.object({ id, questionId: id });
 
-export const moderationItem = z.object({
-  id: z.string(),
-  kind: z.enum(['question', 'answer']),
-  auctionId: z.string(),
-  text: z.string(),
-  status: qaStatus,
-  attempts: z.number().int(),
-  lastError: z.string().nullable(),
-  parked: z.boolean(),
-  createdAt: isoOut,
-});
+export const moderationItem = z
+  .object({
+    id: z.string(),
+    kind: z.enum(['question', 'answer']),
+    auctionId: z.string(),
+    text: z.string(),
+    status: qaStatus,
+    attempts: z.number().int(),
+    lastError: z.string().nullable(),
+    parked: z.boolean(),
+    createdAt: isoOut,
+  })
+  .meta({ id: 'ModerationItem', description: 'A question or answer waiting for a moderator’s verdict' });
 
 export const moderationItemParams = z.object({ id });
 
-export const moderationDecisionBody = z.strictObject({ decision: z.enum(['approve', 'reject']) });
+export const moderationDecisionBody = z
+  .strictObject({ decision: z.enum(['approve', 'reject']) })
+  .meta({ id: 'ModerationDecision', examples: [{ decision: 'approve' }] });
+
+// ---------- what the streams carry (documented, not validated: the server writes them) ----------
+
+/** `snapshot`, `closed`, `cancelled`, `extended`, `settlement`, `item_updated`: the auction after the change. */
+export const auctionEvent = z
+  .object({ auction })
+  .meta({ id: 'AuctionEvent', description: 'The auction as anyone may see it right after the change' });
+
+/** `bid`: the accepted bid and the auction right after it (an extension it caused included). */
+export const bidEvent = z
+  .object({ bid, auction })
+  .meta({ id: 'BidEvent', description: 'An accepted bid and the auction right after it' });
+
+/** What `GET /api/v1/me/events` tells a user, small on purpose: a pointer to the auction and what changed. */
+export const notification = z
+  .object({
+    type: z.enum([
+      'outbid',
+      'leading',
+      'bid_received',
+      'auction_closed',
+      'won',
+      'payment_due',
+      'payment_lapsed',
+      'offer_received',
+      'payment_received',
+      'auction_unsold',
+    ]),
+    auctionId: z.string(),
+    itemName: z.string(),
+    currency: z.string(),
+    currentPrice: z.number().int().nullable(),
+    version: z.number().int().describe('The auction’s version after the change'),
+    price: z.number().int().nullable().optional().describe('Payment and offers: the amount that concerns you'),
+    deadline: isoOut.nullable().optional().describe('Payment and offers: until when'),
+  })
+  .meta({ id: 'Notification', description: 'Something that happened on an auction you bid on or sell' });
+
+export const endingSoonNotification = z
+  .object({ type: z.literal('ending_soon'), auction })
+  .meta({ id: 'EndingSoonNotification', description: 'An auction you watch or bid on ends in 15 minutes' });
+
+const chatMessage = z.object({
+  id: z.string(),
+  userId: z.string(),
+  displayName: z.string(),
+  text: z.string(),
+  sentAt: isoOut,
+});
+
+/** What the live room's server sends (JSON text frames), by `type`. */
+export const liveRoomServerMessage = z
+  .discriminatedUnion('type', [
+    z
+      .object({
+        type: z.literal('snapshot'),
+        auction,
+        chat: z.array(chatMessage).describe('The last 50 messages, oldest first'),
+        participants: z.number().int(),
+      })
+      .describe('First message of a fresh connection'),
+    z
+      .object({ type: z.literal('resumed'), chat: z.array(chatMessage), participants: z.number().int() })
+      .describe('First message of a connection resumed with `lastVersion`; the missed events follow'),
+    z.object({ type: z.literal('bid'), bid, auction }).describe('An accepted bid, in version order'),
+    z
+      .object({ type: z.enum(['closed', 'cancelled', 'extended', 'settlement', 'item_updated']), auction })
+      .describe('A change of the auction, in version order'),
+    z.object({ type: z.literal('chat'), message: chatMessage }),
+    z
+      .object({ type: z.literal('presence'), participants: z.number().int() })
+      .describe('Distinct signed-in users in the room, on every node'),
+    z
+      .object({ type: z.literal('standing'), standing: z.enum(['leading', 'outbid', 'won', 'lost']) })
+      .describe('To a bidder alone, when theirs changes'),
+    z.object({ type: z.literal('question'), question }).describe('A question (or its answer) was published'),
+    z
+      .object({
+        type: z.literal('bid_result'),
+        ref: z.union([z.string(), z.number()]).describe('The `ref` of the bid frame answered'),
+        status: z.number().int().describe('As HTTP would answer: 201, 409, 400, 401, 422, 429…'),
+        replayed: z.boolean().optional().describe('The first answer again (same idempotencyKey)'),
+        code: z.string().optional().describe('The error code when refused'),
+        detail: z.string().optional(),
+        retryAfterSeconds: z.number().int().optional(),
+        bid: bid.optional(),
+        auction: auction.optional(),
+      })
+      .describe('Exactly one per bid frame, once the bid is durable'),
+    z
+      .object({
+        type: z.literal('error'),
+        code: z.string(),
+        detail: z.string(),
+        ref: z.union([z.string(), z.number()]).optional(),
+      })
+      .describe('A refused frame (chat, bad JSON, unknown type); the socket stays open'),
+    z.object({ type: z.literal('signed_out') }).describe('The session ended: the socket is anonymous from now on'),
+  ])
+  .meta({ id: 'LiveRoomServerMessage' });
+
+/** What a live-room client may send (JSON text frames). */
+export const liveRoomClientMessage = z
+  .discriminatedUnion('type', [
+    z.object({ type: z.literal('chat'), text: z.string().min(1).max(500) }),
+    z.object({
+      type: z.literal('bid'),
+      amount,
+      ref: z.union([z.string().min(1).max(64), z.number()]).describe('Echoed in the one `bid_result` answering it'),
+      idempotencyKey: z.string().min(1).max(64).optional(),
+    }),
+  ])
+  .meta({ id: 'LiveRoomClientMessage' });
 
 // ---------- errors ----------
 
 export const problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    code: z.string().describe('Stable identifier from the error catalogue (docs/errors.md)'),
-    detail: z.string(),
+  .looseObject({
+    type: z.string().describe('A URI naming the kind of problem (one per code)'),
+    title: z.string().describe('The code’s title, the same every time'),
+    status: z.number().int().describe('The HTTP status'),
+    code: z.string().describe('Stable identifier from the error catalogue: match on it, never on the text'),
+    detail: z.string().describe('What went wrong this time, for people'),
+    errors: z
+      .array(
+        z.object({
+          in: z.string().describe('body, querystring, params or headers'),
+          path: z.string().describe('JSON pointer into that part, `/` for the whole'),
+          message: z.string(),
+        }),
+      )
+      .optional()
+      .describe('VALIDATION_FAILED: each problem found in the request'),
   })
-  .passthrough();
+  .meta({
+    id: 'Problem',
+    description:
+      'An RFC 9457 problem document (`application/problem+json`). Some codes add members: a refused bid carries ' +
+      'the stored `bid` and the current `auction`, a refused action the `auction`',
+    examples: [problemExample],
+  });
+
+/** A page of a keyset-paginated list: `nextCursor` asks for the next one, null on the last page. */
+export function page<T extends z.ZodType>(id: string, item: T) {
+  return z
+    .object({
+      items: z.array(item),
+      nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+    })
+    .meta({ id });
+}
 
 /** `Idempotency-Key`: 1–64 printable ASCII characters. */
 export const IDEMPOTENCY_KEY = /^[\x20-\x7E]{1,64}$/;

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.ts';
 import { toError } from '../error-catalogue.ts';
-import type { QaItemRecord, Store } from '../store/index.ts';
+import type { NewMail, QaItemRecord, Store, WebhookEvent } from '../store/index.ts';
 import { PeriodicJob } from '../scheduler/periodic-job.ts';
 import { type PersonalDataOptions } from './personal-data.ts';
 import { screenText } from './built-in-rules.ts';
@@ -25,7 +25,18 @@ export interface ModerationQueueOptions {
   batchSize?: number;
   /** Called once an item is published (the live room announces questions). */
   onPublished?: (item: QaItemRecord) => void;
+  /**
+   * What a question's publication reports, written in the same transaction as the publication: the
+   * `question.published` webhook event and the seller's `question` mail (each undefined: nothing to write).
+   */
+  publicationOf?: (item: QaItemRecord) => Promise<Publication>;
   personalData?: PersonalDataOptions;
+}
+
+/** What a question's publication reports (see ModerationQueueOptions.publicationOf). */
+export interface Publication {
+  webhook?: WebhookEvent;
+  mail?: NewMail;
 }
 
 /** A question or answer as its author sent it, before any moderation. */
@@ -43,7 +54,9 @@ export type Submission = Pick<QaItemRecord, 'id' | 'kind' | 'auctionId' | 'quest
  * moderator (the dead letter). Any number of nodes may run the worker: items are taken with a lease.
  */
 export class ModerationQueue {
-  private readonly o: Required<Omit<ModerationQueueOptions, 'onPublished' | 'personalData' | 'moderator'>> &
+  private readonly o: Required<
+    Omit<ModerationQueueOptions, 'onPublished' | 'personalData' | 'moderator' | 'publicationOf'>
+  > &
     ModerationQueueOptions;
   private readonly job: PeriodicJob;
 
@@ -77,7 +90,9 @@ export class ModerationQueue {
       nextAttemptAt: !refused && this.o.moderator !== null ? now + this.o.leaseMs : null,
       parked: false,
     };
-    if ((await this.o.store.insertQaItem(item)) === 'already_answered') return { item, inserted: false };
+    const p = item.status === 'published' ? await this.publicationOf(item) : {};
+    if ((await this.o.store.insertQaItem(item, p.webhook, p.mail)) === 'already_answered')
+      return { item, inserted: false };
     if (item.status === 'published') this.o.onPublished?.(item);
     if (item.status !== 'pending_review') return { item, inserted: true };
     return { item: await this.attempt(item), inserted: true };
@@ -89,10 +104,17 @@ export class ModerationQueue {
    */
   async decide(id: string, decision: 'approve' | 'reject'): Promise<QaItemRecord | null> {
     const status = decision === 'approve' ? 'published' : 'rejected';
-    if (!(await this.o.store.settleQaItem(id, status))) return null;
+    const before = status === 'published' ? await this.o.store.findQaItem(id) : null;
+    const p = before ? await this.publicationOf(before) : {};
+    if (!(await this.o.store.settleQaItem(id, status, p.webhook, p.mail))) return null;
     const item = await this.o.store.findQaItem(id);
     if (item && status === 'published') this.o.onPublished?.(item);
     return item;
+  }
+
+  /** Questions only: a published answer is neither a `question.published` event nor a mail. */
+  private async publicationOf(item: QaItemRecord): Promise<Publication> {
+    return item.kind === 'question' ? ((await this.o.publicationOf?.(item)) ?? {}) : {};
   }
 
   start(): void {
@@ -123,7 +145,8 @@ export class ModerationQueue {
     try {
       const verdict = await moderator.review({ id: item.id, text: item.text });
       const status = verdict === 'allow' ? 'published' : 'rejected';
-      if (await this.o.store.settleQaItem(item.id, status)) {
+      const p = status === 'published' ? await this.publicationOf(item) : {};
+      if (await this.o.store.settleQaItem(item.id, status, p.webhook, p.mail)) {
         const settled = { ...item, status, nextAttemptAt: null, parked: false } as const;
         if (status === 'published') this.o.onPublished?.(settled);
         return settled;

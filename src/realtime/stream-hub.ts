@@ -357,9 +357,9 @@ export class StreamHub {
     clearInterval(this.heartbeat);
     clearInterval(this.syncTimer);
     for (const { subscription } of this.feeds.values()) {
-      for (const watcher of subscription.listeners) watcher.end();
+      for (const watcher of subscription.listeners) watcher.end('shutdown');
     }
-    for (const stream of this.watchLists) stream.end();
+    for (const stream of this.watchLists) stream.end('shutdown');
     await this.options.fanout?.close();
   }
 

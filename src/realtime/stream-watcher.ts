@@ -5,6 +5,7 @@ import type { BusMessage } from '../bus/index.ts';
 import { toError } from '../error-catalogue.ts';
 import { type FeedEvent, sseFrame } from './fanout/protocol.ts';
 import { roomEventFrame } from './live-room/room-wire.ts';
+import { type StreamEnd, shutdownRetryField } from './stream-end.ts';
 
 /** How a stream's events are written: Server-Sent Events, or the live room's JSON messages. */
 export type Framing = 'sse' | 'room';
@@ -115,7 +116,8 @@ export interface FeedListener {
   offer(event: FeedEvent, frames: EventFrames): void;
   /** Keep-alive, or the end of a stream stalled since before `stalledSince` (performance.now()). */
   beat(stalledSince: number): void;
-  end(): void;
+  /** Ends the stream (`shutdown`: its client is told to reconnect elsewhere, see stream-end.ts). */
+  end(end?: StreamEnd): void;
 }
 
 /**
@@ -129,7 +131,7 @@ export interface StreamSink {
   /** Resolves when the transport has room again, or has closed. */
   drained(): Promise<void>;
   keepAlive(): void;
-  end(): void;
+  end(end: StreamEnd): void;
   /** Closes without flushing (a client that stopped reading). */
   destroy(): void;
 }
@@ -151,7 +153,10 @@ export function sseSink(res: ServerResponse): StreamSink {
         res.on('close', done);
       }),
     keepAlive: () => void res.write(': keep-alive\n\n'),
-    end: () => void res.end(),
+    end: (end) => {
+      if (end === 'shutdown') res.write(shutdownRetryField());
+      res.end();
+    },
     destroy: () => void res.destroy(),
   };
 }
@@ -309,10 +314,10 @@ export class Watcher implements FeedListener {
     else if (!this.closed && !this.congested) this.sink.keepAlive();
   }
 
-  end(): void {
+  end(end: StreamEnd = 'ended'): void {
     if (this.closed) return;
     this.closed = true;
-    this.sink.end();
+    this.sink.end(end);
   }
 
   /**

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { Auction } from '../domain/index.ts';
 import { type AuctionView, summarizeDescription } from '../domain/index.ts';
 import type { StoredEvent } from '../store/index.ts';
+import { type StreamEnd, shutdownRetryField } from './stream-end.ts';
 
 /** Receives one auction's bus events, with their frame already formatted (once for every stream). */
 export type WatchListListener = (event: StoredEvent, frame: string) => void;
@@ -112,10 +113,11 @@ export class WatchListStream {
     if (!this.closed && !this.congested) this.options.res.write(`: ${text}\n\n`);
   }
 
-  /** Ends the response (shutdown). */
-  end(): void {
+  /** Ends the response (`shutdown`: with a reconnect hint, see stream-end.ts). */
+  end(end: StreamEnd = 'ended'): void {
     if (this.closed) return;
     this.dispose();
+    if (end === 'shutdown') this.options.res.write(shutdownRetryField());
     this.options.res.end();
   }
 

@@ -19,6 +19,8 @@ export interface RetentionOptions {
   orphanUploadTtlMs?: number;
   /** The live room's chat is deleted this long after its auction ended, ms. Default 24 hours (the contract's). */
   chatTtlAfterEndMs?: number;
+  /** Sent mails and settled webhook deliveries are kept this long (for their listings), ms. Default 30 days. */
+  outboxTtlMs?: number;
 }
 
 const CHUNK = 1000;
@@ -27,7 +29,8 @@ const DAY = 24 * 3600_000;
 /**
  * Deletes what the contract's retention rules say must not pile up: expired
  * sessions, idempotency records older than 24 hours, pictures uploaded but
- * never used by an auction, the chat of auctions that ended more than 24 hours ago. Bids, accepted or rejected, are never deleted:
+ * never used by an auction, the chat of auctions that ended more than 24 hours ago, expired link tokens,
+ * and sent mails and settled webhook deliveries after 30 days. Bids, accepted or rejected, are never deleted:
  * they are the audit trail. Runs at start-up and then every few minutes, in
  * small chunks so that the bid path's commits never wait behind a big delete.
  * Every node may run it at once: each step is an idempotent delete.
@@ -42,6 +45,7 @@ export class Retention {
       idempotencyTtlMs: DAY,
       orphanUploadTtlMs: DAY,
       chatTtlAfterEndMs: DAY,
+      outboxTtlMs: 30 * DAY,
       ...options,
     };
     this.job = new PeriodicJob('retention sweep', () => this.sweepOnce(), this.options.intervalMs, options.logger);
@@ -93,7 +97,31 @@ export class Retention {
       chatMessages += deleted;
       if (deleted < CHUNK) break;
     }
-    if (sessions + idempotencyKeys + uploads + chatMessages > 0)
-      logger.info({ sessions, idempotencyKeys, uploads, chatMessages }, 'retention: deleted expired records');
+    const outbox = { emailTokens: 0, mails: 0, webhookDeliveries: 0 };
+    for (;;) {
+      const done = await store.deleteSettledOutbox({
+        now,
+        settledBefore: now - this.options.outboxTtlMs,
+        limit: CHUNK,
+      });
+      outbox.emailTokens += done.emailTokens;
+      outbox.mails += done.mails;
+      outbox.webhookDeliveries += done.webhookDeliveries;
+      if (done.emailTokens < CHUNK && done.mails < CHUNK && done.webhookDeliveries < CHUNK) break;
+    }
+    if (
+      sessions +
+        idempotencyKeys +
+        uploads +
+        chatMessages +
+        outbox.emailTokens +
+        outbox.mails +
+        outbox.webhookDeliveries >
+      0
+    )
+      logger.info(
+        { sessions, idempotencyKeys, uploads, chatMessages, ...outbox },
+        'retention: deleted expired records',
+      );
   }
 }

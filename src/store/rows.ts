@@ -12,6 +12,11 @@ import type {
   StoredEvent,
   UserEvent,
   UserRecord,
+  ClaimedMail,
+  ClaimedWebhookDelivery,
+  WebhookDeliveryRecord,
+  WebhookDeliveryStatus,
+  WebhookRecord,
 } from './store.ts';
 
 /**
@@ -26,7 +31,33 @@ export function toUser(row: Row): UserRecord {
     username: row.username as string,
     displayName: row.display_name as string,
     passwordHash: row.password_hash as string,
-    createdAt: row.created_at as number,
+    createdAt: Number(row.created_at),
+    email: (row.email as string | null | undefined) ?? null,
+    mailOff: mailOffOf(row.mail_off),
+    mailKey: (row.mail_key as string | null | undefined) ?? null,
+  };
+}
+
+/** JSON text on SQLite, text[] on PostgreSQL; absent in rows read without it. */
+function mailOffOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[];
+  if (typeof value === 'string') return JSON.parse(value) as string[];
+  return [];
+}
+
+export function toClaimedMail(row: Row): ClaimedMail {
+  return {
+    id: row.id as string,
+    userId: row.user_id as string,
+    kind: row.kind as string,
+    auctionId: (row.auction_id as string | null) ?? null,
+    to: row.to as string,
+    displayName: row.display_name as string,
+    mailKey: (row.mail_key as string | null) ?? null,
+    data: row.data as string,
+    attempts: Number(row.attempts),
+    createdAt: Number(row.created_at),
+    leaseUntil: Number(row.lease_until),
   };
 }
 
@@ -174,4 +205,49 @@ export function toInventoryLink(row: Row): InventoryLink {
 export function startOf(text: string, units: number): string {
   if (text.length <= units) return text;
   return text.slice(0, /[\ud800-\udbff]/.test(text[units - 1] ?? '') ? units + 1 : units);
+}
+
+/** `events` is a JSON array on SQLite, a text[] on PostgreSQL. */
+export function toWebhook(row: Row): WebhookRecord {
+  return {
+    id: row.id as string,
+    ownerId: row.owner_id as string,
+    url: row.url as string,
+    events: typeof row.events === 'string' ? (JSON.parse(row.events) as string[]) : (row.events as string[]),
+    secret: row.secret as string,
+    createdAt: Number(row.created_at),
+  };
+}
+
+const numberOrNull = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+export function toWebhookDelivery(row: Row): WebhookDeliveryRecord {
+  return {
+    id: row.id as string,
+    webhookId: row.webhook_id as string,
+    eventId: row.event_id as string,
+    type: row.type as string,
+    auctionId: row.auction_id as string,
+    version: Number(row.version),
+    status: row.status as WebhookDeliveryStatus,
+    attempts: Number(row.attempts),
+    lastError: (row.last_error as string | null) ?? null,
+    createdAt: Number(row.created_at),
+    // A pending delivery's next try; the time a delivered or failed one had is of no use to anyone.
+    nextAttemptAt: row.status === 'pending' ? numberOrNull(row.next_attempt_at) : null,
+    lastAttemptAt: numberOrNull(row.last_attempt_at),
+    deliveredAt: numberOrNull(row.delivered_at),
+    manual: row.manual === 1 || row.manual === true,
+  };
+}
+
+/** A claimed row joined to its webhook (url, secret) and its event's data. */
+export function toClaimedWebhookDelivery(row: Row): ClaimedWebhookDelivery {
+  return {
+    ...toWebhookDelivery(row),
+    url: row.url as string,
+    secret: row.secret as string,
+    data: row.event_data as string,
+    leaseUntil: Number(row.lease_until),
+  };
 }

@@ -22,7 +22,7 @@ export interface Store {
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'>;
+  insertUser(user: NewUserRecord): Promise<'inserted' | 'username_taken'>;
   findUserByUsername(username: string): Promise<UserRecord | null>;
   findUsersByIds(ids: readonly string[]): Promise<Map<string, UserRecord>>;
 
@@ -37,6 +37,12 @@ export interface Store {
    * the bid path's commits from waiting behind a big delete). Returns how many of each went.
    */
   deleteExpired(input: { now: number; idempotencyBefore: number; limit: number }): Promise<RetentionResult>;
+  /**
+   * Retention of the outboxes and links: deletes link tokens expired at `now`, and mails and webhook
+   * deliveries that were settled (sent, skipped, delivered, failed: never a pending one) and queued before
+   * `settledBefore`, at most `limit` of each per call. Returns how many of each went.
+   */
+  deleteSettledOutbox(input: { now: number; settledBefore: number; limit: number }): Promise<OutboxRetentionResult>;
 
   /** Records an uploaded picture (before its file is written). */
   insertUpload(upload: UploadRecord): Promise<void>;
@@ -131,7 +137,7 @@ export interface Store {
 
   // Questions and answers, and their moderation queue (see QaItemRecord).
   /** Stores a question or an answer; a second answer to one question is `already_answered`, nothing stored. */
-  insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'>;
+  insertQaItem(item: QaItemRecord, webhook?: WebhookEvent, mail?: NewMail): Promise<'inserted' | 'already_answered'>;
   /** One question or answer by id, or null. */
   findQaItem(id: string): Promise<QaItemRecord | null>;
   /** One question with its answer (if any, in any status), or null when there is no such question. */
@@ -143,7 +149,7 @@ export interface Store {
    * dead letter). Only an item still `pending_review` changes: false when it was already decided (a late
    * answer from the service never overrides a moderator, nor the other way round).
    */
-  settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean>;
+  settleQaItem(id: string, status: 'published' | 'rejected', webhook?: WebhookEvent, mail?: NewMail): Promise<boolean>;
   /**
    * Takes up to `limit` queued items whose next attempt is due at `now` (the longest due first), returned
    * oldest first, and moves their next attempt to `leaseUntil`: until then no other caller (another node) takes them, and if this caller
@@ -281,7 +287,192 @@ export interface Store {
    * skipped.
    */
   settleInventoryLinks(settled: readonly InventoryLinkSettlement[]): Promise<void>;
+
+  // Webhooks (docs/webhooks.md): a seller's subscriptions, and the OUTBOX of their deliveries. A delivery
+  // row is written in the same transaction as the change it reports (CommitBatch.webhookEvents,
+  // insertQaItem/settleQaItem's `webhook`): one per subscribed webhook of the auction's seller. It is
+  // PENDING until delivered or failed; per (webhook, auction) only the oldest pending one is handed out, so
+  // the receiver sees an auction's events in the order they were written (which is version order).
+  /** Stores a webhook unless its owner has `max` already (then false, nothing written). */
+  insertWebhook(webhook: WebhookRecord, max: number): Promise<boolean>;
+  /** One owner's webhooks, oldest first. */
+  listWebhooks(ownerId: string): Promise<WebhookRecord[]>;
+  /** The owner's webhook, or null (another owner's is absent too). */
+  findWebhook(ownerId: string, id: string): Promise<WebhookRecord | null>;
+  /** Deletes the owner's webhook and its deliveries (pending ones are never sent); false when there was none. */
+  deleteWebhook(ownerId: string, id: string): Promise<boolean>;
+  /** A webhook's deliveries, newest first, keyset pages (a cursor of another webhook's is InvalidCursorError). */
+  listWebhookDeliveries(webhookId: string, limit: number, cursor: string | null): Promise<Page<WebhookDeliveryRecord>>;
+  /**
+   * Sends a failed delivery again: it becomes pending, due at `now`, `manual` (it neither waits for nor holds
+   * back the auction's other deliveries). `not_failed` (nothing written) when it is pending or delivered.
+   */
+  retryWebhookDelivery(
+    webhookId: string,
+    deliveryId: string,
+    now: number,
+  ): Promise<'retried' | 'not_failed' | 'not_found'>;
+  /**
+   * Takes up to `limit` pending deliveries due at `now` (the longest due first) that are the oldest pending
+   * one of their (webhook, auction) (or `manual`), adds one to their attempts and leases them until
+   * `leaseUntil`: no other caller (another node) takes them meanwhile, and if this caller dies they come back
+   * by themselves. Each comes with its webhook's url and secret and the event's data.
+   */
+  claimWebhookDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedWebhookDelivery[]>;
+  /**
+   * Records attempts' outcomes, in one transaction. Only a delivery still pending under the same lease
+   * (`leaseUntil` as claimed) changes: a caller whose lease ran out (another node took it over) changes nothing.
+   */
+  settleWebhookDeliveries(outcomes: readonly WebhookDeliveryOutcome[]): Promise<void>;
+
+  // Email (docs/email.md): verified addresses, one-time links, notification settings and the MAIL OUTBOX.
+  // Notification mails are queued by the store itself, in the transaction that stores the notification
+  // (outbid, won, offer_received and payment_due as payment_due, auction_closed when sold as sold,
+  // ending_soon), for users with a verified address who have not turned that kind off; other mails are
+  // queued explicitly (insertEmailToken, insertQaItem/settleQaItem's `mail`).
+  /** Stores a link token (its hash) and queues its mail, in one transaction. */
+  insertEmailToken(token: EmailTokenRecord, mail: NewMail): Promise<void>;
+  /**
+   * Uses a verification token (unknown, used, expired or another purpose: `invalid`): the token's address
+   * becomes the user's verified address, and the token is used. `taken` (token used up, nothing else
+   * changed) when another user verified that address first. `mailKey` becomes the user's unsubscribe key if
+   * they have none.
+   */
+  verifyEmail(
+    tokenHash: string,
+    now: number,
+    mailKey: string,
+  ): Promise<{ outcome: 'verified'; user: UserRecord } | { outcome: 'invalid' | 'taken' }>;
+  /**
+   * Uses a password-reset token (`invalid` as verifyEmail): the user's password hash becomes `passwordHash`
+   * and every session of the user ends, in one transaction.
+   */
+  resetPassword(
+    tokenHash: string,
+    passwordHash: string,
+    now: number,
+  ): Promise<{ outcome: 'reset'; userId: string } | { outcome: 'invalid' }>;
+  /** The user whose verified address this is (lower-cased), or null. */
+  findUserByEmail(email: string): Promise<UserRecord | null>;
+  /** Sets the notification kinds a user turned off (`mailOff`); false when there is no such user. */
+  setMailOff(userId: string, off: readonly string[]): Promise<boolean>;
+  /**
+   * Takes up to `limit` pending mails due at `now`, longest due first, adds one to their attempts and leases
+   * them until `leaseUntil` (as claimWebhookDeliveries). Mails that are no longer to be sent are settled
+   * `skipped` instead: the user has no verified address (and the mail has no address of its own) or turned
+   * the kind off, or an `outbid` mail of the same user and auction was sent (or is being sent) less than
+   * `outbidWindowMs` before.
+   */
+  claimMails(now: number, leaseUntil: number, limit: number, outbidWindowMs: number): Promise<ClaimedMail[]>;
+  /** Records attempts' outcomes (only under the same lease, as settleWebhookDeliveries); a sent mail's data is wiped. */
+  settleMails(outcomes: readonly MailOutcome[]): Promise<void>;
 }
+
+/** A one-time link: verification of an address, or a password reset. Only its SHA-256 is stored. */
+export interface EmailTokenRecord {
+  tokenHash: string;
+  purpose: 'verify_email' | 'reset_password';
+  userId: string;
+  /** The address it was sent to (lower-cased): the one a verification makes the user's. */
+  email: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A mail to queue. `toAddress` null: the user's verified address when it is sent. */
+export interface NewMail {
+  userId: string;
+  kind: string;
+  auctionId: string | null;
+  toAddress: string | null;
+  /** JSON: what the mail says (rendered when it is sent). */
+  data: string;
+  createdAt: number;
+}
+
+/** A mail as claimed for an attempt, with what is needed to send it. */
+export interface ClaimedMail {
+  id: string;
+  userId: string;
+  kind: string;
+  auctionId: string | null;
+  /** The address it goes to. */
+  to: string;
+  displayName: string;
+  /** The user's unsubscribe key (null before any verification: such a mail carries no unsubscribe link). */
+  mailKey: string | null;
+  data: string;
+  attempts: number;
+  createdAt: number;
+  leaseUntil: number;
+}
+
+export type MailOutcome =
+  | { id: string; leaseUntil: number; at: number; outcome: 'sent' }
+  | { id: string; leaseUntil: number; at: number; outcome: 'retry'; error: string; nextAttemptAt: number }
+  | { id: string; leaseUntil: number; at: number; outcome: 'failed'; error: string };
+
+/** A webhook subscription (docs/webhooks.md). */
+export interface WebhookRecord {
+  id: string;
+  ownerId: string;
+  url: string;
+  /** The event types it receives (WEBHOOK_EVENT_TYPES), in the order given. */
+  events: string[];
+  /** The HMAC key of its signatures (shown to its owner once, at creation). */
+  secret: string;
+  createdAt: number;
+}
+
+/**
+ * An event to report to the webhooks of `sellerId` that subscribe to `type`, written with the change.
+ * `data` is the payload's `data` as JSON; null means "the stored event's data" (auction_events at
+ * (auctionId, version)), which saves writing the same text twice on the bid path.
+ */
+export interface WebhookEvent {
+  eventId: string;
+  auctionId: string;
+  sellerId: string;
+  version: number;
+  type: string;
+  data: string | null;
+  createdAt: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveryRecord {
+  id: string;
+  webhookId: string;
+  eventId: string;
+  type: string;
+  auctionId: string;
+  version: number;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  nextAttemptAt: number | null;
+  lastAttemptAt: number | null;
+  deliveredAt: number | null;
+  /** Sent again by its owner (POST …/retry): out of the auction's order. */
+  manual: boolean;
+}
+
+/** A delivery as claimed for an attempt: what to send, where, signed with what. */
+export interface ClaimedWebhookDelivery extends WebhookDeliveryRecord {
+  url: string;
+  secret: string;
+  /** The event's `data`, JSON. */
+  data: string;
+  /** The lease as claimed: settling is guarded by it. */
+  leaseUntil: number;
+}
+
+export type WebhookDeliveryOutcome =
+  | { id: string; leaseUntil: number; at: number; outcome: 'delivered' }
+  | { id: string; leaseUntil: number; at: number; outcome: 'retry'; error: string; nextAttemptAt: number }
+  | { id: string; leaseUntil: number; at: number; outcome: 'failed'; error: string };
 
 /** `Store.watch`'s input. */
 export interface WatchInput {
@@ -370,7 +561,16 @@ export interface UserRecord {
   displayName: string;
   passwordHash: string;
   createdAt: number;
+  /** The verified address (lower-cased), or null. */
+  email: string | null;
+  /** The notification kinds the user turned off. */
+  mailOff: string[];
+  /** The key of the user's unsubscribe links (set at the first verification), or null. */
+  mailKey: string | null;
 }
+
+/** A user as signed up: no address, every notification on. */
+export type NewUserRecord = Omit<UserRecord, 'email' | 'mailOff' | 'mailKey'>;
 
 export interface SessionRecord {
   tokenHash: string;
@@ -390,6 +590,12 @@ export interface UploadRecord {
 export interface RetentionResult {
   sessions: number;
   idempotencyKeys: number;
+}
+
+export interface OutboxRetentionResult {
+  emailTokens: number;
+  mails: number;
+  webhookDeliveries: number;
 }
 
 /** A stored bid: the domain's facts about it (see `BidFacts` for each field). */
@@ -439,7 +645,11 @@ export interface CommitBatch {
    */
   endingSoon?: { auctionId: string; userId: string; data: string; createdAt: number }[];
   /** Ending-soon moments an extension moved to a later, future time: entered in the index (or moved there). */
-  endingSoonDue?: { auctionId: string; dueAt: number }[];
+  endingSoonDue?: {
+    auctionId: string;
+    dueAt: number;
+  }[]; /** Events for the webhooks of the auctions' sellers: one delivery per subscribed webhook (see Store). */
+  webhookEvents?: WebhookEvent[];
 }
 
 /** What `Store.transact`'s decide may read, consistent with the locked states. */

@@ -12,9 +12,12 @@ import { AccountPage } from './pages/account-page.tsx';
 import { AuctionPage } from './pages/auction-page.tsx';
 import { AuthPage } from './pages/auth-page.tsx';
 import { BrowsePage } from './pages/browse-page.tsx';
+import { ForgotPasswordPage } from './pages/forgot-password-page.tsx';
 import { ModerationPage } from './pages/moderation-page.tsx';
+import { ResetPasswordPage } from './pages/reset-password-page.tsx';
 import { SellPage } from './pages/sell-page.tsx';
-import { useRoute } from './router.ts';
+import { VerifyEmailPage } from './pages/verify-email-page.tsx';
+import { takeMailedLinkToken, useRoute } from './router.ts';
 import { currentUser, loadSession, recheckSession } from './session.ts';
 import { useShared } from './store.ts';
 
@@ -50,6 +53,15 @@ function App() {
     case 'moderation':
       page = <ModerationPage />;
       break;
+    case 'forgot_password':
+      page = <ForgotPasswordPage />;
+      break;
+    case 'verify_email':
+      page = <VerifyEmailPage />;
+      break;
+    case 'reset_password':
+      page = <ResetPasswordPage />;
+      break;
     default:
       page = (
         <main class="page" id="main">
@@ -77,5 +89,7 @@ function App() {
   );
 }
 
+// First of all: a mailed link's token leaves the address bar before anything else can see or keep it.
+takeMailedLinkToken();
 void loadSession();
 render(<App />, document.getElementById('app')!);

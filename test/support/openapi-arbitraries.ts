@@ -86,8 +86,14 @@ export interface Operation {
   parameters: Parameter[];
   /** The JSON request body, or null when the document describes none. */
   body: { required: boolean; contentTypes: string[]; schema: JsonSchema } | null;
-  /** Documented responses by status (`200`, `4XX`, `default`), with their content types. */
-  responses: Record<string, { contentTypes: string[]; description: string; schemaDescription: string }>;
+  /**
+   * Documented responses by status (`200`, `4XX`, `default`), with their content types and, for a problem
+   * document whose `code` the document narrows to an enum, the codes it lists (else null).
+   */
+  responses: Record<
+    string,
+    { contentTypes: string[]; description: string; schemaDescription: string; codes: string[] | null }
+  >;
   /** Names of the security schemes any of which authorises the operation (empty: public). */
   security: string[];
   /** The success answer is `text/event-stream`: the server holds the response open. */
@@ -113,6 +119,7 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
           contentTypes: Object.keys(response.content ?? {}),
           description: response.description ?? '',
           schemaDescription: contents.map((c) => c.schema?.description ?? '').join(' '),
+          codes: contents.map((c) => codesOf(c.schema ?? {})).find((codes) => codes !== null) ?? null,
         };
       }
       const success = Object.entries(responses).filter(([status]) => status.startsWith('2'));
@@ -150,6 +157,17 @@ export function operationsOf(doc: OpenApiDocument): Operation[] {
     }
   }
   return out;
+}
+
+/** The values a problem document's `code` is narrowed to (`enum`), in the schema or one of its `allOf`. */
+function codesOf(schema: JsonSchema): string[] | null {
+  const code = schema.properties?.code;
+  if (code?.enum) return code.enum.map(String);
+  for (const member of schema.allOf ?? []) {
+    const codes = codesOf(member);
+    if (codes !== null) return codes;
+  }
+  return null;
 }
 
 /** Inlines local `$ref`s (`#/components/schemas/…`); a cycle is cut to `{}` (anything). */

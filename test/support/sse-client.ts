@@ -16,6 +16,8 @@ export class SseClient {
   status = 0;
   headers: http.IncomingHttpHeaders = {};
   ended = false;
+  /** The response ended with its last chunk (a server that ended the stream), not cut (reset, aborted). */
+  completed = false;
   /** Everything received, unparsed (retry lines, comments, exact framing). */
   raw = '';
   private request: http.ClientRequest | null = null;
@@ -34,6 +36,7 @@ export class SseClient {
         res.on('data', (chunk: string) => client.feed(chunk));
         res.on('end', () => {
           client.ended = true;
+          client.completed = true;
           client.notify();
         });
         res.on('error', () => {

@@ -2,44 +2,68 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ActionKind } from '../../engine/commands.ts';
-import { AppError } from '../../error-catalogue.ts';
+import { AppError, type ErrorCode } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { SIGNED_IN_CHANGE_ERRORS, JSON_BODY_ERRORS, ok, problemsWith } from '../openapi.ts';
 import { sendProblem } from '../problem.ts';
-import { auction, auctionParams, bid, liveStreamBody, problem } from '../schemas.ts';
+import { auction, auctionParams, bid, liveStreamBody } from '../schemas.ts';
 
-const actions: { path: string; action: ActionKind; summary: string; refusals: string }[] = [
+const actions: {
+  path: string;
+  action: ActionKind;
+  operationId: string;
+  summary: string;
+  description: string;
+  /** What the sequencer may refuse it with (answered with the current `auction`). */
+  refusals: ErrorCode[];
+}[] = [
   {
     path: 'buy-now',
     action: 'buy_now',
-    summary: 'Buy now: closes the auction at once as sold at buyNowPrice, while buy-now is available',
-    refusals: '409 BUY_NOW_UNAVAILABLE, 409 SELF_BIDDING',
+    operationId: 'buyNow',
+    summary: 'Buy now',
+    description: 'Closes the auction at once as sold at `buyNowPrice`, while buy-now is available.',
+    refusals: ['BUY_NOW_UNAVAILABLE', 'SELF_BIDDING'],
   },
   {
     path: 'cancel',
     action: 'cancel',
-    summary: 'Cancel (seller only, only while no bid is accepted)',
-    refusals: '403 FORBIDDEN, 409 CANCEL_NOT_ALLOWED',
+    operationId: 'cancelAuction',
+    summary: 'Cancel an auction',
+    description: 'Seller only, and only while no bid is accepted.',
+    refusals: ['FORBIDDEN', 'CANCEL_NOT_ALLOWED'],
   },
   {
     path: 'payment',
     action: 'pay',
-    summary: 'Pay for a won (or accepted second-chance) auction within the payment window; recorded, no processor',
-    refusals: '403 FORBIDDEN, 409 PAYMENT_NOT_DUE',
+    operationId: 'payForAuction',
+    summary: 'Pay for a won auction',
+    description:
+      'For a won (or accepted second-chance) auction, within the payment window. The payment is recorded; no ' +
+      'payment processor is involved.',
+    refusals: ['FORBIDDEN', 'PAYMENT_NOT_DUE'],
   },
   {
     path: 'offer/accept',
     action: 'accept_offer',
-    summary: 'Accept the second-chance offer made to you: your payment window opens',
-    refusals: '403 FORBIDDEN, 409 NO_OFFER_PENDING',
+    operationId: 'acceptOffer',
+    summary: 'Accept a second-chance offer',
+    description: 'Accept the second-chance offer made to you: your payment window opens.',
+    refusals: ['FORBIDDEN', 'NO_OFFER_PENDING'],
   },
   {
     path: 'offer/decline',
     action: 'decline_offer',
-    summary: 'Decline the second-chance offer made to you: it passes to the next bidder',
-    refusals: '403 FORBIDDEN, 409 NO_OFFER_PENDING',
+    operationId: 'declineOffer',
+    summary: 'Decline a second-chance offer',
+    description: 'Decline the second-chance offer made to you: it passes to the next bidder.',
+    refusals: ['FORBIDDEN', 'NO_OFFER_PENDING'],
   },
 ];
+
+/** A refusal by the sequencer carries the auction as it is. */
+const withAuction = (codes: readonly ErrorCode[]) => Object.fromEntries(codes.map((code) => [code, { auction }]));
 
 /**
  * Commands besides bidding. Each goes through the sequencer, ordered with the
@@ -48,23 +72,30 @@ const actions: { path: string; action: ActionKind; summary: string; refusals: st
  */
 export function auctionActionRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  for (const { path, action, summary, refusals } of actions) {
+  for (const { path, action, operationId, summary, description, refusals } of actions) {
     r.post(
       `/api/v1/auctions/:id/${path}`,
       {
         onRequest: ctx.auth.required,
         schema: {
-          tags: ['auctions'],
+          operationId,
+          tags: ['Auctions'],
           summary,
-          description: `Refusals: ${refusals}.`,
+          description,
           security: SESSION_SECURITY,
           params: auctionParams,
           response: {
-            200: z.object({ auction, bid: bid.nullable() }),
-            401: problem,
-            403: problem,
-            404: problem,
-            409: problem,
+            200: ok(
+              'Done and durable: the auction after it, and the buy-now bid (else null)',
+              z.object({ auction, bid: bid.nullable() }),
+            ),
+            ...problemsWith(
+              withAuction(refusals),
+              'VALIDATION_FAILED',
+              ...SIGNED_IN_CHANGE_ERRORS,
+              'AUCTION_NOT_FOUND',
+              ...refusals,
+            ),
           },
         },
       },
@@ -86,16 +117,26 @@ export function auctionActionRoutes(app: FastifyInstance, ctx: RouteContext) {
       url: '/api/v1/auctions/:id/live-stream',
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['auctions'],
-        summary:
-          method === 'PUT'
-            ? 'Set the live video (seller only, until the auction ends); watchers get an item_updated event'
-            : 'Remove the live video (seller only, until the auction ends)',
-        description: 'Refusals: 403 FORBIDDEN, 409 AUCTION_CLOSED.',
+        operationId: method === 'PUT' ? 'setLiveStream' : 'removeLiveStream',
+        tags: ['Auctions'],
+        summary: method === 'PUT' ? 'Set the live video' : 'Remove the live video',
+        description:
+          'Seller only, until the auction ends; watchers get an `item_updated` event.' +
+          (method === 'PUT' ? ' The URL is an HLS playlist that browsers fetch themselves.' : ''),
         security: SESSION_SECURITY,
         params: auctionParams,
         ...(method === 'PUT' ? { body: liveStreamBody } : {}),
-        response: { 200: z.object({ auction }), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+        response: {
+          200: ok('Done and durable: the auction after it', z.object({ auction })),
+          ...problemsWith(
+            withAuction(['FORBIDDEN', 'AUCTION_CLOSED']),
+            ...(method === 'PUT' ? JSON_BODY_ERRORS : ['VALIDATION_FAILED' as const]),
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'AUCTION_NOT_FOUND',
+            'FORBIDDEN',
+            'AUCTION_CLOSED',
+          ),
+        },
       },
       handler: async (request, reply) => {
         const userId = await ctx.auth.requireUserId(request);

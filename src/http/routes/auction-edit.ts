@@ -5,6 +5,7 @@ import { ITEM_IMAGES_MAX, type ListingEdit } from '../../domain/index.ts';
 import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, ok, problemsWith } from '../openapi.ts';
 import { sendProblem } from '../problem.ts';
 import {
   amount,
@@ -17,7 +18,6 @@ import {
   itemImages,
   itemName,
   location,
-  problem,
 } from '../schemas.ts';
 import { attachUploads } from './auctions.ts';
 
@@ -45,7 +45,11 @@ export const editListingBody = z
     reservePrice: amount.nullable().optional().describe('Only while no bid has been accepted; null removes it'),
     endDate: isoDate.optional().describe('Only while no bid has been accepted; in the future, after the start'),
   })
-  .refine((body) => Object.values(body).some((v) => v !== undefined), 'give at least one field to change');
+  .refine((body) => Object.values(body).some((v) => v !== undefined), 'give at least one field to change')
+  .meta({
+    id: 'ListingEdit',
+    examples: [{ item: { description: 'Boxed, 1986; serviced in 2025.' }, buyNowPrice: 55000 }],
+  });
 
 /**
  * Listings people can maintain: the seller edits an auction that has not ended. The change goes through
@@ -59,18 +63,35 @@ export function auctionEditRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['auctions'],
-        summary:
-          'Edit a listing (seller only, while scheduled or open): the item, its catalogue, and, until the first bid, the prices and the end; watchers get an item_updated event',
+        operationId: 'editAuction',
+        tags: ['Auctions'],
+        summary: 'Edit a listing',
         description:
-          'An edit that changes nothing stores nothing (same version, no event). Refusals: 403 NOT_SELLER, ' +
-          '404 AUCTION_NOT_FOUND, 409 AUCTION_CLOSED, 409 AUCTION_CANCELLED, 409 AUCTION_HAS_BIDS (prices or end ' +
-          'after a bid), 409 ITEM_MANAGED_BY_INVENTORY (item or catalogue of an auction that sells an inventory ' +
-          'item), 400 VALIDATION_FAILED (the same checks as creation).',
+          'Seller only, while scheduled or open: the item, its catalogue, and, until the first bid, the prices and ' +
+          'the end; watchers get an `item_updated` event. An edit that changes nothing stores nothing (same version, ' +
+          'no event). AUCTION_HAS_BIDS: prices or end after a bid; ITEM_MANAGED_BY_INVENTORY: item or catalogue of ' +
+          'an auction that sells an inventory item; VALIDATION_FAILED: the same checks as creation.',
         security: SESSION_SECURITY,
         params: auctionParams,
         body: editListingBody,
-        response: { 200: z.object({ auction }), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+        response: {
+          200: ok('Edited and durable: the auction as its seller sees it', z.object({ auction })),
+          ...problemsWith(
+            Object.fromEntries(
+              (['AUCTION_CLOSED', 'AUCTION_CANCELLED', 'AUCTION_HAS_BIDS', 'ITEM_MANAGED_BY_INVENTORY'] as const).map(
+                (code) => [code, { auction }],
+              ),
+            ),
+            ...JSON_BODY_ERRORS,
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'NOT_SELLER',
+            'AUCTION_NOT_FOUND',
+            'AUCTION_CLOSED',
+            'AUCTION_CANCELLED',
+            'AUCTION_HAS_BIDS',
+            'ITEM_MANAGED_BY_INVENTORY',
+          ),
+        },
       },
     },
     async (request, reply) => {

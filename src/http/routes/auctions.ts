@@ -23,7 +23,9 @@ import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { createFromInventory, inventorySource } from './inventory.ts';
 import { withWatcherCounts } from '../watcher-counts.ts';
-import { ATTRIBUTE_FILTER, auction, auctionParams, createAuctionBody, listAuctionsQuery, problem } from '../schemas.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, ok, problems } from '../openapi.ts';
+import { ATTRIBUTE_FILTER, auction, auctionParams, createAuctionBody, listAuctionsQuery, page } from '../schemas.ts';
+import { auctionSummaryExample, facetsExample } from '../schema-examples.ts';
 
 /**
  * Free text → search terms: letters and digits only, so nothing the user types reaches FTS syntax; each
@@ -48,18 +50,27 @@ export function searchTerms(q: string | undefined): string[] {
 }
 
 /** A list item: the auction with a summary of its description (the whole one is on GET /api/v1/auctions/{id}). */
-export const auctionSummary = auction.extend({
-  item: auction.shape.item.extend({
-    description: z
-      .string()
-      .describe(
-        `At most ${DESCRIPTION_SUMMARY_LENGTH} characters, cut between words where possible and ending in "…" when cut`,
-      ),
-    descriptionTruncated: z
-      .boolean()
-      .describe('Whether `description` was cut (GET /api/v1/auctions/{id} has all of it)'),
-  }),
-});
+export const auctionSummary = auction
+  .extend({
+    item: auction.shape.item.extend({
+      description: z
+        .string()
+        .describe(
+          `At most ${DESCRIPTION_SUMMARY_LENGTH} characters, cut between words where possible and ending in "…" when cut`,
+        ),
+      descriptionTruncated: z
+        .boolean()
+        .describe('Whether `description` was cut (GET /api/v1/auctions/{id} has all of it)'),
+    }),
+  })
+  .meta({
+    id: 'AuctionSummary',
+    description: 'An auction in a list: as `Auction`, with a summary of the item’s description',
+    examples: [auctionSummaryExample],
+  });
+
+/** A page of listed auctions (the listing, the watchlist). */
+export const auctionSummaryPage = page('AuctionSummaryPage', auctionSummary);
 
 /** The stored name of an `/uploads/…` picture URL, or null for an outside URL (or none). */
 function uploadNameOf(imageUrl: string | null): string | null {
@@ -131,6 +142,16 @@ export function catalogueFiltersOf(query: ListQuery, viewerId: string | null): C
 
 const facetCount = <T extends z.ZodType>(value: T) => z.object({ value, count: z.number().int() });
 
+const facets = z
+  .object({
+    total: z.number().int().describe('How many auctions match every filter'),
+    categories: z.array(facetCount(z.string())),
+    attributes: z.record(z.string(), z.array(facetCount(z.union([z.string(), z.number(), z.boolean()])))),
+    price: z.object({ min: z.number().int().nullable(), max: z.number().int().nullable() }),
+    exact: z.boolean().describe(`False above ${FACETS_EXACT_MAX} matches: the counts may then be estimates`),
+  })
+  .meta({ id: 'Facets', examples: [facetsExample] });
+
 /** Create, read and list auctions. */
 export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -139,24 +160,18 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/facets',
     {
       schema: {
-        tags: ['auctions'],
-        summary: 'Counts for a filter sidebar: categories, attribute values and price range of the matching auctions',
+        operationId: 'getAuctionFacets',
+        tags: ['Catalogue'],
+        summary: 'Facet counts for a filter sidebar',
         description:
+          'Counts of categories and attribute values, and the price range, of the auctions matching the filters. ' +
           `Takes the filters of GET /api/v1/auctions (sort, limit and cursor aside). Up to ${FACET_VALUES_MAX} values ` +
           `per list, most frequent first. Exact when total is at most ${FACETS_EXACT_MAX}; above that the counts ` +
           'may be estimates from a sample (exact: false).',
         querystring: listAuctionsQuery,
         response: {
-          200: z.object({
-            total: z.number().int(),
-            categories: z.array(facetCount(z.string())),
-            attributes: z.record(z.string(), z.array(facetCount(z.union([z.string(), z.number(), z.boolean()])))),
-            price: z.object({ min: z.number().int().nullable(), max: z.number().int().nullable() }),
-            exact: z.boolean(),
-          }),
-          400: problem,
-          401: problem,
-          503: problem.describe('Too many listings at once; retry after Retry-After seconds'),
+          200: ok('The counts', facets),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },
@@ -186,11 +201,18 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
       onRequest: ctx.auth.required,
       config: ctx.rateLimits.createAuction,
       schema: {
-        tags: ['auctions'],
-        summary: 'Put an item up for auction (the caller is the seller)',
+        operationId: 'createAuction',
+        tags: ['Auctions'],
+        summary: 'Put an item up for auction',
+        description:
+          'The caller is the seller. Give the item, or `itemExternalId` to sell one of your inventory items ' +
+          '(404 ITEM_NOT_FOUND when you have no such item).',
         security: SESSION_SECURITY,
         body: createAuctionBody,
-        response: { 201: z.object({ auction }), 400: problem, 401: problem, 404: problem, 429: problem },
+        response: {
+          201: ok('Created: the auction as its seller sees it', z.object({ auction })),
+          ...problems(...JSON_BODY_ERRORS, ...SIGNED_IN_CHANGE_ERRORS, 'ITEM_NOT_FOUND', 'RATE_LIMITED'),
+        },
       },
     },
     async (request, reply) => {
@@ -247,10 +269,15 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id',
     {
       schema: {
-        tags: ['auctions'],
-        summary: 'Read one auction (strongly consistent)',
+        operationId: 'getAuction',
+        tags: ['Auctions'],
+        summary: 'Read one auction',
+        description: 'Strongly consistent: a read that starts after a bid was acknowledged shows it, or a later state.',
         params: auctionParams,
-        response: { 200: z.object({ auction }), 404: problem },
+        response: {
+          200: ok('The auction as the caller sees it', z.object({ auction })),
+          ...problems('VALIDATION_FAILED', 'AUCTION_NOT_FOUND'),
+        },
       },
     },
     async (request) => {
@@ -266,13 +293,16 @@ export function auctionRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions',
     {
       schema: {
-        tags: ['auctions'],
-        summary: 'List and search auctions (items carry a summary of the description)',
+        operationId: 'listAuctions',
+        tags: ['Catalogue'],
+        summary: 'List, search and filter auctions',
+        description:
+          'Items carry a summary of the description. Filters combine with AND; a repeated exact filter means any ' +
+          'of its values. 503 SERVICE_UNAVAILABLE with Retry-After when too many listings run at once.',
         querystring: listAuctionsQuery,
         response: {
-          200: z.object({ items: z.array(auctionSummary), nextCursor: z.string().nullable() }),
-          400: problem,
-          503: problem.describe('Too many listings at once; retry after Retry-After seconds'),
+          200: ok('A page of auctions', auctionSummaryPage),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },

@@ -6,16 +6,19 @@ import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { idempotencyKeyOfHeaders } from '../idempotency-key.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, ok, problems, problemsWith } from '../openapi.ts';
 import { sendProblem } from '../problem.ts';
 import { publicTag } from '../public-user.ts';
 import {
+  auction,
   auctionParams,
   bid,
+  bidReason,
   leaderboardEntry,
   leaderboardQuery,
   listBidsQuery,
+  page,
   placeBidBody,
-  problem,
 } from '../schemas.ts';
 
 /** Place a bid, read the history, read the leaderboard. */
@@ -28,8 +31,15 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
       onRequest: ctx.auth.required,
       config: ctx.rateLimits.bids,
       schema: {
-        tags: ['bids'],
-        summary: 'Place a bid. Answered only once the bid is durable; rejected bids are stored too (409).',
+        operationId: 'placeBid',
+        tags: ['Bids'],
+        summary: 'Place a bid',
+        description:
+          'Answered only once the bid is durable. A well-formed bid that is refused is stored too (the audit ' +
+          'trail) and answered 409 with the stored `bid` and the current `auction`; when several reasons apply, the ' +
+          'first of AUCTION_CANCELLED, AUCTION_NOT_STARTED, AUCTION_CLOSED, SELF_BIDDING, BID_TOO_LOW is given. ' +
+          'The same `Idempotency-Key` from the same user on the same auction answers the first answer again ' +
+          '(with `Idempotent-Replayed: true`) and stores nothing new.',
         security: SESSION_SECURITY,
         params: auctionParams,
         headers: z.object({
@@ -40,13 +50,16 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
         }),
         body: placeBidBody,
         response: {
-          201: z.object({ bid, auction: z.any() }),
-          400: problem,
-          401: problem,
-          404: problem,
-          409: problem,
-          422: problem,
-          429: problem,
+          201: ok('Accepted and durable: the bid and the auction right after it', z.object({ bid, auction })),
+          ...problemsWith(
+            Object.fromEntries(bidReason.options.map((code) => [code, { bid, auction }])),
+            ...JSON_BODY_ERRORS,
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'AUCTION_NOT_FOUND',
+            ...bidReason.options,
+            'IDEMPOTENCY_KEY_REUSED',
+            'RATE_LIMITED',
+          ),
         },
       },
     },
@@ -82,14 +95,15 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/bids',
     {
       schema: {
-        tags: ['bids'],
+        operationId: 'listBids',
+        tags: ['Bids'],
         summary: 'Bid history, newest first',
+        description: 'Accepted bids by default, or every bid with `status=all`; never a bidder’s maximum.',
         params: auctionParams,
         querystring: listBidsQuery,
         response: {
-          200: z.object({ items: z.array(bid), nextCursor: z.string().nullable() }),
-          400: problem,
-          404: problem,
+          200: ok('A page of bids', page('BidPage', bid)),
+          ...problems('VALIDATION_FAILED', 'AUCTION_NOT_FOUND'),
         },
       },
     },
@@ -114,11 +128,16 @@ export function bidRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/leaderboard',
     {
       schema: {
-        tags: ['bids'],
-        summary: 'Each distinct bidder once, with their highest accepted bid, highest first',
+        operationId: 'getLeaderboard',
+        tags: ['Bids'],
+        summary: 'The leaderboard: each bidder once, highest bid first',
+        description: 'Each distinct bidder once, with their highest accepted bid, highest first.',
         params: auctionParams,
         querystring: leaderboardQuery,
-        response: { 200: z.object({ items: z.array(leaderboardEntry) }), 400: problem, 404: problem },
+        response: {
+          200: ok('The leading bidders', z.object({ items: z.array(leaderboardEntry) })),
+          ...problems('VALIDATION_FAILED', 'AUCTION_NOT_FOUND'),
+        },
       },
     },
     async (request) => {

@@ -5,9 +5,46 @@ import { AppError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
-import { auctionParams, problem, watchListQuery } from '../schemas.ts';
+import { type StreamEvent, eventStream, eventTable, problems, sseEvents } from '../openapi.ts';
+import { auctionParams, watchListQuery } from '../schemas.ts';
 
 const VERSION = /^\d{1,15}$/;
+
+/** One auction's events (`GET /auctions/:id/events`); the watch-list stream sends the same but `id:`. */
+const AUCTION_EVENTS: Record<string, StreamEvent> = {
+  snapshot: { description: 'First, unless resumed: the auction now', data: 'AuctionEvent' },
+  bid: { description: 'An accepted bid (and the extension it caused)', data: 'BidEvent' },
+  extended: { description: 'An extension not caused by a bid', data: 'AuctionEvent' },
+  closed: { description: 'The auction ended, with its `outcome`', data: 'AuctionEvent' },
+  cancelled: { description: 'The seller cancelled it', data: 'AuctionEvent' },
+  settlement: { description: 'Payment or a second-chance offer changed', data: 'AuctionEvent' },
+  item_updated: { description: 'The item, its catalogue, prices or live video changed', data: 'AuctionEvent' },
+};
+
+const NOTIFICATION_KINDS = [
+  'outbid',
+  'leading',
+  'bid_received',
+  'auction_closed',
+  'won',
+  'payment_due',
+  'payment_lapsed',
+  'offer_received',
+  'payment_received',
+  'auction_unsold',
+];
+
+/** The signed-in user's notifications (`GET /me/events`). */
+const USER_EVENTS: Record<string, StreamEvent> = {
+  ready: { description: 'First, unless resumed; its id is the latest notification’s', data: null },
+  ...Object.fromEntries(
+    NOTIFICATION_KINDS.map((type) => [type, { description: `A \`${type}\` notification`, data: 'Notification' }]),
+  ),
+  ending_soon: {
+    description: 'Once per auction I watch or bid on, 15 minutes before its end',
+    data: 'EndingSoonNotification',
+  },
+};
 
 /** An unusable Last-Event-ID is treated as none: the client gets a fresh start. */
 function lastEventIdOf(header: string | string[] | undefined, query: string | undefined): number | null {
@@ -63,12 +100,21 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['events', 'me'],
-        summary:
-          'My notifications (text/event-stream): ready, then outbid, leading, bid_received, auction_closed, won, payment_due, payment_lapsed, offer_received, payment_received, auction_unsold, ending_soon ({ auction }: once per auction I watch or bid on, 15 minutes before its end); id = notification seq',
+        operationId: 'streamMyNotifications',
+        tags: ['Notifications'],
+        summary: 'My notifications (Server-Sent Events)',
+        description:
+          'A `text/event-stream` of what happens on auctions I bid on, sell or watch. Each event’s `id` is its ' +
+          'notification’s sequence number: reconnect with `Last-Event-ID` (or `lastEventId`) to get every ' +
+          'notification after it, then live ones.\n\n' +
+          eventTable(USER_EVENTS),
         security: SESSION_SECURITY,
         querystring: lastEventIdQuery,
-        response: { 200: z.string().describe('text/event-stream'), 401: problem, 429: problem },
+        'x-sse-events': sseEvents(USER_EVENTS),
+        response: {
+          200: eventStream('The notification stream'),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED', 'RATE_LIMITED'),
+        },
       },
     },
     async (request, reply) => {
@@ -85,9 +131,16 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/events',
     {
       schema: {
-        tags: ['events'],
-        summary:
-          'Live events (text/event-stream): snapshot, then bid / closed / cancelled / settlement / item_updated in version order; id = version (every extension travels in the bid that caused it)',
+        operationId: 'streamAuctionEvents',
+        tags: ['Live events'],
+        summary: 'One auction’s live events (Server-Sent Events)',
+        description:
+          'A `text/event-stream`: a `snapshot`, then the auction’s events in `version` order. Each event’s `id` is ' +
+          'the auction’s version after it: reconnect with `Last-Event-ID: N` (or `lastEventId=N`) to get every ' +
+          'event after version N, then live ones (a fresh `snapshot` when that history is gone). Under load ' +
+          'consecutive states may merge; the latest always arrives. A comment line comes at least every 15 s.\n\n' +
+          eventTable(AUCTION_EVENTS),
+        'x-sse-events': sseEvents(AUCTION_EVENTS),
         params: auctionParams,
         querystring: z.object({
           lastEventId: z
@@ -96,7 +149,10 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
             .optional()
             .describe('Same as the Last-Event-ID header, for clients that cannot set headers'),
         }),
-        response: { 200: z.string().describe('text/event-stream'), 404: problem, 429: problem },
+        response: {
+          200: eventStream('The auction’s event stream'),
+          ...problems('VALIDATION_FAILED', 'AUCTION_NOT_FOUND', 'RATE_LIMITED'),
+        },
       },
     },
     async (request, reply) => {
@@ -114,11 +170,21 @@ export function eventRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/events',
     {
       schema: {
-        tags: ['events'],
-        summary:
-          'Live state of several auctions (text/event-stream), for list pages: a snapshot per known auction (unknown ids skipped), then their bid / closed / cancelled / settlement events with the data of the auction stream; no id: reconnecting gets fresh snapshots; under load only the newest state per auction is kept',
+        operationId: 'streamAuctions',
+        tags: ['Live events'],
+        summary: 'The live state of several auctions (Server-Sent Events)',
+        description:
+          'For list pages: a `text/event-stream` with a `snapshot` per known auction (unknown ids are skipped), ' +
+          'then their events, with the data of the auction stream but the item’s description cut to a summary ' +
+          '(`AuctionSummary`). Events carry no `id`: a reconnect gets fresh snapshots. Under load only the newest ' +
+          'state per auction is kept.\n\n' +
+          eventTable(AUCTION_EVENTS),
+        'x-sse-events': sseEvents(AUCTION_EVENTS),
         querystring: watchListQuery,
-        response: { 200: z.string().describe('text/event-stream'), 400: problem, 429: problem },
+        response: {
+          200: eventStream('The auctions’ event stream'),
+          ...problems('VALIDATION_FAILED', 'RATE_LIMITED'),
+        },
       },
     },
     async (request, reply) => {

@@ -16,7 +16,9 @@ import { AppError } from '../../error-catalogue.ts';
 import type { InventoryItemRecord } from '../../store/index.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { catalogueFields, itemContentFields, pageQuery, problem } from '../schemas.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, noContent, ok, problems, problemsWith } from '../openapi.ts';
+import { catalogueFields, itemContentFields, page, pageQuery } from '../schemas.ts';
+import { inventoryItemExample } from '../schema-examples.ts';
 import { itemOf } from './auctions.ts';
 
 /** Largest `POST /api/v1/inventory/sync` body (api.md: up to 50 MiB; more is 413 PAYLOAD_TOO_LARGE). */
@@ -39,31 +41,60 @@ export const inventoryParams = z.object({ externalId });
 /** What an item says (`PUT` replaces the whole item: a field left out takes its default). */
 const itemFields = { ...itemContentFields, ...catalogueFields };
 
-export const inventoryItemBody = z.strictObject(itemFields);
+export const inventoryItemBody = z.strictObject(itemFields).meta({
+  id: 'InventoryItemContent',
+  description: 'What an inventory item says; `PUT` replaces the whole item (a field left out takes its default)',
+  examples: [
+    {
+      name: inventoryItemExample.name,
+      description: inventoryItemExample.description,
+      imageUrl: inventoryItemExample.imageUrl,
+      category: inventoryItemExample.category,
+      attributes: inventoryItemExample.attributes,
+      location: inventoryItemExample.location,
+    },
+  ],
+});
 /** One line of a sync: an item with its id. */
 export const inventorySyncLine = z.strictObject({ externalId, ...itemFields });
 
-export const inventoryItem = z.object({
-  externalId: z.string(),
-  name: z.string(),
-  description: z.string(),
-  imageUrl: z.string().nullable().describe('The cover picture (the first of `images`)'),
-  images: z.array(z.string()),
-  category: z.string().nullable(),
-  attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
-  location: z.object({ country: z.string(), region: z.string().nullable(), city: z.string().nullable() }).nullable(),
-  revision: z.number().int().describe('1 when created, +1 on every change'),
-  updatedAt: z.string().describe('ISO 8601 UTC with milliseconds: the last change'),
-});
+export const inventoryItem = z
+  .object({
+    externalId: z.string(),
+    name: z.string(),
+    description: z.string(),
+    imageUrl: z.string().nullable().describe('The cover picture (the first of `images`)'),
+    images: z.array(z.string()),
+    category: z.string().nullable(),
+    attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    location: z.object({ country: z.string(), region: z.string().nullable(), city: z.string().nullable() }).nullable(),
+    revision: z.number().int().describe('1 when created, +1 on every change'),
+    updatedAt: z.string().describe('ISO 8601 UTC with milliseconds: the last change'),
+  })
+  .meta({ id: 'InventoryItem', examples: [inventoryItemExample] });
 
-const syncResult = z.object({
-  created: z.number().int(),
-  updated: z.number().int(),
-  unchanged: z.number().int(),
-  failed: z
-    .array(z.object({ line: z.number().int().describe('Counted from 1'), code: z.string(), detail: z.string() }))
-    .describe('The lines that were not taken (each alone: the others were)'),
-});
+const syncResult = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    failed: z
+      .array(z.object({ line: z.number().int().describe('Counted from 1'), code: z.string(), detail: z.string() }))
+      .describe('The lines that were not taken (each alone: the others were)'),
+  })
+  .meta({
+    id: 'InventorySyncResult',
+    examples: [
+      {
+        created: 9_998,
+        updated: 1,
+        unchanged: 0,
+        failed: [
+          { line: 17, code: 'VALIDATION_FAILED', detail: '/name: Too small: expected string to have >=1 characters' },
+        ],
+      },
+    ],
+  });
 
 type ItemFields = z.output<typeof inventoryItemBody>;
 
@@ -164,20 +195,20 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['inventory'],
-        summary:
-          'Create or replace one of your inventory items (201 when new, 200 when changed or unchanged); its auctions that have not ended show the change at once and get an item_updated event',
+        operationId: 'putInventoryItem',
+        tags: ['Inventory'],
+        summary: 'Create or replace one of your inventory items',
         description:
-          'Idempotent: a body that says what the item says already changes nothing (same revision, same updatedAt).',
+          '201 when new, 200 when changed or unchanged. Its auctions that have not ended show the change at once and ' +
+          'get an `item_updated` event. Idempotent: a body that says what the item says already changes nothing ' +
+          '(same revision, same updatedAt).',
         security: SESSION_SECURITY,
         params: inventoryParams,
         body: inventoryItemBody,
         response: {
-          200: z.object({ item: inventoryItem }),
-          201: z.object({ item: inventoryItem }),
-          400: problem,
-          401: problem,
-          503: problem,
+          200: ok('Replaced (or unchanged)', z.object({ item: inventoryItem })),
+          201: ok('Created', z.object({ item: inventoryItem })),
+          ...problems(...JSON_BODY_ERRORS, ...SIGNED_IN_CHANGE_ERRORS),
         },
       },
     },
@@ -204,11 +235,16 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['inventory'],
+        operationId: 'getInventoryItem',
+        tags: ['Inventory'],
         summary: 'Read one of your inventory items',
+        description: 'Another seller’s item is never visible: it is 404 ITEM_NOT_FOUND.',
         security: SESSION_SECURITY,
         params: inventoryParams,
-        response: { 200: z.object({ item: inventoryItem }), 401: problem, 404: problem },
+        response: {
+          200: ok('The item', z.object({ item: inventoryItem })),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED', 'ITEM_NOT_FOUND'),
+        },
       },
     },
     async (request) => {
@@ -222,14 +258,14 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['inventory'],
+        operationId: 'listInventoryItems',
+        tags: ['Inventory'],
         summary: 'List your inventory items, oldest first',
         security: SESSION_SECURITY,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(inventoryItem), nextCursor: z.string().nullable() }),
-          400: problem,
-          401: problem,
+          200: ok('A page of items', page('InventoryItemPage', inventoryItem)),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },
@@ -246,13 +282,28 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['inventory'],
-        summary:
-          'Delete one of your inventory items: its scheduled and open auctions are cancelled (ended ones stay as they are)',
-        description: '409 ITEM_HAS_BIDS, and nothing changes, when one of its open auctions has an accepted bid.',
+        operationId: 'deleteInventoryItem',
+        tags: ['Inventory'],
+        summary: 'Delete one of your inventory items',
+        description:
+          'Its scheduled and open auctions are cancelled (ended ones stay as they are). 409 ITEM_HAS_BIDS, and ' +
+          'nothing changes, when one of its open auctions has an accepted bid (`auctionIds` names them).',
         security: SESSION_SECURITY,
         params: inventoryParams,
-        response: { 204: z.null(), 401: problem, 404: problem, 409: problem, 503: problem },
+        response: {
+          204: noContent('Deleted'),
+          ...problemsWith(
+            {
+              ITEM_HAS_BIDS: {
+                auctionIds: z.array(z.string()).meta({ examples: [['01936b6e-8f3a-7c21-9a4b-5d6e7f809a1b']] }),
+              },
+            },
+            'VALIDATION_FAILED',
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'ITEM_NOT_FOUND',
+            'ITEM_HAS_BIDS',
+          ),
+        },
       },
     },
     async (request, reply) => {
@@ -298,10 +349,11 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
         bodyLimit: SYNC_MAX_BYTES,
         config: { bodyTimeoutMs: SYNC_BODY_TIMEOUT_MS },
         schema: {
-          tags: ['inventory'],
-          summary:
-            'Create or replace many inventory items at once: application/x-ndjson, one item per line, each with its externalId',
+          operationId: 'syncInventory',
+          tags: ['Inventory'],
+          summary: 'Create or replace many inventory items at once',
           description:
+            'The body is `application/x-ndjson`: one item per line, each with its `externalId`. ' +
             `Up to ${SYNC_MAX_BYTES / 1024 / 1024} MiB (413 PAYLOAD_TOO_LARGE above), which may take up to ` +
             `${SYNC_BODY_TIMEOUT_MS / 1000} s to arrive. Each line is taken as by PUT /api/v1/inventory/items/{externalId}; ` +
             'a bad line (not JSON, bad fields) fails alone and is reported in `failed`. Items missing from a sync are ' +
@@ -309,7 +361,10 @@ export function inventoryRoutes(app: FastifyInstance, ctx: RouteContext) {
           security: SESSION_SECURITY,
           consumes: ['application/x-ndjson'],
           body: z.string().describe('One JSON object per line (blank lines are skipped)'),
-          response: { 200: syncResult, 400: problem, 401: problem, 413: problem, 415: problem, 503: problem },
+          response: {
+            200: ok('Taken: what each line did', syncResult),
+            ...problems(...JSON_BODY_ERRORS, ...SIGNED_IN_CHANGE_ERRORS),
+          },
         },
       },
       async (request) => {

@@ -5,13 +5,14 @@ import type { WebSocket } from 'ws';
 import { z } from 'zod';
 import { AppError, errorCatalogue, toError } from '../../error-catalogue.ts';
 import type { RoomMember, RoomUser } from '../../realtime/index.ts';
-import { ROOM_MESSAGE_CAP_BYTES, closeGoingAway } from '../../realtime/live-room/room-wire.ts';
+import { ROOM_MESSAGE_CAP_BYTES, closeRoomSocket } from '../../realtime/live-room/room-wire.ts';
 import type { StreamSink } from '../../realtime/stream-watcher.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { checkIdempotencyKey } from '../idempotency-key.ts';
 import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
-import { auctionParams, placeBidBody, problem } from '../schemas.ts';
+import { documentedWebSocket, noContent, problems } from '../openapi.ts';
+import { auctionParams, placeBidBody } from '../schemas.ts';
 
 /** A socket with this much unsent is full: the auction's events merge until it drains. */
 const HIGH_WATER_BYTES = 256 * 1024;
@@ -37,18 +38,42 @@ export function liveRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/live',
     {
       websocket: true,
+      // @fastify/websocket hides its routes from the document; this one is part of the API.
+      config: { swaggerTransform: documentedWebSocket },
       schema: {
-        tags: ['events'],
-        summary:
-          'Live room (WebSocket): snapshot, then auction events in version order, chat, presence, standing; bids and chat from the client',
+        operationId: 'joinLiveRoom',
+        tags: ['Live room'],
+        summary: 'The live room (WebSocket)',
+        description:
+          'Upgrade to a WebSocket (`Upgrade: websocket`). Messages are JSON text frames: the server sends a ' +
+          '`snapshot` (`auction`, the last 50 `chat` messages, `participants`), then the auction’s events in ' +
+          '`version` order (`bid`, `closed`, `cancelled`, `extended`, `settlement`, `item_updated`), `chat`, ' +
+          '`presence`, `question`, and to a signed-in bidder their `standing`. A client sends ' +
+          '`{ "type": "chat", "text" }` and `{ "type": "bid", "amount", "ref", "idempotencyKey"? }`; each bid ' +
+          'frame gets exactly one `bid_result` once the bid is durable, with the status HTTP would answer. Other ' +
+          'refusals come as `error` messages and never close the socket. `lastVersion=N` resumes like ' +
+          '`Last-Event-ID`: `resumed`, then the events after N. Without a session the viewer may watch but not ' +
+          'speak or bid; a cookie session needs the site’s own `Origin`. The messages’ schemas are in ' +
+          '`x-websocket-messages` (`LiveRoomServerMessage`, `LiveRoomClientMessage`).',
         security: SESSION_SECURITY,
+        'x-websocket-messages': {
+          server: { $ref: '#/components/schemas/LiveRoomServerMessage' },
+          client: { $ref: '#/components/schemas/LiveRoomClientMessage' },
+        },
         params: auctionParams,
         querystring: z.object({
           lastVersion: z.string().max(32).optional().describe('Resume after this version, like Last-Event-ID'),
         }),
-        response: { 101: z.string().describe('Switching Protocols'), 403: problem, 404: problem, 429: problem },
+        response: {
+          101: noContent('Switching Protocols: the socket is open'),
+          ...problems('VALIDATION_FAILED', 'CROSS_SITE_REQUEST', 'AUCTION_NOT_FOUND', 'RATE_LIMITED'),
+        },
       },
       preHandler: async (request, reply) => {
+        // A plain GET is no room to join: refused before it takes one of the client's stream slots (which
+        // only a socket's close gives back).
+        if (!request.ws)
+          throw new AppError('NOT_FOUND', 'The live room is a WebSocket: connect with an Upgrade request');
         const { id } = request.params as { id: string };
         const state = await ctx.sequencer.getAuction(id);
         if (!state) throw new AppError('AUCTION_NOT_FOUND');
@@ -281,7 +306,7 @@ function socketSink(socket: WebSocket, connection: Socket): StreamSink {
     keepAlive: () => {
       if (socket.readyState === socket.OPEN) socket.ping();
     },
-    end: () => closeGoingAway(socket),
+    end: (end) => closeRoomSocket(socket, end),
     destroy: () => socket.terminate(),
   };
 }

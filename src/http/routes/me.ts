@@ -6,7 +6,8 @@ import { AppError } from '../../error-catalogue.ts';
 import type { BidderActivity } from '../../store/index.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { auction, auctionParams, myBid, pageQuery, problem } from '../schemas.ts';
+import { ok, problems } from '../openapi.ts';
+import { auction, auctionParams, myBid, page, pageQuery } from '../schemas.ts';
 
 /** One `myBid`: the caller's view of the auction with their best bid, maximum and standing. */
 function myBidView(state: Auction, row: BidderActivity, userId: string, now: number) {
@@ -28,14 +29,15 @@ export function meRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary: 'Auctions I bid on, latest activity first, with my highest bid, my maximum and where I stand',
+        operationId: 'listMyBids',
+        tags: ['My activity'],
+        summary: 'Auctions I bid on',
+        description: 'Latest activity first, with my highest bid, my maximum and where I stand.',
         security: SESSION_SECURITY,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(myBid), nextCursor: z.string().nullable() }),
-          400: problem,
-          401: problem,
+          200: ok('A page of my bids', page('MyBidPage', myBid)),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },
@@ -59,11 +61,16 @@ export function meRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary: 'My standing on one auction: my highest bid, my maximum and where I stand (404 if I never bid there)',
+        operationId: 'getMyBid',
+        tags: ['My activity'],
+        summary: 'My standing on one auction',
+        description: 'My highest bid, my maximum and where I stand; 404 NOT_FOUND if I have no accepted bid there.',
         security: SESSION_SECURITY,
         params: z.object({ auctionId: auctionParams.shape.id }),
-        response: { 200: z.object({ item: myBid }), 400: problem, 401: problem, 404: problem },
+        response: {
+          200: ok('My bid on the auction', z.object({ item: myBid })),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED', 'AUCTION_NOT_FOUND', 'NOT_FOUND'),
+        },
       },
     },
     async (request) => {
@@ -81,14 +88,15 @@ export function meRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary: 'Auctions I sell, newest first (with the reserve, which only the seller sees)',
+        operationId: 'listMyAuctions',
+        tags: ['My activity'],
+        summary: 'Auctions I sell',
+        description: 'Newest first, with the reserve, which only the seller sees.',
         security: SESSION_SECURITY,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(auction), nextCursor: z.string().nullable() }),
-          400: problem,
-          401: problem,
+          200: ok('A page of my auctions', page('AuctionPage', auction)),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },

@@ -7,13 +7,14 @@ import { newId } from '../../ids.ts';
 import type { QaItemRecord, QuestionWithAnswer } from '../../store/index.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, ok, problems } from '../openapi.ts';
 import {
   auctionParams,
   moderationDecisionBody,
   moderationItem,
   moderationItemParams,
+  page,
   pageQuery,
-  problem,
   qaTextBody,
   question,
   questionParams,
@@ -69,12 +70,19 @@ export function questionRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['questions'],
-        summary: 'Ask the seller a question. It is moderated: published, pending_review or rejected.',
+        operationId: 'askQuestion',
+        tags: ['Questions'],
+        summary: 'Ask the seller a question',
+        description:
+          'It is moderated before anyone else sees it: its status is published, pending_review or rejected. ' +
+          'E-mail addresses, phone and card numbers are replaced by [removed].',
         security: SESSION_SECURITY,
         params: auctionParams,
         body: qaTextBody,
-        response: { 201: z.object({ question }), 400: problem, 401: problem, 403: problem, 404: problem },
+        response: {
+          201: ok('Asked: the question as its asker sees it', z.object({ question })),
+          ...problems(...JSON_BODY_ERRORS, ...SIGNED_IN_CHANGE_ERRORS, 'SELLER_CANNOT_ASK', 'AUCTION_NOT_FOUND'),
+        },
       },
     },
     async (request, reply) => {
@@ -100,12 +108,24 @@ export function questionRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['questions'],
-        summary: 'Answer a question on your auction (seller only); moderated like the questions.',
+        operationId: 'answerQuestion',
+        tags: ['Questions'],
+        summary: 'Answer a question on your auction',
+        description: 'Seller only; the answer is moderated like the questions and shows once published.',
         security: SESSION_SECURITY,
         params: questionParams,
         body: qaTextBody,
-        response: { 200: z.object({ question }), 400: problem, 401: problem, 403: problem, 404: problem, 409: problem },
+        response: {
+          200: ok('Answered: the question with its answer', z.object({ question })),
+          ...problems(
+            ...JSON_BODY_ERRORS,
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'NOT_SELLER',
+            'AUCTION_NOT_FOUND',
+            'QUESTION_NOT_FOUND',
+            'ALREADY_ANSWERED',
+          ),
+        },
       },
     },
     async (request) => {
@@ -134,14 +154,15 @@ export function questionRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/auctions/:id/questions',
     {
       schema: {
-        tags: ['questions'],
-        summary: 'Questions, newest first: published ones for everyone, your own in any status, all for the seller',
+        operationId: 'listQuestions',
+        tags: ['Questions'],
+        summary: 'Questions on an auction, newest first',
+        description: 'Published ones for everyone, your own in any status, all of them for the seller.',
         params: auctionParams,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(question), nextCursor: z.string().nullable() }),
-          400: problem,
-          404: problem,
+          200: ok('A page of questions', page('QuestionPage', question)),
+          ...problems('VALIDATION_FAILED', 'AUCTION_NOT_FOUND'),
         },
       },
     },
@@ -175,10 +196,15 @@ export function moderationRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['moderation'],
-        summary: 'Questions and answers waiting for a verdict (queued or parked), oldest first (moderators)',
+        operationId: 'listModerationQueue',
+        tags: ['Moderation'],
+        summary: 'Questions and answers waiting for a verdict',
+        description: 'Moderators only: queued or parked items, oldest first.',
         security: SESSION_SECURITY,
-        response: { 200: z.object({ items: z.array(moderationItem) }), 401: problem, 403: problem },
+        response: {
+          200: ok('The waiting items', z.object({ items: z.array(moderationItem) })),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN'),
+        },
       },
     },
     async (request) => {
@@ -192,18 +218,22 @@ export function moderationRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['moderation'],
-        summary: 'Publish (approve) or reject a question or answer waiting for a verdict (moderators)',
+        operationId: 'decideModerationItem',
+        tags: ['Moderation'],
+        summary: 'Approve or reject a waiting question or answer',
+        description: 'Moderators only: approve publishes it, reject hides it for good.',
         security: SESSION_SECURITY,
         params: moderationItemParams,
         body: moderationDecisionBody,
         response: {
-          200: z.object({ item: moderationItem }),
-          400: problem,
-          401: problem,
-          403: problem,
-          404: problem,
-          409: problem,
+          200: ok('Decided: the item with its new status', z.object({ item: moderationItem })),
+          ...problems(
+            ...JSON_BODY_ERRORS,
+            ...SIGNED_IN_CHANGE_ERRORS,
+            'FORBIDDEN',
+            'MODERATION_ITEM_NOT_FOUND',
+            'ALREADY_DECIDED',
+          ),
         },
       },
     },

@@ -8,7 +8,8 @@ import { newId } from '../../ids.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
 import { refuseWithRateLimit } from '../limits/index.ts';
-import { UPLOAD_NAME, problem } from '../schemas.ts';
+import { SIGNED_IN_CHANGE_ERRORS, ok, problems } from '../openapi.ts';
+import { UPLOAD_NAME } from '../schemas.ts';
 
 const DAY = 24 * 3600_000;
 
@@ -53,17 +54,29 @@ export function uploadRoutes(app: FastifyInstance, ctx: RouteContext, uploadsDir
         onRequest: ctx.auth.required,
         bodyLimit: MAX_UPLOAD_BYTES,
         schema: {
-          tags: ['uploads'],
-          summary:
-            'Upload an item picture: the raw bytes of a JPEG, PNG or WebP image (at most 5 MiB, 50 per user per day); one that no auction of yours uses within 24 hours is deleted',
+          operationId: 'uploadPicture',
+          tags: ['Uploads'],
+          summary: 'Upload an item picture',
+          description:
+            'The raw bytes of a JPEG, PNG or WebP image (checked by content), at most 5 MiB, 50 per user per day. ' +
+            'Give the answered `url` as an item’s picture; one that no auction or inventory item of yours uses ' +
+            'within 24 hours is deleted.',
           security: SESSION_SECURITY,
+          consumes: ['image/jpeg', 'image/png', 'image/webp'],
+          // Documents the body only: the handler checks the bytes (a missing body is 415, as the contract says).
+          body: z.any().meta({ type: 'string', contentMediaType: 'image/*', description: 'The image file’s bytes' }),
           response: {
-            201: z.object({ url: z.string() }),
-            400: problem,
-            401: problem,
-            413: problem,
-            415: problem,
-            429: problem,
+            201: ok(
+              'Stored: the picture’s URL',
+              z.object({ url: z.string().describe('/uploads/<name>, served by this server') }),
+            ),
+            ...problems(
+              'VALIDATION_FAILED',
+              ...SIGNED_IN_CHANGE_ERRORS,
+              'PAYLOAD_TOO_LARGE',
+              'UNSUPPORTED_MEDIA_TYPE',
+              'RATE_LIMITED',
+            ),
           },
         },
       },

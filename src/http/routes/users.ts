@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../error-catalogue.ts';
-import type { UserRecord } from '../../store/index.ts';
+import type { NewUserRecord } from '../../store/index.ts';
 import {
   SESSION_COOKIE,
   SESSION_SECURITY,
@@ -16,15 +16,29 @@ import type { RouteContext } from '../context.ts';
 import { addressKey, refuseWithRateLimit } from '../limits/index.ts';
 import { hashPassword, unknownUserHash, verifyPassword } from '../passwords.ts';
 import { publicUserView } from '../public-user.ts';
-import { createSessionBody, createUserBody, problem, publicUser, user, userParams } from '../schemas.ts';
+import { JSON_BODY_ERRORS, SIGNED_IN_CHANGE_ERRORS, noContent, ok, problems } from '../openapi.ts';
+import { createSessionBody, createUserBody, publicUser, user, userParams } from '../schemas.ts';
+import { sessionExample } from '../schema-examples.ts';
+
+/** The answer of a log-in. */
+const session = z
+  .object({
+    token: z.string().describe('Send as `Authorization: Bearer <token>`'),
+    expiresAt: z.string().describe('ISO 8601 UTC with milliseconds'),
+    user,
+  })
+  .meta({ id: 'Session', examples: [sessionExample] });
 
 /** The user's own view, for that user only: it carries the login username (others get `publicUserView`). */
-export function userView(record: UserRecord) {
+export function userView(record: NewUserRecord & { email?: string | null }) {
+  const email = record.email ?? null;
   return {
     id: record.id,
     username: record.username,
     displayName: record.displayName,
     createdAt: new Date(record.createdAt).toISOString(),
+    email,
+    emailVerified: email !== null,
   };
 }
 
@@ -37,15 +51,20 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       config: ctx.rateLimits.signUp,
       schema: {
-        tags: ['users'],
+        operationId: 'signUp',
+        tags: ['Users'],
         summary: 'Sign up',
+        description: 'Then log in with POST /api/v1/sessions. Limited per client address (429 RATE_LIMITED).',
         body: createUserBody,
-        response: { 201: z.object({ user }), 400: problem, 409: problem, 429: problem },
+        response: {
+          201: ok('Signed up: the new user’s own view', z.object({ user })),
+          ...problems(...JSON_BODY_ERRORS, 'USERNAME_TAKEN', 'RATE_LIMITED'),
+        },
       },
     },
     async (request, reply) => {
       const { username, password, displayName } = request.body;
-      const record: UserRecord = {
+      const record: NewUserRecord = {
         id: newId(),
         username,
         displayName: displayName ?? username,
@@ -61,10 +80,15 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/users/:id',
     {
       schema: {
-        tags: ['users'],
-        summary: 'A user’s public profile (bidder and seller names, with a tag that tells same names apart)',
+        operationId: 'getUser',
+        tags: ['Users'],
+        summary: 'A user’s public profile',
+        description: 'Bidder and seller names, with a tag that tells two people of the same display name apart.',
         params: userParams,
-        response: { 200: z.object({ user: publicUser }), 400: problem, 404: problem },
+        response: {
+          200: ok('The public profile', z.object({ user: publicUser })),
+          ...problems('VALIDATION_FAILED', 'USER_NOT_FOUND'),
+        },
       },
     },
     async (request) => {
@@ -78,14 +102,17 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/sessions',
     {
       schema: {
-        tags: ['users'],
-        summary: `Log in: get a bearer token (also set as the HttpOnly cookie ${SESSION_COOKIE} for browsers)`,
+        operationId: 'logIn',
+        tags: ['Sessions'],
+        summary: 'Log in',
+        description:
+          `Answers a bearer token, also set as the HttpOnly cookie \`${SESSION_COOKIE}\` for browsers. Failed ` +
+          'attempts are limited per username and per client address (429 RATE_LIMITED), counted the same way for ' +
+          'usernames that do not exist.',
         body: createSessionBody,
         response: {
-          201: z.object({ token: z.string(), expiresAt: z.string(), user }),
-          400: problem,
-          401: problem,
-          429: problem,
+          201: ok('Logged in', session),
+          ...problems(...JSON_BODY_ERRORS, 'INVALID_CREDENTIALS', 'RATE_LIMITED'),
         },
       },
     },
@@ -124,11 +151,16 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['users'],
-        summary:
-          'Log out: end the session of this request (bearer token or cookie, however the header is spelled) and clear the cookie',
+        operationId: 'logOut',
+        tags: ['Sessions'],
+        summary: 'Log out',
+        description:
+          'Ends the session of this request (bearer token or cookie, however the header is spelled) and clears the cookie.',
         security: SESSION_SECURITY,
-        response: { 204: z.null(), 401: problem, 403: problem },
+        response: {
+          204: noContent('Logged out'),
+          ...problems('VALIDATION_FAILED', ...SIGNED_IN_CHANGE_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -143,11 +175,15 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['users'],
-        summary:
-          'Log out everywhere: end every session of this user (refused at once on this node, within 5 s on every other)',
+        operationId: 'logOutEverywhere',
+        tags: ['Sessions'],
+        summary: 'Log out everywhere',
+        description: 'Ends every session of this user: refused at once on this node, within 5 s on every other.',
         security: SESSION_SECURITY,
-        response: { 204: z.null(), 401: problem, 403: problem },
+        response: {
+          204: noContent('Every session ended'),
+          ...problems('VALIDATION_FAILED', ...SIGNED_IN_CHANGE_ERRORS),
+        },
       },
     },
     async (request, reply) => {
@@ -162,10 +198,14 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['users'],
+        operationId: 'getMe',
+        tags: ['Users'],
         summary: 'The user of this session',
         security: SESSION_SECURITY,
-        response: { 200: z.object({ user }), 401: problem },
+        response: {
+          200: ok('The signed-in user’s own view', z.object({ user })),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
+        },
       },
     },
     async (request) => {
@@ -180,12 +220,23 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
     '/api/v1/sessions/current',
     {
       schema: {
-        tags: ['users'],
-        summary:
-          'Who this request is signed in as: the user (null when nobody is) and whether they may moderate. Never 401, so a page can ask whether anyone is signed in without logging a failed request',
+        operationId: 'getCurrentSession',
+        tags: ['Sessions'],
+        summary: 'Who is signed in',
+        description:
+          'The user of this request’s session (null when nobody is signed in) and whether they may moderate. ' +
+          'Never 401, so a page can ask whether anyone is signed in without logging a failed request.',
         // Optional: with a session the answer names its user; without one it is still 200.
         security: [...SESSION_SECURITY, {}],
-        response: { 200: z.object({ user: user.nullable(), moderator: z.boolean() }) },
+        response: {
+          200: ok(
+            'Who is signed in',
+            z
+              .object({ user: user.nullable(), moderator: z.boolean() })
+              .meta({ id: 'SessionState', examples: [{ user: sessionExample.user, moderator: false }] }),
+          ),
+          ...problems('VALIDATION_FAILED'),
+        },
       },
     },
     async (request, reply) => {
@@ -200,7 +251,7 @@ export function userRoutes(app: FastifyInstance, ctx: RouteContext) {
 }
 
 /** Sign-up's password hash, within the node's password work limit (429 when its queue is full). */
-async function hashWithinLimits(ctx: RouteContext, reply: FastifyReply, password: string): Promise<string> {
+export async function hashWithinLimits(ctx: RouteContext, reply: FastifyReply, password: string): Promise<string> {
   const hashed = await ctx.passwordWork.run(
     () => hashPassword(password, ctx.scryptCost, ctx.passwordThread.derive),
     addressKey(reply.request.ip),

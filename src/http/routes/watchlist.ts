@@ -7,9 +7,10 @@ import { endingSoonNotice } from '../../engine/ending-soon.ts';
 import { AppError, toError } from '../../error-catalogue.ts';
 import { SESSION_SECURITY } from '../auth.ts';
 import type { RouteContext } from '../context.ts';
-import { auctionParams, pageQuery, problem } from '../schemas.ts';
+import { SIGNED_IN_CHANGE_ERRORS, noContent, ok, problems } from '../openapi.ts';
+import { auctionParams, pageQuery } from '../schemas.ts';
 import { withWatcherCounts } from '../watcher-counts.ts';
-import { auctionSummary } from './auctions.ts';
+import { auctionSummaryPage } from './auctions.ts';
 
 const watchParams = z.object({ auctionId: auctionParams.shape.id });
 
@@ -26,12 +27,18 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary:
-          'Watch an auction (idempotent): it joins my watchlist, and I hear ending_soon on /api/v1/me/events 15 minutes before its end (at once if that has passed)',
+        operationId: 'watchAuction',
+        tags: ['Watchlist'],
+        summary: 'Watch an auction',
+        description:
+          'Idempotent. The auction joins my watchlist, and I hear `ending_soon` on /api/v1/me/events 15 minutes ' +
+          'before its end (at once if that has passed).',
         security: SESSION_SECURITY,
         params: watchParams,
-        response: { 204: z.null(), 400: problem, 401: problem, 404: problem },
+        response: {
+          204: noContent('Watched'),
+          ...problems('VALIDATION_FAILED', ...SIGNED_IN_CHANGE_ERRORS, 'AUCTION_NOT_FOUND'),
+        },
       },
     },
     async (request, reply) => {
@@ -64,11 +71,16 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary: 'Stop watching an auction (idempotent)',
+        operationId: 'unwatchAuction',
+        tags: ['Watchlist'],
+        summary: 'Stop watching an auction',
+        description: 'Idempotent.',
         security: SESSION_SECURITY,
         params: watchParams,
-        response: { 204: z.null(), 400: problem, 401: problem, 404: problem },
+        response: {
+          204: noContent('Not watched (any more)'),
+          ...problems('VALIDATION_FAILED', ...SIGNED_IN_CHANGE_ERRORS, 'AUCTION_NOT_FOUND'),
+        },
       },
     },
     async (request, reply) => {
@@ -85,15 +97,15 @@ export function watchlistRoutes(app: FastifyInstance, ctx: RouteContext) {
     {
       onRequest: ctx.auth.required,
       schema: {
-        tags: ['me'],
-        summary:
-          'Auctions I watch, soonest end first (items as in GET /api/v1/auctions, with watcherCount), keyset-paginated',
+        operationId: 'listWatchlist',
+        tags: ['Watchlist'],
+        summary: 'Auctions I watch',
+        description: 'Soonest end first; items as in GET /api/v1/auctions, with `watcherCount`.',
         security: SESSION_SECURITY,
         querystring: pageQuery,
         response: {
-          200: z.object({ items: z.array(auctionSummary), nextCursor: z.string().nullable() }),
-          400: problem,
-          401: problem,
+          200: ok('A page of watched auctions', auctionSummaryPage),
+          ...problems('VALIDATION_FAILED', 'UNAUTHENTICATED'),
         },
       },
     },

@@ -107,12 +107,33 @@ function buildBundle(): Promise<Bundle> {
   return bundle;
 }
 
-/** `GET /` (the single-page app; routes live in the URL hash) and its two assets. */
+/**
+ * The pages mails link to (`<GAVEL_PUBLIC_URL>/verify-email?token=…`, `/reset-password?token=…`): the same
+ * app, which reads the token and takes it out of the address bar at once (src/web/router.ts).
+ */
+const MAILED_LINK_PAGES = ['/verify-email', '/reset-password'] as const;
+
+/**
+ * `GET /` (the single-page app; routes live in the URL hash), the paths mailed links open (the same page),
+ * and its two assets.
+ */
 export function webRoutes(app: FastifyInstance, options: { videoSources?: readonly string[] } = {}) {
   const csp = pageCsp(options.videoSources);
   app.get('/', { schema: { hide: true } }, async (_request, reply) =>
     reply.header('content-security-policy', csp).type('text/html; charset=utf-8').send(INDEX_HTML),
   );
+  for (const path of MAILED_LINK_PAGES)
+    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .header('content-security-policy', csp)
+        // The URL holds a secret until the page has read it: no Referer with it to the page's own requests
+        // (helmet's default already, said here so that no change of helmet's options can leak a token),
+        // and no copy of the page in any cache.
+        .header('referrer-policy', 'no-referrer')
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .send(INDEX_HTML),
+    );
   app.get('/assets/app.js', { schema: { hide: true } }, async (request, reply) =>
     sendAsset(request, reply, (await buildBundle()).js, 'text/javascript; charset=utf-8'),
   );

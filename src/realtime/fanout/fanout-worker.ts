@@ -43,9 +43,10 @@ import {
 import {
   LIVE_MAX_FRAME_BYTES,
   ROOM_MESSAGE_CAP_BYTES,
-  closeGoingAway,
+  closeRoomSocket,
   roomEventFrame,
 } from '../live-room/room-wire.ts';
+import { type StreamEnd, shutdownRetryField } from '../stream-end.ts';
 
 /** Sockets written per loop turn before the worker reads its messages again. */
 const SLICE = 500;
@@ -165,12 +166,15 @@ class Stream {
   }
 
   /** Ends the stream; its client reconnects (to another node at shutdown) and resumes. */
-  end(): void {
+  end(end: StreamEnd = 'ended'): void {
     if (this.closed) return;
     this.closed = true;
-    if (this.kind === 'sse') return void this.socket.end(LAST_CHUNK);
+    if (this.kind === 'sse') {
+      if (end === 'shutdown') this.socket.write(chunk(shutdownRetryField()));
+      return void this.socket.end(LAST_CHUNK);
+    }
     if (this.ws === null) this.socket.destroy();
-    else closeGoingAway(this.ws);
+    else closeRoomSocket(this.ws, end);
   }
 
   /** For a client that stopped reading: its full buffer would otherwise hold the socket and its memory. */
@@ -445,7 +449,7 @@ function upgrade(
     ws.on('message', (data, isBinary) =>
       send({ t: 'frame', stream: stream.id, text: isBinary ? null : (data as Buffer).toString() }),
     );
-    if (ending) return stream.end();
+    if (ending) return stream.end('shutdown');
     catchUp(stream, lastEventId).catch(failed);
   });
 }
@@ -590,7 +594,7 @@ process.on('message', (message: ToWorker, handle?: unknown) => {
     case 'end-all':
       ending = true;
       if (heartbeat) clearInterval(heartbeat);
-      for (const stream of streams.values()) stream.end();
+      for (const stream of streams.values()) stream.end('shutdown');
       send({ t: 'ended' });
       return;
   }
@@ -601,7 +605,7 @@ process.on('message', (message: ToWorker, handle?: unknown) => {
 process.on('disconnect', () => {
   ending = true;
   if (heartbeat) clearInterval(heartbeat);
-  for (const stream of streams.values()) stream.end();
+  for (const stream of streams.values()) stream.end('shutdown');
   if (streams.size === 0) process.exit(0);
   const check = setInterval(() => {
     if (streams.size === 0) process.exit(0);

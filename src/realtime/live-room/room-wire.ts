@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { FeedEvent } from '../fanout/protocol.ts';
+import { SERVICE_RESTART_CLOSE, type StreamEnd } from '../stream-end.ts';
 
 /**
  * The live room on the wire, shared by the sockets the main process serves (http/routes/live.ts,
@@ -50,11 +51,13 @@ export function webSocketTextFrame(payload: Buffer): Buffer {
 export const roomEventFrame = (event: FeedEvent): Buffer => webSocketTextFrame(Buffer.from(roomFrame(event)));
 
 /**
- * Closes a live-room socket with 1001 (going away: the server shuts down, or the auction is gone); the
- * client reconnects and resumes. A client that has stopped reading never answers the close, and ws would
- * wait 30 s for it, holding up a shutdown: it is cut after a short grace.
+ * Closes a live-room socket: 1012 (service restart) when this node shuts down, else 1001 (going away: the
+ * auction is gone, or its stream failed); either way the client reconnects and resumes (stream-end.ts).
+ * A client that has stopped reading never answers the close, and ws would wait 30 s for it, holding up a
+ * shutdown: it is cut after a short grace.
  */
-export function closeGoingAway(socket: WebSocket): void {
-  socket.close(1001, 'going away');
+export function closeRoomSocket(socket: WebSocket, end: StreamEnd): void {
+  if (end === 'shutdown') socket.close(SERVICE_RESTART_CLOSE.code, SERVICE_RESTART_CLOSE.reason);
+  else socket.close(1001, 'going away');
   setTimeout(() => socket.terminate(), CLOSE_GRACE_MS).unref();
 }

@@ -11,8 +11,8 @@ import type {
   NewInventoryLink,
   Page,
 } from '../store.ts';
-import { AttemptFailure, RETRYABLE, type RetryPolicy, failureCode, withRetry } from './retry.ts';
-import { transaction } from './transaction.ts';
+import type { RetryPolicy } from './retry.ts';
+import { runStatement, transaction } from './transaction.ts';
 
 /** The first key of the per-seller advisory lock ("inv" in ASCII); the second is the seller id's hash. */
 const SELLER_LOCK_SPACE = 0x696e76;
@@ -218,23 +218,7 @@ export class PostgresInventory {
 
   /** A read, or a write that is harmless to repeat: retried on any retryable failure. */
   private run(name: InventoryStatement, values: unknown[]): Promise<pg.QueryResult<Row>> {
-    return withRetry(name, this.retry, true, async () => {
-      let client: pg.PoolClient;
-      try {
-        client = await this.pool.connect();
-      } catch (error) {
-        throw new AttemptFailure(error, true);
-      }
-      try {
-        const result = await client.query<Row>({ name, text: inventorySql[name], values });
-        client.release();
-        return result;
-      } catch (error) {
-        const code = failureCode(error);
-        client.release(code !== null && RETRYABLE.get(code) === 'connection');
-        throw error;
-      }
-    });
+    return runStatement(this.pool, this.retry, name, inventorySql[name], values);
   }
 }
 

@@ -17,6 +17,16 @@ import {
   type EndingSoonDelivery,
   type EndingSoonNotice,
   type IdempotencyRecord,
+  type ClaimedMail,
+  type OutboxRetentionResult,
+  type EmailTokenRecord,
+  type MailOutcome,
+  type NewMail,
+  type ClaimedWebhookDelivery,
+  type WebhookDeliveryOutcome,
+  type WebhookDeliveryRecord,
+  type WebhookEvent,
+  type WebhookRecord,
   type InventoryItemInput,
   type InventoryItemRecord,
   type InventoryLink,
@@ -37,6 +47,7 @@ import {
   type StoredEvent,
   type UploadRecord,
   type UserEvent,
+  type NewUserRecord,
   type UserRecord,
   type WatchInput,
   StoreBusyError,
@@ -52,6 +63,8 @@ import {
 import { attributeRows, catalogueColumns, countFacets, facetsOf } from '../catalogue-sql.ts';
 import { type PoolSettings, createPool } from './connection.ts';
 import { PostgresInventory } from './inventory.ts';
+import { PostgresWebhooks } from './webhooks.ts';
+import { PostgresEmail } from './email.ts';
 import { migrate } from './migrate.ts';
 import { attributeColumns, auctionColumns, columns, PostgresWriter } from './postgres-writer.ts';
 import { AttemptFailure, CONNECT_TIMEOUT, type RetryPolicy, RETRYABLE, failureCode, withRetry } from './retry.ts';
@@ -167,6 +180,8 @@ export class PostgresStore implements Store {
   readonly concurrentWriters = true;
   private readonly writer: PostgresWriter;
   private readonly inventory: PostgresInventory;
+  private readonly webhooks: PostgresWebhooks;
+  private readonly email: PostgresEmail;
   private readonly retry: RetryPolicy;
   private readonly pingTimeoutMs: number;
   private readonly readBudgetMs: number;
@@ -188,6 +203,8 @@ export class PostgresStore implements Store {
     this.readConnections = options.readConnections ?? 2;
     this.writer = new PostgresWriter(pool, this.retry);
     this.inventory = new PostgresInventory(pool, this.retry);
+    this.webhooks = new PostgresWebhooks(pool, this.retry);
+    this.email = new PostgresEmail(pool, this.retry);
     this.listingPool = createPool({
       ...options,
       max: this.readConnections,
@@ -256,7 +273,7 @@ export class PostgresStore implements Store {
     await Promise.all([this.pool.end(), this.listingPool.end()]);
   }
 
-  async insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'> {
+  async insertUser(user: NewUserRecord): Promise<'inserted' | 'username_taken'> {
     try {
       await this.insert('insertUser', [user.id, user.username, user.displayName, user.passwordHash, user.createdAt]);
       return 'inserted';
@@ -513,9 +530,13 @@ export class PostgresStore implements Store {
     return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toBid);
   }
 
-  async insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
+  async insertQaItem(
+    item: QaItemRecord,
+    webhook?: WebhookEvent,
+    mail?: NewMail,
+  ): Promise<'inserted' | 'already_answered'> {
     try {
-      await this.insert('insertQaItem', [
+      await this.insertWith(webhook, mail, 'insertQaItem', [
         item.id,
         item.kind,
         item.auctionId,
@@ -563,10 +584,15 @@ export class PostgresStore implements Store {
     return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toQuestionWithAnswer);
   }
 
-  async settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
+  async settleQaItem(
+    id: string,
+    status: 'published' | 'rejected',
+    webhook?: WebhookEvent,
+    mail?: NewMail,
+  ): Promise<boolean> {
     if (!storable(id)) return false;
     // Not repeated after an unknown outcome (as an insert): a repeat would report "already decided".
-    return (await this.insert('settleQaItem', [id, status])).rowCount === 1;
+    return (await this.insertWith(webhook, mail, 'settleQaItem', [id, status])).rowCount === 1;
   }
 
   async claimQaModeration(now: number, leaseUntil: number, limit: number): Promise<QaItemRecord[]> {
@@ -733,6 +759,85 @@ export class PostgresStore implements Store {
     return this.inventory.settleLinks(settled);
   }
 
+  insertWebhook(webhook: WebhookRecord, max: number): Promise<boolean> {
+    return this.webhooks.insertWebhook(webhook, max);
+  }
+
+  listWebhooks(ownerId: string): Promise<WebhookRecord[]> {
+    return storable(ownerId) ? this.webhooks.listWebhooks(ownerId) : Promise.resolve([]);
+  }
+
+  findWebhook(ownerId: string, id: string): Promise<WebhookRecord | null> {
+    return storable(ownerId) && storable(id) ? this.webhooks.findWebhook(ownerId, id) : Promise.resolve(null);
+  }
+
+  deleteWebhook(ownerId: string, id: string): Promise<boolean> {
+    return storable(ownerId) && storable(id) ? this.webhooks.deleteWebhook(ownerId, id) : Promise.resolve(false);
+  }
+
+  listWebhookDeliveries(webhookId: string, limit: number, cursor: string | null): Promise<Page<WebhookDeliveryRecord>> {
+    return this.webhooks.listDeliveries(webhookId, limit, cursor);
+  }
+
+  retryWebhookDelivery(
+    webhookId: string,
+    deliveryId: string,
+    now: number,
+  ): Promise<'retried' | 'not_failed' | 'not_found'> {
+    if (!storable(webhookId) || !storable(deliveryId)) return Promise.resolve('not_found');
+    return this.webhooks.retryDelivery(webhookId, deliveryId, now);
+  }
+
+  claimWebhookDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedWebhookDelivery[]> {
+    return this.webhooks.claim(now, leaseUntil, limit);
+  }
+
+  settleWebhookDeliveries(outcomes: readonly WebhookDeliveryOutcome[]): Promise<void> {
+    return this.webhooks.settle(outcomes);
+  }
+
+  insertEmailToken(token: EmailTokenRecord, mail: NewMail): Promise<void> {
+    return this.email.insertToken(token, mail);
+  }
+
+  verifyEmail(
+    tokenHash: string,
+    now: number,
+    mailKey: string,
+  ): Promise<{ outcome: 'verified'; user: UserRecord } | { outcome: 'invalid' | 'taken' }> {
+    if (!storable(tokenHash)) return Promise.resolve({ outcome: 'invalid' });
+    return this.email.verifyEmail(tokenHash, now, mailKey);
+  }
+
+  resetPassword(
+    tokenHash: string,
+    passwordHash: string,
+    now: number,
+  ): Promise<{ outcome: 'reset'; userId: string } | { outcome: 'invalid' }> {
+    if (!storable(tokenHash)) return Promise.resolve({ outcome: 'invalid' });
+    return this.email.resetPassword(tokenHash, passwordHash, now);
+  }
+
+  findUserByEmail(email: string): Promise<UserRecord | null> {
+    return storable(email) ? this.email.findUserByEmail(email) : Promise.resolve(null);
+  }
+
+  setMailOff(userId: string, off: readonly string[]): Promise<boolean> {
+    return storable(userId) ? this.email.setMailOff(userId, off) : Promise.resolve(false);
+  }
+
+  claimMails(now: number, leaseUntil: number, limit: number, outbidWindowMs: number): Promise<ClaimedMail[]> {
+    return this.email.claim(now, leaseUntil, limit, outbidWindowMs);
+  }
+
+  deleteSettledOutbox(input: { now: number; settledBefore: number; limit: number }): Promise<OutboxRetentionResult> {
+    return this.email.deleteSettled(input);
+  }
+
+  settleMails(outcomes: readonly MailOutcome[]): Promise<void> {
+    return this.email.settle(outcomes);
+  }
+
   /** A read, or a write that is harmless to repeat (a delete, an idempotent update): retried on any retryable failure. */
   private run(name: StatementName, values: unknown[]): Promise<pg.QueryResult<Row>> {
     return withRetry(name, this.retry, true, () => this.once({ name, text: sql[name], values }));
@@ -745,6 +850,22 @@ export class PostgresStore implements Store {
    */
   private insert(name: StatementName, values: unknown[]): Promise<pg.QueryResult<Row>> {
     return transaction(this.pool, name, this.retry, (client) => client.query<Row>({ name, text: sql[name], values }));
+  }
+
+  /** `insert`, and when it changed a row, the webhook deliveries and the mail in the same transaction. */
+  private insertWith(
+    webhook: WebhookEvent | undefined,
+    mail: NewMail | undefined,
+    name: StatementName,
+    values: unknown[],
+  ) {
+    if (webhook === undefined && mail === undefined) return this.insert(name, values);
+    return transaction(this.pool, name, this.retry, async (client) => {
+      const result = await client.query<Row>({ name, text: sql[name], values });
+      if (result.rowCount === 1 && webhook) await this.webhooks.writeEvents(client, [webhook]);
+      if (result.rowCount === 1 && mail) await this.email.writeMail(client, mail);
+      return result;
+    });
   }
 
   private async once(

@@ -14,6 +14,7 @@ import {
   type LockedReads,
   type UserEvent,
   type WatchInput,
+  type WebhookEvent,
   VersionConflictError,
 } from '../store.ts';
 import type { RetryPolicy } from './retry.ts';
@@ -174,6 +175,7 @@ export class PostgresWriter {
         ...columns(batch.idempotency, idempotencyColumns, 8),
         ...columns(notifications, notificationColumns, 4),
         ...columns(batch.auctions, auctionCountColumns, 2),
+        ...columns(batch.webhookEvents ?? [], webhookEventColumns, 7),
       ],
     );
     const { updated, keys, seqs } = written.rows[0]!;
@@ -428,6 +430,15 @@ const auctionUpdateColumns = ({ before, after }: CommitBatch['auctions'][number]
 const auctionCountColumns = ({ after }: CommitBatch['auctions'][number]) => [
   buyNowOffered(after) ? 1 : 0,
   after.bidCount,
+];
+const webhookEventColumns = (e: WebhookEvent) => [
+  e.eventId,
+  e.sellerId,
+  e.type,
+  e.auctionId,
+  e.version,
+  e.data,
+  e.createdAt,
 ];
 const eventColumns = (e: CommitBatch['events'][number]) => [e.auctionId, e.version, e.type, e.data, e.createdAt];
 const idempotencyColumns = (r: IdempotencyRecord) => [

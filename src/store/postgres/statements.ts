@@ -107,6 +107,14 @@ export const sql = {
       SELECT * FROM unnest ($31::text[], $32::text[], $33::text[], $34::text[], $35::boolean[], $36::text[], $37::text[], $38::bigint[])
       ON CONFLICT DO NOTHING
       RETURNING bidder_id, auction_id, key),
+    hooks AS (
+      INSERT INTO webhook_deliveries (id, webhook_id, event_id, type, auction_id, version, data, created_at, next_attempt_at)
+      SELECT replace(gen_random_uuid()::text, '-', ''), w.id, h.event_id, h.type, h.auction_id, h.version, h.data,
+        h.created_at, h.created_at
+      FROM unnest ($45::text[], $46::text[], $47::text[], $48::text[], $49::integer[], $50::text[], $51::bigint[])
+        WITH ORDINALITY AS h (event_id, seller_id, type, auction_id, version, data, created_at, n)
+      JOIN webhooks w ON w.owner_id = h.seller_id AND h.type = ANY (w.events)
+      ORDER BY h.n, w.seq),
     bump AS (
       UPDATE user_event_seq SET last_seq = last_seq + cardinality($39::text[])
       WHERE cardinality($39::text[]) > 0

@@ -62,3 +62,34 @@ async function rollback(client: pg.PoolClient, cause: unknown): Promise<void> {
     client.release(true);
   }
 }
+
+/**
+ * One named statement on a pooled connection, outside any transaction, retried per retry.ts (as a single
+ * statement it may always run again: callers use it for reads and idempotent writes). A connection that
+ * failed is discarded, not handed to the next caller.
+ */
+export function runStatement(
+  pool: pg.Pool,
+  policy: RetryPolicy,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<pg.QueryResult<Record<string, unknown>>> {
+  return withRetry(name, policy, true, async () => {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw new AttemptFailure(error, true);
+    }
+    try {
+      const result = await client.query<Record<string, unknown>>({ name, text, values });
+      client.release();
+      return result;
+    } catch (error) {
+      const code = failureCode(error);
+      client.release(code !== null && RETRYABLE.get(code) === 'connection');
+      throw error;
+    }
+  });
+}

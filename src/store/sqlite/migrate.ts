@@ -14,12 +14,8 @@ export function migrate(db: Database.Database): number[] {
   const applied = new Set(
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
   );
-  const files = readdirSync(migrationsDir)
-    .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
-    .sort();
   const ran: number[] = [];
-  for (const file of files) {
-    const version = Number(file.slice(0, 3));
+  for (const [version, file] of knownMigrations()) {
     if (applied.has(version)) continue;
     const sql = readFileSync(new URL(file, migrationsDir), 'utf8');
     db.transaction(() => {
@@ -33,4 +29,15 @@ export function migrate(db: Database.Database): number[] {
     ran.push(version);
   }
   return ran;
+}
+
+/**
+ * The migrations this version of Gavel has, oldest first: version → file name, as `schema_migrations`
+ * records them (a restore refuses a database that has run one this version does not know).
+ */
+export function knownMigrations(): Map<number, string> {
+  const files = readdirSync(migrationsDir)
+    .filter((f) => /^\d{3}-[\w-]+\.sql$/.test(f))
+    .sort();
+  return new Map(files.map((file) => [Number(file.slice(0, 3)), file]));
 }

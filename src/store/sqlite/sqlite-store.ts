@@ -16,6 +16,16 @@ import {
   type EndingSoonDelivery,
   type EndingSoonNotice,
   type IdempotencyRecord,
+  type ClaimedMail,
+  type OutboxRetentionResult,
+  type EmailTokenRecord,
+  type MailOutcome,
+  type NewMail,
+  type ClaimedWebhookDelivery,
+  type WebhookDeliveryOutcome,
+  type WebhookDeliveryRecord,
+  type WebhookEvent,
+  type WebhookRecord,
   type InventoryItemInput,
   type InventoryItemRecord,
   type InventoryLink,
@@ -36,6 +46,7 @@ import {
   type StoredEvent,
   type UploadRecord,
   type UserEvent,
+  type NewUserRecord,
   type UserRecord,
   type WatchInput,
   StoreUnavailableError,
@@ -48,6 +59,8 @@ import { IndexedCatalogue } from '../indexed-catalogue.ts';
 import { SqliteCatalogueSource } from './catalogue-source.ts';
 import { sql } from './statements.ts';
 import { SqliteInventoryReader } from './inventory.ts';
+import { SqliteWebhookReader } from './webhooks.ts';
+import { SqliteEmailReader } from './email.ts';
 import { WriterClient } from './writer-client.ts';
 import {
   type Row,
@@ -107,6 +120,8 @@ export class SqliteStore implements Store {
   private readonly writer: WriterClient;
   private readonly readers: ReaderPool;
   private readonly inventory: SqliteInventoryReader;
+  private readonly webhooks: SqliteWebhookReader;
+  private readonly email: SqliteEmailReader;
   private transactTurn: Promise<unknown> = Promise.resolve();
   private readonly catalogue: IndexedCatalogue | null;
 
@@ -118,6 +133,8 @@ export class SqliteStore implements Store {
       readStatements.map((name) => [name, this.db.prepare(sql[name])]),
     ) as typeof this.statements;
     this.inventory = new SqliteInventoryReader(this.db);
+    this.webhooks = new SqliteWebhookReader(this.db);
+    this.email = new SqliteEmailReader(this.db);
     this.writer = new WriterClient(options.filename);
     this.readers = new ReaderPool({
       filename: options.filename,
@@ -140,7 +157,7 @@ export class SqliteStore implements Store {
     if (this.db.open) this.db.close();
   }
 
-  insertUser(user: UserRecord): Promise<'inserted' | 'username_taken'> {
+  insertUser(user: NewUserRecord): Promise<'inserted' | 'username_taken'> {
     return this.writer.call({ op: 'insertUser', args: [user] });
   }
 
@@ -302,8 +319,8 @@ export class SqliteStore implements Store {
     return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toBid);
   }
 
-  insertQaItem(item: QaItemRecord): Promise<'inserted' | 'already_answered'> {
-    return this.writer.call({ op: 'insertQaItem', args: [item] });
+  insertQaItem(item: QaItemRecord, webhook?: WebhookEvent, mail?: NewMail): Promise<'inserted' | 'already_answered'> {
+    return this.writer.call({ op: 'insertQaItem', args: [item, webhook, mail] });
   }
 
   async findQaItem(id: string): Promise<QaItemRecord | null> {
@@ -333,8 +350,8 @@ export class SqliteStore implements Store {
     return keysetPage(rows, query.limit, tag, (row) => [row.seq as number], toQuestionWithAnswer);
   }
 
-  settleQaItem(id: string, status: 'published' | 'rejected'): Promise<boolean> {
-    return this.writer.call({ op: 'settleQaItem', args: [id, status] });
+  settleQaItem(id: string, status: 'published' | 'rejected', webhook?: WebhookEvent, mail?: NewMail): Promise<boolean> {
+    return this.writer.call({ op: 'settleQaItem', args: [id, status, webhook, mail] });
   }
 
   async claimQaModeration(now: number, leaseUntil: number, limit: number): Promise<QaItemRecord[]> {
@@ -486,6 +503,86 @@ export class SqliteStore implements Store {
 
   async settleInventoryLinks(settled: readonly InventoryLinkSettlement[]): Promise<void> {
     if (settled.length > 0) await this.writer.call({ op: 'settleInventoryLinks', args: [settled] });
+  }
+
+  insertWebhook(webhook: WebhookRecord, max: number): Promise<boolean> {
+    return this.writer.call({ op: 'insertWebhook', args: [webhook, max] });
+  }
+
+  async listWebhooks(ownerId: string): Promise<WebhookRecord[]> {
+    return this.webhooks.list(ownerId);
+  }
+
+  async findWebhook(ownerId: string, id: string): Promise<WebhookRecord | null> {
+    return this.webhooks.find(ownerId, id);
+  }
+
+  deleteWebhook(ownerId: string, id: string): Promise<boolean> {
+    return this.writer.call({ op: 'deleteWebhook', args: [ownerId, id] });
+  }
+
+  async listWebhookDeliveries(
+    webhookId: string,
+    limit: number,
+    cursor: string | null,
+  ): Promise<Page<WebhookDeliveryRecord>> {
+    return this.webhooks.deliveries(webhookId, limit, cursor);
+  }
+
+  retryWebhookDelivery(
+    webhookId: string,
+    deliveryId: string,
+    now: number,
+  ): Promise<'retried' | 'not_failed' | 'not_found'> {
+    return this.writer.call({ op: 'retryWebhookDelivery', args: [webhookId, deliveryId, now] });
+  }
+
+  claimWebhookDeliveries(now: number, leaseUntil: number, limit: number): Promise<ClaimedWebhookDelivery[]> {
+    return this.writer.call({ op: 'claimWebhookDeliveries', args: [now, leaseUntil, limit] });
+  }
+
+  async settleWebhookDeliveries(outcomes: readonly WebhookDeliveryOutcome[]): Promise<void> {
+    if (outcomes.length > 0) await this.writer.call({ op: 'settleWebhookDeliveries', args: [outcomes] });
+  }
+
+  insertEmailToken(token: EmailTokenRecord, mail: NewMail): Promise<void> {
+    return this.writer.call({ op: 'insertEmailToken', args: [token, mail] });
+  }
+
+  verifyEmail(
+    tokenHash: string,
+    now: number,
+    mailKey: string,
+  ): Promise<{ outcome: 'verified'; user: UserRecord } | { outcome: 'invalid' | 'taken' }> {
+    return this.writer.call({ op: 'verifyEmail', args: [tokenHash, now, mailKey] });
+  }
+
+  resetPassword(
+    tokenHash: string,
+    passwordHash: string,
+    now: number,
+  ): Promise<{ outcome: 'reset'; userId: string } | { outcome: 'invalid' }> {
+    return this.writer.call({ op: 'resetPassword', args: [tokenHash, passwordHash, now] });
+  }
+
+  async findUserByEmail(email: string): Promise<UserRecord | null> {
+    return this.email.findUserByEmail(email);
+  }
+
+  setMailOff(userId: string, off: readonly string[]): Promise<boolean> {
+    return this.writer.call({ op: 'setMailOff', args: [userId, off] });
+  }
+
+  claimMails(now: number, leaseUntil: number, limit: number, outbidWindowMs: number): Promise<ClaimedMail[]> {
+    return this.writer.call({ op: 'claimMails', args: [now, leaseUntil, limit, outbidWindowMs] });
+  }
+
+  deleteSettledOutbox(input: { now: number; settledBefore: number; limit: number }): Promise<OutboxRetentionResult> {
+    return this.writer.call({ op: 'deleteSettledOutbox', args: [input] });
+  }
+
+  async settleMails(outcomes: readonly MailOutcome[]): Promise<void> {
+    if (outcomes.length > 0) await this.writer.call({ op: 'settleMails', args: [outcomes] });
   }
 }
 

@@ -14,13 +14,17 @@ import {
   type Store,
   type UploadRecord,
   type UserEvent,
-  type UserRecord,
+  type NewUserRecord,
   type WatchInput,
+  type WebhookEvent,
+  type NewMail,
   IdempotencyKeyConflictError,
   VersionConflictError,
 } from '../store.ts';
 import type { Row } from '../rows.ts';
 import { sql } from './statements.ts';
+import type { SqliteWebhookWriter } from './webhooks.ts';
+import type { SqliteEmailWriter } from './email.ts';
 
 /**
  * Every write the SQLite store performs, synchronously, on one connection.
@@ -60,12 +64,23 @@ export class SqliteWriter {
   /** The watchlist's and the ending-soon index's statements (see `watchStatements`). */
   private readonly w: Record<(typeof watchStatements)[number], Database.Statement>;
   private readonly commitTransaction: (batch: CommitBatch) => CommitResult;
+  private readonly qaInsertTransaction: (item: QaItemRecord, webhook?: WebhookEvent, mail?: NewMail) => void;
+  private readonly qaSettleTransaction: (
+    id: string,
+    status: 'published' | 'rejected',
+    webhook?: WebhookEvent,
+    mail?: NewMail,
+  ) => boolean;
   /** BEGIN IMMEDIATE (see `watch` and `deliverEndingSoon`). */
   private readonly watchTransaction: (input: WatchInput) => WatchResult;
   private readonly deliverTransaction: SqliteWriter['writeDelivery'];
   private readonly insertAuctionsTransaction: (auctions: readonly Auction[]) => void;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly webhooks: SqliteWebhookWriter,
+    private readonly email: SqliteEmailWriter,
+  ) {
     this.s = {
       insertUser: db.prepare(sql.insertUser),
       insertSession: db.prepare(sql.insertSession),
@@ -98,6 +113,20 @@ export class SqliteWriter {
     this.w.endingSoonDueAt.pluck();
     this.w.endingSoonRecipients.pluck();
     this.commitTransaction = db.transaction((batch: CommitBatch) => this.writeBatch(batch));
+    // A question's publication and its webhook deliveries commit together (the outbox).
+    this.qaInsertTransaction = db.transaction((item: QaItemRecord, webhook?: WebhookEvent, mail?: NewMail) => {
+      this.s.insertQaItem.run({ ...item, parked: item.parked ? 1 : 0 });
+      if (webhook) this.webhooks.writeEvents([webhook]);
+      if (mail) this.email.writeMail(mail);
+    });
+    this.qaSettleTransaction = db.transaction(
+      (id: string, status: 'published' | 'rejected', webhook?: WebhookEvent, mail?: NewMail) => {
+        const changed = this.s.settleQaItem.run({ id, status }).changes === 1;
+        if (changed && webhook) this.webhooks.writeEvents([webhook]);
+        if (changed && mail) this.email.writeMail(mail);
+        return changed;
+      },
+    );
     this.watchTransaction = db.transaction((input: WatchInput) => this.writeWatch(input)).immediate;
     this.deliverTransaction = db.transaction((now: number, notices: readonly EndingSoonNotice[], limit: number) =>
       this.writeDelivery(now, notices, limit),
@@ -111,7 +140,7 @@ export class SqliteWriter {
     });
   }
 
-  insertUser(user: UserRecord): 'inserted' | 'username_taken' {
+  insertUser(user: NewUserRecord): 'inserted' | 'username_taken' {
     try {
       this.s.insertUser.run(user);
       return 'inserted';
@@ -166,9 +195,9 @@ export class SqliteWriter {
     this.insertAuctionsTransaction(auctions);
   }
 
-  insertQaItem(item: QaItemRecord): 'inserted' | 'already_answered' {
+  insertQaItem(item: QaItemRecord, webhook?: WebhookEvent, mail?: NewMail): 'inserted' | 'already_answered' {
     try {
-      this.s.insertQaItem.run({ ...item, parked: item.parked ? 1 : 0 });
+      this.qaInsertTransaction(item, webhook, mail);
       return 'inserted';
     } catch (error) {
       // Only the one-answer-per-question index makes a second answer fail; anything else is a real error.
@@ -179,8 +208,8 @@ export class SqliteWriter {
     }
   }
 
-  settleQaItem(id: string, status: 'published' | 'rejected'): boolean {
-    return this.s.settleQaItem.run({ id, status }).changes === 1;
+  settleQaItem(id: string, status: 'published' | 'rejected', webhook?: WebhookEvent, mail?: NewMail): boolean {
+    return this.qaSettleTransaction(id, status, webhook, mail);
   }
 
   claimQaModeration(now: number, leaseUntil: number, limit: number): Row[] {
@@ -323,6 +352,7 @@ export class SqliteWriter {
       if (catalogueChanged) this.reindexCatalogue(after);
     }
     for (const event of batch.events) s.insertEvent.run(event);
+    if (batch.webhookEvents !== undefined) this.webhooks.writeEvents(batch.webhookEvents);
     for (const record of batch.idempotency) {
       try {
         // SQLite has no booleans: 1 or 0.

@@ -7,6 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { openConnection } from './connection.ts';
 import { SqliteInventoryWriter } from './inventory.ts';
 import { SqliteWriter } from './sqlite-writer.ts';
+import { SqliteWebhookWriter } from './webhooks.ts';
+import { SqliteEmailWriter } from './email.ts';
 
 export type WriteRequest =
   | { id: number; op: 'insertUser'; args: Parameters<SqliteWriter['insertUser']> }
@@ -33,6 +35,18 @@ export type WriteRequest =
   | { id: number; op: 'linkInventoryAuction'; args: Parameters<SqliteInventoryWriter['linkAuction']> }
   | { id: number; op: 'claimInventoryLinks'; args: Parameters<SqliteInventoryWriter['claimLinks']> }
   | { id: number; op: 'settleInventoryLinks'; args: Parameters<SqliteInventoryWriter['settleLinks']> }
+  | { id: number; op: 'insertWebhook'; args: Parameters<SqliteWebhookWriter['insertWebhook']> }
+  | { id: number; op: 'deleteWebhook'; args: Parameters<SqliteWebhookWriter['deleteWebhook']> }
+  | { id: number; op: 'retryWebhookDelivery'; args: Parameters<SqliteWebhookWriter['retryDelivery']> }
+  | { id: number; op: 'claimWebhookDeliveries'; args: Parameters<SqliteWebhookWriter['claim']> }
+  | { id: number; op: 'settleWebhookDeliveries'; args: Parameters<SqliteWebhookWriter['settle']> }
+  | { id: number; op: 'insertEmailToken'; args: Parameters<SqliteEmailWriter['insertToken']> }
+  | { id: number; op: 'verifyEmail'; args: Parameters<SqliteEmailWriter['verifyEmail']> }
+  | { id: number; op: 'resetPassword'; args: Parameters<SqliteEmailWriter['resetPassword']> }
+  | { id: number; op: 'setMailOff'; args: Parameters<SqliteEmailWriter['setMailOff']> }
+  | { id: number; op: 'claimMails'; args: Parameters<SqliteEmailWriter['claim']> }
+  | { id: number; op: 'settleMails'; args: Parameters<SqliteEmailWriter['settle']> }
+  | { id: number; op: 'deleteSettledOutbox'; args: Parameters<SqliteEmailWriter['deleteSettled']> }
   | { id: number; op: 'close'; args: [] };
 
 export type WriteResponse =
@@ -45,7 +59,9 @@ export type WriteResponse =
 
 const port = parentPort!;
 const db = openConnection((workerData as { filename: string }).filename);
-const writer = new SqliteWriter(db);
+const webhooks = new SqliteWebhookWriter(db);
+const email = new SqliteEmailWriter(db);
+const writer = new SqliteWriter(db, webhooks, email);
 const inventory = new SqliteInventoryWriter(db);
 
 port.on('message', (request: WriteRequest) => {
@@ -124,6 +140,42 @@ port.on('message', (request: WriteRequest) => {
         break;
       case 'settleInventoryLinks':
         inventory.settleLinks(...request.args);
+        break;
+      case 'insertWebhook':
+        result = webhooks.insertWebhook(...request.args);
+        break;
+      case 'deleteWebhook':
+        result = webhooks.deleteWebhook(...request.args);
+        break;
+      case 'retryWebhookDelivery':
+        result = webhooks.retryDelivery(...request.args);
+        break;
+      case 'claimWebhookDeliveries':
+        result = webhooks.claim(...request.args);
+        break;
+      case 'settleWebhookDeliveries':
+        webhooks.settle(...request.args);
+        break;
+      case 'insertEmailToken':
+        email.insertToken(...request.args);
+        break;
+      case 'verifyEmail':
+        result = email.verifyEmail(...request.args);
+        break;
+      case 'resetPassword':
+        result = email.resetPassword(...request.args);
+        break;
+      case 'setMailOff':
+        result = email.setMailOff(...request.args);
+        break;
+      case 'claimMails':
+        result = email.claim(...request.args);
+        break;
+      case 'settleMails':
+        email.settle(...request.args);
+        break;
+      case 'deleteSettledOutbox':
+        result = email.deleteSettled(...request.args);
         break;
       case 'close':
         db.close();

@@ -3,6 +3,7 @@ import { type Auction, type MyBid, type Standing, api } from '../api.ts';
 import { displayStatus, priceOf } from '../auction-state.ts';
 import { SettlementButtons, useAuctionAction } from '../components/auction-actions.tsx';
 import { Countdown } from '../components/countdown.tsx';
+import { EmailSettings } from '../components/email-settings.tsx';
 import { FormError } from '../components/form-error.tsx';
 import { ItemImage } from '../components/item-image.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
@@ -31,13 +32,14 @@ const WON: ReadonlySet<Standing> = new Set(['won', 'payment_due', 'offer_receive
 const NOT_WON: ReadonlySet<Standing> = new Set(['lost', 'payment_lapsed', 'cancelled']);
 
 /** In the order of the tab bar: with no tab in the URL, the page opens on the first one that has something. */
-const TABS = ['action', 'bids', 'watching', 'selling', 'ended'] as const;
+const TABS = ['action', 'bids', 'watching', 'selling', 'ended', 'email'] as const;
 type Tab = (typeof TABS)[number];
 const isTab = (tab: string | null): tab is Tab => (TABS as readonly (string | null)[]).includes(tab);
 
 /**
- * My Gavel: what needs my action (payments, offers), my bids, the auctions I watch, my auctions, and what
- * is over (won, not won, my ended auctions). Refreshed by my notifications.
+ * My Gavel: what needs my action (payments, offers), my bids, the auctions I watch, my auctions, what is
+ * over (won, not won, my ended auctions), and my e-mail address and notification mails. Refreshed by my
+ * notifications.
  */
 export function AccountPage({ tab }: { tab: string | null }) {
   const user = useShared(currentUser);
@@ -114,6 +116,8 @@ export function AccountPage({ tab }: { tab: string | null }) {
     { id: 'watching', label: 'Watchlist', count: watching?.length ?? null },
     { id: 'selling', label: 'My auctions', count: selling?.length ?? null },
     { id: 'ended', label: 'Won & ended', count: loaded ? won.length + notWon.length + endedSelling.length : null },
+    // Settings, not a list: never the tab the page opens on by itself.
+    { id: 'email', label: 'E-mail', count: null },
   ];
   // No tab asked for: the first with something in it (an empty "To do" says nothing when there are bids).
   const current: Tab | null = isTab(tab) ? tab : loaded ? (tabs.find((t) => (t.count ?? 0) > 0)?.id ?? 'action') : null;
@@ -138,7 +142,9 @@ export function AccountPage({ tab }: { tab: string | null }) {
         ))}
       </nav>
       <FormError error={error} />
-      {!loaded ? (
+      {current === 'email' ? (
+        <EmailSettings />
+      ) : !loaded ? (
         <p class="muted" aria-busy="true">
           Loading…
         </p>

@@ -88,7 +88,11 @@ export function AuthPage({ mode, next }: { mode: 'login' | 'signup'; next: strin
             <small id="auth-password-hint" class="hint">
               At least 8 characters
             </small>
-          ) : null}
+          ) : (
+            <a class="small form__aside" href="#/forgot-password">
+              Forgot your password?
+            </a>
+          )}
         </div>
         <FormError error={error} />
         <button class="button button--primary button--block" type="submit" disabled={busy}>
