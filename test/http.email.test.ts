@@ -8,6 +8,7 @@ import {
   type TestUser,
   createAuction,
   createUser,
+  placeAcceptedBid,
   startTestApp,
 } from './support/harness.ts';
 import { type ReceivedMail, SmtpSink } from './support/smtp-sink.ts';
@@ -44,15 +45,8 @@ async function verifiedAddress(app: TestApp, sink: SmtpSink, user: TestUser, ema
   assert.equal(res.statusCode, 200, res.body);
 }
 
-async function bid(app: TestApp, user: TestUser, auctionId: string, amount: number) {
-  const res = await app.app.inject({
-    method: 'POST',
-    url: `/api/v1/auctions/${auctionId}/bids`,
-    headers: user.auth,
-    payload: { amount },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-}
+const bid = (app: TestApp, user: TestUser, auctionId: string, amount: number) =>
+  placeAcceptedBid(app.app, user, auctionId, amount);
 
 const quiet = () => new Promise((resolve) => setTimeout(resolve, 400));
 

@@ -3,7 +3,15 @@ import type { LookupAddress } from 'node:dns';
 import { after, before, describe, test } from 'node:test';
 import { verifySignature } from '../src/webhooks/signature.ts';
 import { expectProblem } from './support/problem.ts';
-import { type TestApp, type TestUser, createAuction, createUser, startTestApp } from './support/harness.ts';
+import {
+  type TestApp,
+  type TestUser,
+  createAuction,
+  createUser,
+  placeAcceptedBid,
+  startTestApp,
+} from './support/harness.ts';
+import { pollUntil } from './support/poll.ts';
 import { WebhookReceiver } from './support/webhook-receiver.ts';
 
 /**
@@ -53,25 +61,10 @@ async function deliveries(app: TestApp, user: TestUser, webhookId: string): Prom
   return (res.json() as { items: Delivery[] }).items;
 }
 
-async function bid(app: TestApp, user: TestUser, auctionId: string, amount: number) {
-  const res = await app.app.inject({
-    method: 'POST',
-    url: `/api/v1/auctions/${auctionId}/bids`,
-    headers: user.auth,
-    payload: { amount },
-  });
-  assert.equal(res.statusCode, 201, res.body);
-}
+const bid = (app: TestApp, user: TestUser, auctionId: string, amount: number) =>
+  placeAcceptedBid(app.app, user, auctionId, amount);
 
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not reached in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = <T>(read: () => Promise<T>, done: (value: T) => boolean, what: string) => pollUntil(read, done, what);
 
 describe('webhooks: registration and the URL policy', () => {
   let app: TestApp;

@@ -303,6 +303,17 @@ export async function createAuction(
   return (res.json() as { auction: AuctionBody }).auction;
 }
 
+/** Places a bid through the public API and checks it was accepted (201). */
+export async function placeAcceptedBid(app: FastifyInstance, user: TestUser, auctionId: string, amount: number) {
+  const res = await app.inject({
+    method: 'POST',
+    url: `/api/v1/auctions/${auctionId}/bids`,
+    headers: user.auth,
+    payload: { amount },
+  });
+  if (res.statusCode !== 201) throw new Error(`bid ${amount} not accepted: ${res.statusCode} ${res.body}`);
+}
+
 /** The parts of the wire auction the tests look at (loosely typed on purpose: this is the wire). */
 export interface AuctionBody {
   id: string;

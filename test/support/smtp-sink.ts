@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { pollUntil } from './poll.ts';
 
 export interface ReceivedMail {
   to: string;
@@ -87,14 +88,10 @@ export class SmtpSink {
   }
 
   async waitFor(predicate: (sink: this) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this)) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `SMTP sink: ${what} not seen in ${timeoutMs} ms; got ${JSON.stringify(this.mails.map((m) => [m.to, m.subject]))}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await pollUntil(() => this, predicate, `SMTP sink: ${what}`, {
+      timeoutMs,
+      describe: (sink) => JSON.stringify(sink.mails.map((m) => [m.to, m.subject])),
+    });
   }
 
   async close(): Promise<void> {

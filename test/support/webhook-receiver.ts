@@ -1,5 +1,6 @@
 import { type IncomingHttpHeaders, type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { pollUntil } from './poll.ts';
 
 /** The parts of a delivery's `data` the tests read (the wire, loosely typed on purpose). */
 export interface WebhookData {
@@ -73,14 +74,10 @@ export class WebhookReceiver {
 
   /** Resolves once `predicate` holds for what was received (polled), or rejects after `timeoutMs`. */
   async waitFor(predicate: (r: this) => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this)) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `webhook receiver: ${what} not seen in ${timeoutMs} ms; received ${JSON.stringify(this.received.map((r) => [r.json.type, r.json.id, r.status]))}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+    await pollUntil(() => this, predicate, `webhook receiver: ${what}`, {
+      timeoutMs,
+      describe: (r) => JSON.stringify(r.received.map((x) => [x.json.type, x.json.id, x.status])),
+    });
   }
 
   async close(): Promise<void> {
